@@ -1,0 +1,29 @@
+import { Client } from 'pg';
+import { DataSource, type MixedList } from 'typeorm';
+import { EventStore1763850000000 } from '@ledger/event-store/postgres/migrations/1763850000000-event-store';
+
+/** Every schema migration of the ledger, in order. Projections add theirs here. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const LEDGER_MIGRATIONS: MixedList<Function> = [EventStore1763850000000];
+
+/** Brings a database's schema up to date. Safe to run on every start, from several processes. */
+export async function migrate(url: string): Promise<void> {
+  // One migrator at a time per database, even when several instances start together.
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  await lock.query('SELECT pg_advisory_lock(7308604937434072136)');
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: LEDGER_MIGRATIONS,
+    migrationsTableName: 'ledger_migrations',
+    logging: false,
+  });
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await lock.end(); // ends the session, and with it the lock
+  }
+}

@@ -1,0 +1,18 @@
+import type { ExpectedVersion } from './event-store.port';
+
+/** Optimistic concurrency: the stream is not at the version the writer read. The API answers 409. */
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+  }
+}
+
+/** The store refused the events themselves (an empty append, a malformed stream id or type). */
+export class InvalidAppendError extends Error {
+  override readonly name = 'InvalidAppendError';
+}

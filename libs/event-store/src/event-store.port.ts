@@ -1,0 +1,128 @@
+/**
+ * The EventStore port. Every adapter (PostgreSQL, EventStoreDB/KurrentDB) implements it and
+ * passes the same contract suite (test/contract/event-store.contract.ts).
+ *
+ * Versions count from 1: a stream's version is the number of events in it, so `0` and
+ * `'no-stream'` mean the same thing. Positions are global, strictly increasing in the order
+ * readers see events; they may have gaps (an aborted append consumes positions).
+ */
+export type ExpectedVersion = 'no-stream' | 'any' | 'stream-exists' | number;
+
+export interface EventMetadata {
+  actor?: string;
+  role?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** An append whose key was already stored returns the first append's result and appends nothing. */
+  idempotencyKey?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent<Data = unknown> {
+  /** Generated when absent. */
+  eventId?: string;
+  type: string;
+  /** Version of the event's shape; upcasters read older ones. Default 1. */
+  schemaVersion?: number;
+  data: Data;
+  metadata?: EventMetadata;
+  /** Valid time: when the fact happened in the world, as stated by whoever records it. */
+  occurredAt: Date | string;
+}
+
+export interface StoredEvent<Data = unknown> {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: EventMetadata;
+  /** ISO 8601 UTC, millisecond precision. */
+  occurredAt: string;
+  /** System time, set by the store, ISO 8601 UTC with microseconds; monotonic with `position`. */
+  recordedAt: string;
+  streamId: string;
+  version: number;
+  position: number;
+  prevHash: string | null;
+  hash: string;
+}
+
+export interface AppendOptions {
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** The stream's version after the append. */
+  version: number;
+  /** Global position of the last event appended. */
+  position: number;
+  eventIds: string[];
+  recordedAt: string;
+  /** True when the idempotency key had been stored before: nothing was appended. */
+  replayed: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First version to read (inclusive). Default 1. */
+  fromVersion?: number;
+  /** System time: only events recorded at or before it (a `knownAt` query). */
+  recordedUpTo?: Date | string;
+}
+
+export interface ReadAllOptions {
+  /** Read events after this position (exclusive). Default 0: from the start. */
+  after?: number;
+  /** Page size. Default 1000. */
+  limit?: number;
+}
+
+export interface SubscriptionOptions {
+  /** Checkpoint: deliver events after this position (exclusive). Default 0. */
+  after?: number;
+  batchSize?: number;
+  /** How long to wait between polls once caught up. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** Called with every event, one at a time, in position order; the next waits for it. */
+  handler: (event: StoredEvent) => Promise<void> | void;
+  /** Called when the handler or a read fails; the subscription has stopped by then. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Last position handed to the handler. */
+  readonly position: number;
+  /** Resolves once the subscription has read everything that was there when it started. */
+  readonly caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  streams: number;
+  events: number;
+  firstBadEvent?: {
+    eventId: string;
+    streamId: string;
+    version: number;
+    position: number;
+    reason: string;
+  };
+}
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Current version of a stream; 0 when it does not exist. */
+  streamVersion(streamId: string): Promise<number>;
+  /** One page of all events in global order. Never skips an event committed later with a lower position. */
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Highest position a reader can see now. */
+  headPosition(): Promise<number>;
+  subscribeToAll(options: SubscriptionOptions): Subscription;
+  /** Walks every stream's hash chain and reports the first event that does not match. */
+  verify(): Promise<VerifyReport>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
+import canonicalize from 'canonicalize';
+import { InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  Subscription,
+  SubscriptionOptions,
+  VerifyReport,
+} from '../event-store.port';
+import { chainBreak } from '../hash';
+
+const PREV_HASH = '@@ledger:prevHash@@';
+const RECORDED_AT = '@@ledger:recordedAt@@';
+const VERSION = '@@ledger:version@@';
+const NAME = /^[^@\s][^@]*$/;
+
+/**
+ * The canonical envelope of an event with placeholders where the store fills in what only it
+ * knows (prevHash, recordedAt, version), in PostgreSQL `format()` syntax. Canonical JSON sorts
+ * keys, so those three come after data and metadata; taking each placeholder's last occurrence
+ * can never pick one that a client wrote inside its data.
+ */
+export function hashTemplate(
+  streamId: string,
+  event: Required<Pick<NewEvent, 'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata'>> & {
+    occurredAt: string;
+  },
+): string {
+  const text = canonicalize({
+    data: event.data,
+    eventId: event.eventId,
+    metadata: event.metadata,
+    occurredAt: event.occurredAt,
+    prevHash: PREV_HASH,
+    recordedAt: RECORDED_AT,
+    schemaVersion: event.schemaVersion,
+    streamId,
+    type: event.type,
+    version: VERSION,
+  });
+  if (text === undefined) throw new InvalidAppendError('event cannot be serialised as JSON');
+  let template = text.replaceAll('%', '%%');
+  for (const [placeholder, arg] of [
+    [VERSION, '%3$s'],
+    [RECORDED_AT, '%2$s'],
+    [PREV_HASH, '%1$s'],
+  ] as const) {
+    const quoted = JSON.stringify(placeholder);
+    const at = template.lastIndexOf(quoted);
+    template = template.slice(0, at) + arg + template.slice(at + quoted.length);
+  }
+  return template;
+}
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  version: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurred_at: string;
+  recorded_at: string;
+  prev_hash: string | null;
+  hash: string;
+}
+
+const SELECT_EVENT = `SELECT position, event_id, stream_id, version, type, schema_version, data, metadata,
+  ledger_ts(occurred_at, false) AS occurred_at, ledger_ts(recorded_at, true) AS recorded_at, prev_hash, hash
+  FROM ledger_events`;
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    streamId: row.stream_id,
+    version: Number(row.version),
+    position: Number(row.position),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function isoInstant(value: Date | string, field: string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidAppendError(`${field}: not a valid date`);
+  return date.toISOString();
+}
+
+function expectedText(expected: ExpectedVersion): string {
+  if (typeof expected === 'number') {
+    if (!Number.isSafeInteger(expected) || expected < 0) {
+      throw new InvalidAppendError(`expected version: ${expected} is not a version`);
+    }
+    return String(expected);
+  }
+  return expected;
+}
+
+interface PgError {
+  code?: string;
+  detail?: string;
+}
+
+interface AppendRow {
+  event_id: string;
+  version: string;
+  position: string;
+  recorded_at: string;
+  replayed: boolean;
+}
+
+const APPEND = 'SELECT * FROM ledger_append($1, $2, $3, $4::jsonb)';
+
+function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions): unknown[] {
+  if (!NAME.test(streamId)) throw new InvalidAppendError(`stream id: "${streamId}" is not allowed`);
+  if (events.length === 0) throw new InvalidAppendError('events: an append needs at least one event');
+  const payload = events.map((event) => {
+    if (!NAME.test(event.type)) throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
+    const prepared = {
+      eventId: event.eventId ?? randomUUID(),
+      type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      data: event.data,
+      metadata: event.metadata ?? {},
+      occurredAt: isoInstant(event.occurredAt, 'occurredAt'),
+    };
+    return { ...prepared, template: hashTemplate(streamId, prepared) };
+  });
+  const idempotencyKey = events[0].metadata?.idempotencyKey ?? null;
+  return [streamId, expectedText(options.expectedVersion ?? 'any'), idempotencyKey, JSON.stringify(payload)];
+}
+
+function appendResult(streamId: string, { rows }: QueryResult<AppendRow>): AppendResult {
+  const last = rows[rows.length - 1];
+  return {
+    streamId,
+    version: Number(last.version),
+    position: Number(last.position),
+    eventIds: rows.map((row) => row.event_id),
+    recordedAt: last.recorded_at,
+    replayed: last.replayed,
+  };
+}
+
+function appendError(error: unknown, streamId: string, options: AppendOptions): unknown {
+  const { code, detail } = error as PgError;
+  if (code === 'LE001') {
+    return new WrongExpectedVersionError(streamId, options.expectedVersion ?? 'any', Number(detail));
+  }
+  return error;
+}
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+}
+
+/**
+ * The default adapter. Appends are one call to `ledger_append` (one round trip); reads page by
+ * position below the oldest transaction still running, so no reader skips an event (ADR 002).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly pool: Pool;
+
+  constructor(options: PostgresEventStoreOptions | PoolConfig & { connectionString: string }) {
+    const { poolSize, ...rest } = options as PostgresEventStoreOptions;
+    this.pool = new Pool({ ...rest, max: poolSize ?? 10 });
+  }
+
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const params = prepareAppend(streamId, events, options);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return appendResult(streamId, await this.pool.query<AppendRow>(APPEND, params));
+      } catch (error) {
+        // The same idempotency key won in a concurrent append: the next attempt replays it.
+        if ((error as PgError).code === 'LE002' && attempt < 3) continue;
+        throw appendError(error, streamId, options);
+      }
+    }
+  }
+
+  /**
+   * Appends inside a transaction the caller has opened on `client`, so that other rows (a
+   * uniqueness reservation, say) commit or roll back with the events. It must be the
+   * transaction's first write (ADR 002); the caller commits.
+   */
+  async appendInTransaction(
+    client: PoolClient,
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const params = prepareAppend(streamId, events, options);
+    try {
+      return appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+    } catch (error) {
+      throw appendError(error, streamId, options);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const params: unknown[] = [streamId, options.fromVersion ?? 1];
+    let sql = `${SELECT_EVENT} WHERE stream_id = $1 AND version >= $2`;
+    if (options.recordedUpTo !== undefined) {
+      const { recordedUpTo } = options;
+      isoInstant(recordedUpTo, 'recordedUpTo'); // validates; a string keeps its microseconds
+      params.push(recordedUpTo instanceof Date ? recordedUpTo.toISOString() : recordedUpTo);
+      sql += ' AND recorded_at <= $3::timestamptz';
+    }
+    const { rows } = await this.pool.query<EventRow>(`${sql} ORDER BY version`, params);
+    return rows.map(toStoredEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: string }>(
+      'SELECT version FROM ledger_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    return rows.length === 0 ? 0 : Number(rows[0].version);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    // Only events of transactions older than every transaction still running: a transaction
+    // that commits later can only hold higher positions (ADR 002).
+    const { rows } = await this.pool.query<EventRow>(
+      `${SELECT_EVENT} WHERE position > $1
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY position LIMIT $2`,
+      [options.after ?? 0, options.limit ?? 1000],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string | null }>(
+      `SELECT max(position) AS position FROM ledger_events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    );
+    return Number(rows[0].position ?? 0);
+  }
+
+  subscribeToAll(options: SubscriptionOptions): Subscription {
+    return new PollingSubscription(this, options);
+  }
+
+  async verify(): Promise<VerifyReport> {
+    const client = await this.pool.connect();
+    let streams = 0;
+    let events = 0;
+    let previous: StoredEvent | undefined;
+    try {
+      // Keyset pages over (stream_id, version): constant memory however big the ledger is.
+      let after: [string, number] = ['', 0];
+      for (;;) {
+        const { rows } = await client.query<EventRow>(
+          `${SELECT_EVENT} WHERE (stream_id, version) > ($1, $2) ORDER BY stream_id, version LIMIT 5000`,
+          after,
+        );
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const event = toStoredEvent(row);
+          if (previous?.streamId !== event.streamId) {
+            streams++;
+            previous = undefined;
+          }
+          events++;
+          const reason = chainBreak(event, previous);
+          if (reason !== null) {
+            const { eventId, streamId, version, position } = event;
+            return { ok: false, streams, events, firstBadEvent: { eventId, streamId, version, position, reason } };
+          }
+          previous = event;
+        }
+        after = [previous!.streamId, previous!.version];
+      }
+      const heads = await client.query<{ stream_id: string }>(
+        `SELECT s.stream_id FROM ledger_streams s
+         LEFT JOIN ledger_events e ON e.stream_id = s.stream_id AND e.version = s.version
+         WHERE s.version > 0 AND (e.hash IS NULL OR e.hash IS DISTINCT FROM s.last_hash) LIMIT 1`,
+      );
+      if (heads.rows.length > 0) {
+        const streamId = heads.rows[0].stream_id;
+        const [last] = (await this.readStream(streamId)).slice(-1);
+        return {
+          ok: false,
+          streams,
+          events,
+          firstBadEvent: {
+            eventId: last?.eventId ?? '',
+            streamId,
+            version: last?.version ?? 0,
+            position: last?.position ?? 0,
+            reason: "the stream's head does not match its last event (events were removed)",
+          },
+        };
+      }
+      return { ok: true, streams, events };
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Catch up by paging through readAll, then poll. Handler calls are strictly sequential. */
+class PollingSubscription implements Subscription {
+  position: number;
+  readonly caughtUp: Promise<void>;
+  private markCaughtUp!: () => void;
+  private stopped = false;
+  private wake = new AbortController();
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.position = options.after ?? 0;
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1000;
+    const pollIntervalMs = this.options.pollIntervalMs ?? 100;
+    try {
+      while (!this.stopped) {
+        const events = await this.store.readAll({ after: this.position, limit: batchSize });
+        for (const event of events) {
+          if (this.stopped) return;
+          await this.options.handler(event);
+          this.position = event.position;
+        }
+        if (events.length < batchSize) {
+          this.markCaughtUp();
+          await sleep(pollIntervalMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.markCaughtUp();
+      // Nothing is thrown from here: an unobserved rejection would crash the process.
+      (this.options.onError ?? ((e) => console.error('subscription stopped:', e)))(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake.abort();
+    await this.done.catch(() => undefined);
+  }
+}
