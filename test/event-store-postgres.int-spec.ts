@@ -37,7 +37,10 @@ runEventStoreContract('PostgreSQL', async () => {
       superuser(db.url, async (client) => {
         // A superuser can switch the triggers off: exactly what the hash chain is for.
         await client.query("SET session_replication_role = 'replica'");
-        await client.query('UPDATE ledger_events SET data = $2 WHERE event_id = $1', [eventId, data]);
+        await client.query('UPDATE ledger_events SET data = $2 WHERE event_id = $1', [
+          eventId,
+          data,
+        ]);
       }),
     dispose: async () => {
       await store.close();
@@ -54,8 +57,15 @@ describe('PostgreSQL event store: the database itself refuses to change the past
   beforeAll(async () => {
     db = await createTestDatabase('immutability');
     store = new PostgresEventStore({ connectionString: db.url });
-    ({ eventIds: [eventId] } = await store.append('agency-immutable', [
-      { type: 'AgencyRegistered', data: { name: '甲' }, occurredAt: '2026-01-05', metadata: { idempotencyKey: 'k-1' } },
+    ({
+      eventIds: [eventId],
+    } = await store.append('agency-immutable', [
+      {
+        type: 'AgencyRegistered',
+        data: { name: '甲' },
+        occurredAt: '2026-01-05',
+        metadata: { idempotencyKey: 'k-1' },
+      },
     ]));
   });
   afterAll(async () => {
@@ -67,7 +77,10 @@ describe('PostgreSQL event store: the database itself refuses to change the past
     ['UPDATE', `UPDATE ledger_events SET data = '{}' WHERE event_id = $1`],
     ['DELETE', 'DELETE FROM ledger_events WHERE event_id = $1'],
     ['TRUNCATE', 'TRUNCATE ledger_events CASCADE'],
-    ['UPDATE of the idempotency record', `UPDATE ledger_idempotency SET stream_id = 'x' WHERE $1::uuid IS NOT NULL`],
+    [
+      'UPDATE of the idempotency record',
+      `UPDATE ledger_idempotency SET stream_id = 'x' WHERE $1::uuid IS NOT NULL`,
+    ],
     ['DELETE of a stream head', 'DELETE FROM ledger_streams WHERE $1::uuid IS NOT NULL'],
   ])('refuses %s in raw SQL', async (_op, sql) => {
     const params = sql.includes('$1') ? [eventId] : [];
@@ -84,7 +97,9 @@ describe('PostgreSQL event store: the database itself refuses to change the past
     ]);
     await superuser(db.url, async (client) => {
       await client.query("SET session_replication_role = 'replica'");
-      await client.query("DELETE FROM ledger_events WHERE stream_id = 'agency-shortened' AND version = 2");
+      await client.query(
+        "DELETE FROM ledger_events WHERE stream_id = 'agency-shortened' AND version = 2",
+      );
     });
     const report = await store.verify();
     expect(report.ok).toBe(false);
@@ -95,10 +110,12 @@ describe('PostgreSQL event store: the database itself refuses to change the past
     const client = await store.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query("CREATE TEMP TABLE scratch (x int)");
+      await client.query('CREATE TEMP TABLE scratch (x int)');
       await client.query('INSERT INTO scratch VALUES (1)');
       await expect(
-        store.appendInTransaction(client, 'agency-late', [{ type: 'X', data: {}, occurredAt: '2026-01-01' }]),
+        store.appendInTransaction(client, 'agency-late', [
+          { type: 'X', data: {}, occurredAt: '2026-01-01' },
+        ]),
       ).rejects.toMatchObject({ code: '25000' });
     } finally {
       await client.query('ROLLBACK');

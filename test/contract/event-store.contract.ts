@@ -16,7 +16,11 @@ import {
 export interface ContractSubject {
   store: EventStore;
   /** Appends and then keeps the transaction open for `holdMs` before committing (commits out of order). */
-  appendHoldingCommit?: (streamId: string, events: NewEvent[], holdMs: number) => Promise<AppendResult>;
+  appendHoldingCommit?: (
+    streamId: string,
+    events: NewEvent[],
+    holdMs: number,
+  ) => Promise<AppendResult>;
   /** Changes a stored event's data behind the store's back, as a superuser could. */
   tamper?: (eventId: string, data: unknown) => Promise<void>;
   dispose(): Promise<void>;
@@ -31,7 +35,7 @@ const inspection = (n: number, extra: Record<string, unknown> = {}): NewEvent =>
 
 async function readEverything(store: EventStore): Promise<StoredEvent[]> {
   const all: StoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.readAll({ after, limit: 500 });
     if (page.length === 0) return all;
     all.push(...page);
@@ -54,7 +58,9 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
     describe('appending and reading a stream', () => {
       it('numbers versions from 1, keeps valid time as given and sets system time itself', async () => {
         const id = stream();
-        const first = await store.append(id, [inspection(1), inspection(2)], { expectedVersion: 'no-stream' });
+        const first = await store.append(id, [inspection(1), inspection(2)], {
+          expectedVersion: 'no-stream',
+        });
         const second = await store.append(id, [inspection(3)], { expectedVersion: 2 });
         expect(first.version).toBe(2);
         expect(second.version).toBe(3);
@@ -88,7 +94,9 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         const id = stream();
         await store.append(id, [
           inspection(1, {
-            findings: [{ code: 'records', description: '原始记录不完整，"签字" 100% \\ 缺失 %s %1$s' }],
+            findings: [
+              { code: 'records', description: '原始记录不完整，"签字" 100% \\ 缺失 %s %1$s' },
+            ],
             '@@ledger:prevHash@@': '"@@ledger:version@@"',
             emoji: '🧪',
             nested: { z: 1, a: [1.5, -0, 1e21, null, true] },
@@ -103,16 +111,18 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
       it('refuses an append at a stale or impossible expected version with the actual version', async () => {
         const id = stream();
         await store.append(id, [inspection(1)]);
-        await expect(store.append(id, [inspection(2)], { expectedVersion: 'no-stream' })).rejects.toMatchObject({
+        await expect(
+          store.append(id, [inspection(2)], { expectedVersion: 'no-stream' }),
+        ).rejects.toMatchObject({
           name: 'WrongExpectedVersionError',
           actual: 1,
         });
-        await expect(store.append(id, [inspection(2)], { expectedVersion: 0 })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
-        await expect(store.append(stream(), [inspection(1)], { expectedVersion: 'stream-exists' })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(
+          store.append(id, [inspection(2)], { expectedVersion: 0 }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(
+          store.append(stream(), [inspection(1)], { expectedVersion: 'stream-exists' }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
         expect(await store.streamVersion(id)).toBe(1);
       });
 
@@ -120,7 +130,9 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         const id = stream();
         await store.append(id, [inspection(0)]);
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 20 }, (_, n) => store.append(id, [inspection(n + 1)], { expectedVersion: 1 })),
+          Array.from({ length: 20 }, (_, n) =>
+            store.append(id, [inspection(n + 1)], { expectedVersion: 1 }),
+          ),
         );
         const won = outcomes.filter((o) => o.status === 'fulfilled');
         const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -150,11 +162,15 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
         const events = await store.readStream(id);
         expect(events).toHaveLength(8 * perWriter);
-        expect(events.map((e) => e.version)).toEqual(Array.from({ length: 8 * perWriter }, (_, i) => i + 1));
+        expect(events.map((e) => e.version)).toEqual(
+          Array.from({ length: 8 * perWriter }, (_, i) => i + 1),
+        );
         expect(new Set(events.map((e) => e.eventId)).size).toBe(8 * perWriter);
         for (let w = 0; w < 8; w++) {
           const mine = events.filter((e) => (e.data as { writer: number }).writer === w);
-          expect(mine.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+          expect(mine.map((e) => (e.data as { n: number }).n)).toEqual(
+            Array.from({ length: perWriter }, (_, i) => i),
+          );
         }
       });
     });
@@ -163,11 +179,22 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
       it('answers a repeated key with the first result and appends nothing', async () => {
         const id = stream();
         const key = randomUUID();
-        const events = [inspection(1), inspection(2)].map((e) => ({ ...e, metadata: { ...e.metadata, idempotencyKey: key } }));
+        const events = [inspection(1), inspection(2)].map((e) => ({
+          ...e,
+          metadata: { ...e.metadata, idempotencyKey: key },
+        }));
         const first = await store.append(id, events);
-        const again = await store.append(id, events.map((e) => ({ ...e, eventId: undefined })));
+        const again = await store.append(
+          id,
+          events.map((e) => ({ ...e, eventId: undefined })),
+        );
         expect(first.replayed).toBe(false);
-        expect(again).toMatchObject({ replayed: true, version: first.version, position: first.position, eventIds: first.eventIds });
+        expect(again).toMatchObject({
+          replayed: true,
+          version: first.version,
+          position: first.position,
+          eventIds: first.eventIds,
+        });
         expect(await store.readStream(id)).toHaveLength(2);
       });
 
@@ -175,7 +202,9 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         const id = stream();
         const key = randomUUID();
         const results = await Promise.all(
-          Array.from({ length: 10 }, () => store.append(id, [{ ...inspection(1), metadata: { idempotencyKey: key } }])),
+          Array.from({ length: 10 }, () =>
+            store.append(id, [{ ...inspection(1), metadata: { idempotencyKey: key } }]),
+          ),
         );
         expect(new Set(results.map((r) => r.eventIds[0])).size).toBe(1);
         expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -193,7 +222,8 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         expect(new Set(positions).size).toBe(positions.length);
         expect(all.filter((e) => ids.includes(e.streamId))).toHaveLength(30);
         expect(await store.headPosition()).toBe(positions[positions.length - 1]);
-        for (let i = 1; i < all.length; i++) expect(all[i].recordedAt >= all[i - 1].recordedAt).toBe(true);
+        for (let i = 1; i < all.length; i++)
+          expect(all[i].recordedAt >= all[i - 1].recordedAt).toBe(true);
       });
 
       it('hands a live subscriber every event exactly once, in order, while 8 writers commit out of order', async () => {
@@ -241,7 +271,8 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
             const id = `agency-writer-${w}-${randomUUID()}`;
             for (let i = 0; i < perWriter; i++) {
               // Half the writers hold their transaction open a few ms after taking positions.
-              const hold = w % 2 === 1 && subject.appendHoldingCommit && i % 4 === 0 ? Math.random() * 6 : 0;
+              const hold =
+                w % 2 === 1 && subject.appendHoldingCommit && i % 4 === 0 ? Math.random() * 6 : 0;
               const result = hold
                 ? await subject.appendHoldingCommit!(id, [inspection(i, { writer: w })], hold)
                 : await store.append(id, [inspection(i, { writer: w })]);
@@ -260,7 +291,8 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         expect(mine.length).toBe(writers * perWriter);
         expect(new Set(seen.map((e) => e.eventId)).size).toBe(seen.length);
         const positions = seen.map((e) => e.position);
-        for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeGreaterThan(positions[i - 1]);
+        for (let i = 1; i < positions.length; i++)
+          expect(positions[i]).toBeGreaterThan(positions[i - 1]);
         expect(resumed).toEqual(positions);
         errors = [];
       }, 120_000);
@@ -269,7 +301,10 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         const id = stream();
         await store.append(id, [inspection(1)]);
         const seen: string[] = [];
-        const sub = store.subscribeToAll({ pollIntervalMs: 5, handler: (e) => void seen.push(e.streamId) });
+        const sub = store.subscribeToAll({
+          pollIntervalMs: 5,
+          handler: (e) => void seen.push(e.streamId),
+        });
         await sub.caughtUp;
         expect(seen).toContain(id);
         const later = stream();
@@ -289,13 +324,22 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
       });
 
       it('names the first event whose stored data was changed behind the store', async () => {
-        if (!subject.tamper) return console.info(`${name}: events cannot be changed in place, nothing to tamper with`);
+        if (!subject.tamper)
+          return console.info(`${name}: events cannot be changed in place, nothing to tamper with`);
         const id = stream();
         const result = await store.append(id, [inspection(1), inspection(2), inspection(3)]);
-        await subject.tamper(result.eventIds[1], { inspectedAt: '2026-03-01', method: 'off-site', n: 2 });
+        await subject.tamper(result.eventIds[1], {
+          inspectedAt: '2026-03-01',
+          method: 'off-site',
+          n: 2,
+        });
         const report = await store.verify();
         expect(report.ok).toBe(false);
-        expect(report.firstBadEvent).toMatchObject({ eventId: result.eventIds[1], streamId: id, version: 2 });
+        expect(report.firstBadEvent).toMatchObject({
+          eventId: result.eventIds[1],
+          streamId: id,
+          version: 2,
+        });
       });
     });
   });

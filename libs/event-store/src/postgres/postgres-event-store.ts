@@ -130,9 +130,11 @@ const APPEND = 'SELECT * FROM ledger_append($1, $2, $3, $4::jsonb)';
 
 function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions): unknown[] {
   if (!NAME.test(streamId)) throw new InvalidAppendError(`stream id: "${streamId}" is not allowed`);
-  if (events.length === 0) throw new InvalidAppendError('events: an append needs at least one event');
+  if (events.length === 0)
+    throw new InvalidAppendError('events: an append needs at least one event');
   const payload = events.map((event) => {
-    if (!NAME.test(event.type)) throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
+    if (!NAME.test(event.type))
+      throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
     const prepared = {
       eventId: event.eventId ?? randomUUID(),
       type: event.type,
@@ -144,7 +146,12 @@ function prepareAppend(streamId: string, events: NewEvent[], options: AppendOpti
     return { ...prepared, template: hashTemplate(streamId, prepared) };
   });
   const idempotencyKey = events[0].metadata?.idempotencyKey ?? null;
-  return [streamId, expectedText(options.expectedVersion ?? 'any'), idempotencyKey, JSON.stringify(payload)];
+  return [
+    streamId,
+    expectedText(options.expectedVersion ?? 'any'),
+    idempotencyKey,
+    JSON.stringify(payload),
+  ];
 }
 
 function appendResult(streamId: string, { rows }: QueryResult<AppendRow>): AppendResult {
@@ -162,7 +169,11 @@ function appendResult(streamId: string, { rows }: QueryResult<AppendRow>): Appen
 function appendError(error: unknown, streamId: string, options: AppendOptions): unknown {
   const { code, detail } = error as PgError;
   if (code === 'LE001') {
-    return new WrongExpectedVersionError(streamId, options.expectedVersion ?? 'any', Number(detail));
+    return new WrongExpectedVersionError(
+      streamId,
+      options.expectedVersion ?? 'any',
+      Number(detail),
+    );
   }
   return error;
 }
@@ -180,7 +191,7 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
 
-  constructor(options: PostgresEventStoreOptions | PoolConfig & { connectionString: string }) {
+  constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
     const { poolSize, ...rest } = options as PostgresEventStoreOptions;
     this.pool = new Pool({ ...rest, max: poolSize ?? 10 });
   }
@@ -290,7 +301,12 @@ export class PostgresEventStore implements EventStore {
           const reason = chainBreak(event, previous);
           if (reason !== null) {
             const { eventId, streamId, version, position } = event;
-            return { ok: false, streams, events, firstBadEvent: { eventId, streamId, version, position, reason } };
+            return {
+              ok: false,
+              streams,
+              events,
+              firstBadEvent: { eventId, streamId, version, position, reason },
+            };
           }
           previous = event;
         }
@@ -359,7 +375,9 @@ class PollingSubscription implements Subscription {
         }
         if (events.length < batchSize) {
           this.markCaughtUp();
-          await sleep(pollIntervalMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
+          await sleep(pollIntervalMs, undefined, { signal: this.wake.signal }).catch(
+            () => undefined,
+          );
         }
       }
     } catch (error) {

@@ -1,0 +1,1 @@
+export { KurrentEventStore, createKurrentEventStore } from './kurrent-event-store';
