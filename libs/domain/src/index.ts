@@ -1,2 +1,4 @@
 export * from './identity';
 export * from './calendar';
+export * from './shared';
+export * from './agency';

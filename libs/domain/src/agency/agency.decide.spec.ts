@@ -1,0 +1,405 @@
+import { deciderSpecification } from '../testing/decider-specification';
+import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import { decide, oneMonthAfter, type AgencyCommand } from './agency.decide';
+import { evolve, initialAgencyState } from './agency';
+import type {
+  AgencyEvent,
+  AgencyRegistered,
+  PersonnelJoined,
+  SealedPersonalData,
+} from './agency.events';
+
+const spec = deciderSpecification({ decide, evolve, initialState: initialAgencyState });
+const sealed = (subject: string): SealedPersonalData => ({
+  $pii: { subject, iv: 'iv', ct: 'ct', tag: 'tag' },
+});
+const today = '2026-03-02';
+
+const registration: AgencyRegistered['data'] = {
+  uscc: '91110000802100433B',
+  jurisdiction: 'beijing',
+  name: '北京环测科技有限公司',
+  category: 'comprehensive',
+  serviceTypes: ['self-monitoring'],
+  monitoringTypes: ['testing'],
+  legalRepresentative: { name: '王明', phone: sealed('agency:lr') },
+  commitment: { signedBy: '王明', signedAt: '2026-01-05' },
+  codeVerified: true,
+  reviewDueOn: '2026-01-12',
+};
+const registered: AgencyEvent = { type: 'AgencyRegistered', data: registration };
+const approved: AgencyEvent = {
+  type: 'RegistrationReviewed',
+  data: { outcome: 'approved', reviewedOn: '2026-01-08' },
+};
+const deregistered: AgencyEvent = {
+  type: 'AgencyDeregistered',
+  data: { reason: 'voluntary', deregisteredOn: '2026-02-01' },
+};
+const person = (personId: string, idNumberHash: string): PersonnelJoined['data'] => ({
+  personId,
+  idNumberHash,
+  idNumber: sealed(`person:${idNumberHash}`),
+  name: '李雷',
+  role: 'laboratory-analysis',
+  technical: true,
+  joinedAt: '2026-01-10',
+});
+const joined = (personId: string, hash: string): AgencyEvent => ({
+  type: 'PersonnelJoined',
+  data: person(personId, hash),
+});
+
+describe('the agency decider', () => {
+  describe('when nothing is recorded', () => {
+    it('registers an agency, pending formal review due in 5 working days (beijing-7)', () => {
+      const { reviewDueOn: _, ...data } = registration;
+      spec
+        .given([])
+        .when({ type: 'RegisterAgency', today: '2026-01-12', data })
+        .then([{ type: 'AgencyRegistered', data: { ...data, reviewDueOn: '2026-01-19' } }]);
+    });
+
+    it('refuses an unsigned commitment (beijing-5)', () => {
+      const { reviewDueOn: _, ...data } = registration;
+      spec
+        .given([])
+        .when({
+          type: 'RegisterAgency',
+          today,
+          data: { ...data, commitment: { signedBy: ' ', signedAt: today } },
+        })
+        .thenThrows(RuleViolation, 'beijing-5', 'commitment.signedBy');
+    });
+
+    it('records a registration whose review would fall past the known calendar without a due date', () => {
+      const { reviewDueOn: _, ...data } = registration;
+      spec
+        .given([])
+        .when({ type: 'RegisterAgency', today: '2026-12-28', data })
+        .thenMatches([{ type: 'AgencyRegistered', data: { reviewDueOn: null } }]);
+    });
+
+    it.each<AgencyCommand>([
+      { type: 'ReviewRegistration', today, outcome: 'approved' },
+      {
+        type: 'RecordInspection',
+        today,
+        data: { inspectedAt: today, method: 'on-site', findings: [] },
+      },
+    ])('knows no agency to $type', (command) => {
+      spec.given([]).when(command).thenThrows(NotFoundError, 'national-faq-1-6');
+    });
+  });
+
+  describe('when registered', () => {
+    it('refuses the same USCC a second time (409)', () => {
+      const { reviewDueOn: _, ...data } = registration;
+      spec
+        .given([registered])
+        .when({ type: 'RegisterAgency', today, data })
+        .thenThrows(ConflictError, 'national-faq-1-7', 'uscc');
+    });
+
+    it('approves or returns the filing once, and a returned filing needs a reason', () => {
+      spec
+        .given([registered])
+        .when({ type: 'ReviewRegistration', today, outcome: 'approved' })
+        .then([
+          {
+            type: 'RegistrationReviewed',
+            data: { outcome: 'approved', reason: undefined, reviewedOn: today },
+          },
+        ]);
+      spec
+        .given([registered])
+        .when({ type: 'ReviewRegistration', today, outcome: 'returned' })
+        .thenThrows(RuleViolation, 'beijing-7', 'reason');
+      spec
+        .given([registered, approved])
+        .when({ type: 'ReviewRegistration', today, outcome: 'approved' })
+        .thenThrows(RuleViolation, 'beijing-7');
+    });
+  });
+
+  describe('when a change is filed', () => {
+    const change = (changes: object, extra: Partial<AgencyCommand> = {}): AgencyCommand =>
+      ({
+        type: 'ChangeRegistration',
+        today,
+        changedAt: '2026-02-20',
+        changes,
+        ...extra,
+      }) as AgencyCommand;
+
+    it('takes an address change at once, with no new review', () => {
+      spec
+        .given([registered, approved])
+        .when(change({ addresses: { registered: '北京市海淀区' } }))
+        .thenMatches([
+          { type: 'RegistrationChanged', data: { needsReview: false, reviewDueOn: null } },
+        ]);
+    });
+
+    it.each([
+      ['category', { category: 'radiation' }],
+      ['monitoring type', { monitoringTypes: ['testing', 'automatic-om'] }],
+    ])('puts the agency back to review on a change of %s (national-faq-1-8)', (_what, changes) => {
+      spec
+        .given([registered, approved])
+        .when(change(changes))
+        .thenMatches([
+          { type: 'RegistrationChanged', data: { needsReview: true, reviewDueOn: '2026-03-09' } },
+        ]);
+    });
+
+    it.each([
+      ['name', { name: '北京新环测有限公司' }],
+      ['legal representative', { legalRepresentative: { name: '赵强' } }],
+    ])(
+      'needs a newly signed commitment for a change of %s (national-faq-2-5)',
+      (_what, changes) => {
+        spec
+          .given([registered, approved])
+          .when(change(changes))
+          .thenThrows(RuleViolation, 'national-faq-2-5', 'commitment');
+        spec
+          .given([registered, approved])
+          .when(change(changes, { commitment: { signedBy: '赵强', signedAt: today } }))
+          .thenMatches([{ type: 'RegistrationChanged', data: { needsReview: true } }]);
+      },
+    );
+
+    it("does not review again when only the legal representative's phone changes", () => {
+      spec
+        .given([registered, approved])
+        .when(change({ legalRepresentative: { name: '王明', phone: sealed('agency:lr2') } }))
+        .thenMatches([{ type: 'RegistrationChanged', data: { needsReview: false } }]);
+    });
+
+    it('records a change filed more than one month after it happened as a late-filing finding (beijing-6)', () => {
+      spec
+        .given([registered, approved])
+        .when(change({ scope: ['water'] }, { changedAt: '2026-01-31' }))
+        .thenMatches([
+          { type: 'RegistrationChanged' },
+          {
+            type: 'ChangeFiledLate',
+            data: {
+              changedAt: '2026-01-31',
+              dueBy: '2026-02-28',
+              filedOn: today,
+              article: 'beijing-6',
+            },
+          },
+        ]);
+    });
+
+    it('is on time on the last day of the month', () => {
+      expect(
+        decide(
+          {
+            type: 'ChangeRegistration',
+            today: '2026-03-20',
+            changedAt: '2026-02-20',
+            changes: { scope: ['air'] },
+          },
+          [registered, approved].reduce(evolve, initialAgencyState),
+        ),
+      ).toHaveLength(1);
+    });
+
+    it('refuses a change that changes nothing, or one dated in the future', () => {
+      spec
+        .given([registered, approved])
+        .when(change({ name: registration.name }))
+        .thenThrows(RuleViolation, 'beijing-6', 'changes');
+      spec
+        .given([registered, approved])
+        .when(change({ scope: ['x'] }, { changedAt: '2026-03-03' }))
+        .thenThrows(RuleViolation, 'beijing-6', 'changedAt');
+    });
+  });
+
+  describe('personnel: one person, one agency (national-faq-3)', () => {
+    it('takes a person on, and refuses the same person again while engaged', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'AddPersonnel', today, data: person('p1', 'h1') })
+        .then([joined('p1', 'h1')]);
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when({ type: 'AddPersonnel', today, data: person('p2', 'h1') })
+        .thenThrows(ConflictError, 'national-faq-3', 'idNumber');
+    });
+
+    it('takes the person on again once the departure is recorded', () => {
+      spec
+        .given([
+          registered,
+          approved,
+          joined('p1', 'h1'),
+          { type: 'PersonnelLeft', data: { personId: 'p1', leftAt: '2026-02-01' } },
+        ])
+        .when({ type: 'AddPersonnel', today, data: person('p2', 'h1') })
+        .then([joined('p2', 'h1')]);
+    });
+
+    it('records a departure once, never before joining, and never deletes the person', () => {
+      const left: AgencyEvent = {
+        type: 'PersonnelLeft',
+        data: { personId: 'p1', leftAt: '2026-02-01', proof: '离职证明' },
+      };
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when({
+          type: 'RecordDeparture',
+          today,
+          personId: 'p1',
+          leftAt: '2026-02-01',
+          proof: '离职证明',
+        })
+        .then([left]);
+      spec
+        .given([registered, approved, joined('p1', 'h1'), left])
+        .when({ type: 'RecordDeparture', today, personId: 'p1', leftAt: '2026-02-02' })
+        .thenThrows(RuleViolation, 'national-faq-3-5');
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when({ type: 'RecordDeparture', today, personId: 'p1', leftAt: '2026-01-01' })
+        .thenThrows(RuleViolation, 'national-faq-3-5', 'leftAt');
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordDeparture', today, personId: 'nobody', leftAt: today })
+        .thenThrows(NotFoundError, 'national-faq-3-5', 'personId');
+    });
+
+    it('moves a technical person to a non-technical post as a status, once (national-faq-3-9)', () => {
+      const moved: AgencyEvent = {
+        type: 'PersonnelMovedToNonTechnicalPost',
+        data: { personId: 'p1', changedAt: today },
+      };
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when({ type: 'MovePersonToNonTechnicalPost', today, personId: 'p1', changedAt: today })
+        .then([moved]);
+      spec
+        .given([registered, approved, joined('p1', 'h1'), moved])
+        .when({ type: 'MovePersonToNonTechnicalPost', today, personId: 'p1', changedAt: today })
+        .thenThrows(RuleViolation, 'national-faq-3-9');
+    });
+  });
+
+  describe('equipment is scrapped by status, never deleted (national-faq-5-4)', () => {
+    const added: AgencyEvent = {
+      type: 'EquipmentAdded',
+      data: { equipmentId: 'e1', name: '气相色谱仪' },
+    };
+    it('adds, scraps once, and knows what it has', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'AddEquipment', today, data: { equipmentId: 'e1', name: '气相色谱仪' } })
+        .then([added]);
+      spec
+        .given([registered, approved, added])
+        .when({ type: 'AddEquipment', today, data: { equipmentId: 'e1', name: 'x' } })
+        .thenThrows(ConflictError, 'national-faq-5-4');
+      spec
+        .given([registered, approved, added])
+        .when({ type: 'ScrapEquipment', today, equipmentId: 'e1', scrappedAt: today })
+        .then([{ type: 'EquipmentScrapped', data: { equipmentId: 'e1', scrappedAt: today } }]);
+      spec
+        .given([
+          registered,
+          approved,
+          added,
+          { type: 'EquipmentScrapped', data: { equipmentId: 'e1', scrappedAt: today } },
+        ])
+        .when({ type: 'ScrapEquipment', today, equipmentId: 'e1', scrappedAt: today })
+        .thenThrows(RuleViolation, 'national-faq-5-4');
+      spec
+        .given([registered, approved])
+        .when({ type: 'ScrapEquipment', today, equipmentId: 'e9', scrappedAt: today })
+        .thenThrows(NotFoundError, 'national-faq-5-4');
+    });
+  });
+
+  describe('supervision facts', () => {
+    it('records inspections, penalties and credit findings as given', () => {
+      const inspection = {
+        inspectedAt: '2026-02-10',
+        method: 'on-site' as const,
+        findings: [{ code: 'record-keeping' as const }],
+      };
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordInspection', today, data: inspection })
+        .then([{ type: 'InspectionRecorded', data: inspection }]);
+      const penalty = {
+        decisionNumber: '京环罚〔2026〕1号',
+        decidedAt: '2026-02-11',
+        violationType: 'false-report' as const,
+        legalBasis: '《生态环境监测条例》',
+        content: '罚款',
+      };
+      spec
+        .given([registered, approved])
+        .when({ type: 'ImposePenalty', today, data: penalty })
+        .then([{ type: 'PenaltyImposed', data: penalty }]);
+      const finding = {
+        kind: 'credit-bad' as const,
+        article: 'beijing-9-3',
+        decidedAt: '2026-02-12',
+      };
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', today, data: finding })
+        .then([{ type: 'CreditFindingRecorded', data: finding }]);
+    });
+  });
+
+  describe('when deregistered (beijing-24)', () => {
+    it.each<AgencyCommand>([
+      { type: 'Deregister', today, reason: 'voluntary' },
+      { type: 'ChangeRegistration', today, changedAt: today, changes: { scope: ['air'] } },
+      { type: 'AddPersonnel', today, data: person('p9', 'h9') },
+      {
+        type: 'ImposePenalty',
+        today,
+        data: {
+          decisionNumber: 'x',
+          decidedAt: today,
+          violationType: 'other',
+          legalBasis: 'x',
+          content: 'x',
+        },
+      },
+    ])('accepts no $type', (command) => {
+      spec
+        .given([registered, approved, deregistered])
+        .when(command)
+        .thenThrows(RuleViolation, 'beijing-24', 'uscc');
+    });
+
+    it('deregisters an open agency, whatever its review state', () => {
+      spec
+        .given([registered])
+        .when({ type: 'Deregister', today, reason: 'qualification-lost' })
+        .then([
+          {
+            type: 'AgencyDeregistered',
+            data: { reason: 'qualification-lost', deregisteredOn: today },
+          },
+        ]);
+    });
+  });
+
+  describe('one month after a date', () => {
+    it.each([
+      ['2026-01-15', '2026-02-15'],
+      ['2026-01-31', '2026-02-28'],
+      ['2024-01-31', '2024-02-29'],
+      ['2026-12-10', '2027-01-10'],
+    ])('%s → %s', (from, to) => expect(oneMonthAfter(from)).toBe(to));
+  });
+});

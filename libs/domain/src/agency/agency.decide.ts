@@ -1,0 +1,349 @@
+import { addWorkingDays, CalendarOutOfRangeError, parseIsoDate } from '../calendar';
+import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
+import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import type {
+  AgencyEvent,
+  AgencyRegistered,
+  Commitment,
+  CreditFindingRecorded,
+  DeregistrationReason,
+  EquipmentAdded,
+  InspectionRecorded,
+  Jurisdiction,
+  PenaltyImposed,
+  PersonnelJoined,
+  RegistrationFields,
+} from './agency.events';
+import { isEngaged, type AgencyState } from './agency';
+
+/** Time comes in with the command, never from a clock inside the domain. */
+export interface CommandTime {
+  /** The Shanghai date on which the ledger receives the command (system time). */
+  today: string;
+}
+
+export type AgencyCommand =
+  | ({ type: 'RegisterAgency' } & CommandTime & {
+        data: Omit<AgencyRegistered['data'], 'reviewDueOn'>;
+      })
+  | ({ type: 'ReviewRegistration' } & CommandTime & {
+        outcome: 'approved' | 'returned';
+        reason?: string;
+      })
+  | ({ type: 'ChangeRegistration' } & CommandTime & {
+        changes: Partial<RegistrationFields>;
+        changedAt: string;
+        commitment?: Commitment;
+      })
+  | ({ type: 'AddPersonnel' } & CommandTime & { data: PersonnelJoined['data'] })
+  | ({ type: 'RecordDeparture' } & CommandTime & {
+        personId: string;
+        leftAt: string;
+        proof?: string;
+      })
+  | ({ type: 'MovePersonToNonTechnicalPost' } & CommandTime & {
+        personId: string;
+        changedAt: string;
+      })
+  | ({ type: 'AddEquipment' } & CommandTime & { data: EquipmentAdded['data'] })
+  | ({ type: 'ScrapEquipment' } & CommandTime & { equipmentId: string; scrappedAt: string })
+  | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
+  | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
+  | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
+  | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason });
+
+/** Changes of these need a new formal review (seed 002 §一.8, §七.8). */
+const REVIEWED_FIELDS = ['name', 'category', 'legalRepresentative', 'monitoringTypes'] as const;
+
+/** Where each jurisdiction's rules say a change must be filed within one month. */
+const LATE_CHANGE_ARTICLE: Record<Jurisdiction, string> = {
+  beijing: 'beijing-6',
+  chongqing: 'chongqing-5',
+  jiaxing: 'national-faq-1-8',
+};
+
+const FORMAL_REVIEW_WORKING_DAYS = 5; // seed 000 Art. 7
+
+/** The formal review's due date; null when the official calendar does not reach it yet. */
+function reviewDueOn(today: string): string | null {
+  try {
+    return addWorkingDays(today, FORMAL_REVIEW_WORKING_DAYS);
+  } catch (error) {
+    if (error instanceof CalendarOutOfRangeError) return null;
+    throw error;
+  }
+}
+
+/** The same day one month later, or the month's last day when it has no such day. */
+export function oneMonthAfter(date: string): string {
+  const { year, month, day } = parseIsoDate(date);
+  const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+  return formatIsoDate({ ...next, day: Math.min(day, daysInMonth(next.year, next.month)) });
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function requireOpen(
+  state: AgencyState,
+): asserts state is AgencyState & { uscc: string; jurisdiction: Jurisdiction } {
+  if (state.status === 'unregistered')
+    throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+  if (state.status === 'deregistered') {
+    throw new RuleViolation(
+      'the agency is deregistered: its record can be read but accepts no further filings',
+      'beijing-24',
+      'uscc',
+    );
+  }
+}
+
+function requirePerson(state: AgencyState, personId: string) {
+  const person = state.personnel.get(personId);
+  if (!person)
+    throw new NotFoundError(`no person ${personId} in this agency`, 'national-faq-3-5', 'personId');
+  return person;
+}
+
+/**
+ * Decides what a command records, given the agency's state. Pure; throws a DomainError
+ * citing the article when a rule refuses.
+ */
+export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[] {
+  switch (command.type) {
+    case 'RegisterAgency': {
+      if (state.status !== 'unregistered') {
+        throw new ConflictError(
+          `agency ${state.uscc} is already registered`,
+          'national-faq-1-7',
+          'uscc',
+        );
+      }
+      const { commitment } = command.data;
+      if (!commitment.signedBy.trim()) {
+        throw new RuleViolation(
+          'the written commitment must be signed',
+          'beijing-5',
+          'commitment.signedBy',
+        );
+      }
+      return [
+        {
+          type: 'AgencyRegistered',
+          data: { ...command.data, reviewDueOn: reviewDueOn(command.today) },
+        },
+      ];
+    }
+
+    case 'ReviewRegistration': {
+      requireOpen(state);
+      if (state.status !== 'pending-review' || state.returned) {
+        throw new RuleViolation(
+          'only a filing awaiting formal review can be reviewed',
+          'beijing-7',
+          'outcome',
+        );
+      }
+      if (command.outcome === 'returned' && !command.reason?.trim()) {
+        throw new RuleViolation('a returned filing needs the reason', 'beijing-7', 'reason');
+      }
+      return [
+        {
+          type: 'RegistrationReviewed',
+          data: { outcome: command.outcome, reason: command.reason, reviewedOn: command.today },
+        },
+      ];
+    }
+
+    case 'ChangeRegistration': {
+      requireOpen(state);
+      const current = state.registration!;
+      const changed = (Object.keys(command.changes) as (keyof RegistrationFields)[]).filter(
+        (field) => !same(command.changes[field], current[field]),
+      );
+      if (changed.length === 0) {
+        throw new RuleViolation(
+          'nothing in the changes differs from the registration',
+          'beijing-6',
+          'changes',
+        );
+      }
+      if (command.changedAt > command.today) {
+        throw new RuleViolation(
+          'a change is filed after it happened, not before',
+          'beijing-6',
+          'changedAt',
+        );
+      }
+      const needsReview = REVIEWED_FIELDS.some((field) =>
+        field === 'legalRepresentative'
+          ? command.changes.legalRepresentative !== undefined &&
+            command.changes.legalRepresentative.name !== current.legalRepresentative.name
+          : changed.includes(field),
+      );
+      const needsCommitment =
+        changed.includes('name') ||
+        (command.changes.legalRepresentative !== undefined &&
+          command.changes.legalRepresentative.name !== current.legalRepresentative.name);
+      if (needsCommitment && !command.commitment?.signedBy.trim()) {
+        throw new RuleViolation(
+          'a change of name or legal representative needs a newly signed commitment',
+          'national-faq-2-5',
+          'commitment',
+        );
+      }
+      const events: AgencyEvent[] = [
+        {
+          type: 'RegistrationChanged',
+          data: {
+            changes: Object.fromEntries(changed.map((field) => [field, command.changes[field]])),
+            changedAt: command.changedAt,
+            filedOn: command.today,
+            needsReview,
+            reviewDueOn: needsReview ? reviewDueOn(command.today) : null,
+            ...(command.commitment ? { commitment: command.commitment } : {}),
+          },
+        },
+      ];
+      const dueBy = oneMonthAfter(command.changedAt);
+      if (command.today > dueBy) {
+        events.push({
+          type: 'ChangeFiledLate',
+          data: {
+            changedAt: command.changedAt,
+            filedOn: command.today,
+            dueBy,
+            article: LATE_CHANGE_ARTICLE[state.jurisdiction],
+          },
+        });
+      }
+      return events;
+    }
+
+    case 'AddPersonnel': {
+      requireOpen(state);
+      const { idNumberHash, personId } = command.data;
+      if (state.personnel.has(personId)) {
+        throw new ConflictError(
+          `person ${personId} is already recorded`,
+          'national-faq-3-5',
+          'personId',
+        );
+      }
+      for (const person of state.personnel.values()) {
+        if (person.idNumberHash === idNumberHash && isEngaged(person)) {
+          throw new ConflictError(
+            `this person is already on this agency's staff as ${person.personId}`,
+            'national-faq-3',
+            'idNumber',
+          );
+        }
+      }
+      return [{ type: 'PersonnelJoined', data: command.data }];
+    }
+
+    case 'RecordDeparture': {
+      requireOpen(state);
+      const person = requirePerson(state, command.personId);
+      if (person.status === 'left') {
+        throw new RuleViolation(
+          'the departure is already recorded',
+          'national-faq-3-5',
+          'personId',
+        );
+      }
+      if (person.joinedAt && command.leftAt < person.joinedAt) {
+        throw new RuleViolation(
+          `leftAt is before the person joined on ${person.joinedAt}`,
+          'national-faq-3-5',
+          'leftAt',
+        );
+      }
+      return [
+        {
+          type: 'PersonnelLeft',
+          data: { personId: command.personId, leftAt: command.leftAt, proof: command.proof },
+        },
+      ];
+    }
+
+    case 'MovePersonToNonTechnicalPost': {
+      requireOpen(state);
+      const person = requirePerson(state, command.personId);
+      if (person.status !== 'active') {
+        throw new RuleViolation(
+          `the person is ${person.status}, not in a technical post`,
+          'national-faq-3-9',
+          'personId',
+        );
+      }
+      return [
+        {
+          type: 'PersonnelMovedToNonTechnicalPost',
+          data: { personId: command.personId, changedAt: command.changedAt },
+        },
+      ];
+    }
+
+    case 'AddEquipment': {
+      requireOpen(state);
+      if (state.equipment.has(command.data.equipmentId)) {
+        throw new ConflictError(
+          'this equipment is already recorded',
+          'national-faq-5-4',
+          'equipmentId',
+        );
+      }
+      return [{ type: 'EquipmentAdded', data: command.data }];
+    }
+
+    case 'ScrapEquipment': {
+      requireOpen(state);
+      const status = state.equipment.get(command.equipmentId);
+      if (!status)
+        throw new NotFoundError(
+          `no equipment ${command.equipmentId}`,
+          'national-faq-5-4',
+          'equipmentId',
+        );
+      if (status === 'scrapped') {
+        throw new RuleViolation(
+          'the equipment is already scrapped',
+          'national-faq-5-4',
+          'equipmentId',
+        );
+      }
+      return [
+        {
+          type: 'EquipmentScrapped',
+          data: { equipmentId: command.equipmentId, scrappedAt: command.scrappedAt },
+        },
+      ];
+    }
+
+    case 'RecordInspection':
+      requireOpen(state);
+      return [{ type: 'InspectionRecorded', data: command.data }];
+
+    case 'ImposePenalty':
+      requireOpen(state);
+      return [{ type: 'PenaltyImposed', data: command.data }];
+
+    case 'RecordCreditFinding':
+      requireOpen(state);
+      return [{ type: 'CreditFindingRecorded', data: command.data }];
+
+    case 'Deregister':
+      requireOpen(state);
+      return [
+        {
+          type: 'AgencyDeregistered',
+          data: { reason: command.reason, deregisteredOn: command.today },
+        },
+      ];
+
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}

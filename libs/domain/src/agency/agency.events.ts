@@ -1,0 +1,237 @@
+/**
+ * What is recorded about an agency, one stream per agency keyed by its USCC. Past tense,
+ * type-only. A stored event's shape never changes: a new shape is a new schemaVersion with an
+ * upcaster (see STYLE.md).
+ */
+
+export type Jurisdiction = 'beijing' | 'chongqing' | 'jiaxing';
+export type AgencyCategory = 'comprehensive' | 'radiation' | 'automatic-om' | 'other';
+export type ServiceType = 'public-monitoring' | 'self-monitoring';
+export type MonitoringType = 'testing' | 'automatic-om';
+
+/**
+ * Personal data inside an event: encrypted under a key kept outside the ledger, so that
+ * destroying the key erases the data for good while every hash still matches (PIPL).
+ * Opaque to the domain.
+ */
+export interface SealedPersonalData {
+  $pii: { subject: string; iv: string; ct: string; tag: string };
+}
+
+export interface Commitment {
+  signedBy: string;
+  signedAt: string;
+}
+
+export interface LegalRepresentative {
+  name: string;
+  title?: string;
+  phone?: SealedPersonalData;
+}
+
+/** The filed registration (备案登记表, seed 000 Annex 1), as it stands after every change. */
+export interface RegistrationFields {
+  name: string;
+  category: AgencyCategory;
+  serviceTypes: ServiceType[];
+  monitoringTypes?: MonitoringType[];
+  scope?: string[];
+  addresses?: { registered?: string; workplace?: string; office?: string };
+  legalRepresentative: LegalRepresentative;
+  contact?: { phone?: SealedPersonalData; email?: string };
+  ownership?: string;
+  cmaCertificate?: { number?: string; issuer?: string; validUntil?: string };
+  keyPersonnel?: {
+    technicalLead?: string;
+    qualityLead?: string;
+    authorisedSignatory?: string;
+    topManager?: string;
+  };
+}
+
+export type ChangeableField = keyof RegistrationFields;
+
+export interface AgencyRegistered {
+  type: 'AgencyRegistered';
+  data: RegistrationFields & {
+    uscc: string;
+    jurisdiction: Jurisdiction;
+    commitment: Commitment;
+    /** False when a regulator or admin registered a code that fails its check character. */
+    codeVerified: boolean;
+    /** Formal review due (seed 000 Art. 7: 5 working days); null past the known calendar. */
+    reviewDueOn: string | null;
+  };
+}
+
+export interface RegistrationReviewed {
+  type: 'RegistrationReviewed';
+  data: { outcome: 'approved' | 'returned'; reason?: string; reviewedOn: string };
+}
+
+export interface RegistrationChanged {
+  type: 'RegistrationChanged';
+  data: {
+    changes: Partial<RegistrationFields>;
+    changedAt: string;
+    filedOn: string;
+    /** Name, category, legal representative or monitoring type changed: reviewed again. */
+    needsReview: boolean;
+    reviewDueOn: string | null;
+    commitment?: Commitment;
+  };
+}
+
+/** A change filed more than one month after it happened: itself a recordable finding. */
+export interface ChangeFiledLate {
+  type: 'ChangeFiledLate';
+  data: { changedAt: string; filedOn: string; dueBy: string; article: string };
+}
+
+export type PersonnelRole =
+  | 'technical-management'
+  | 'quality-management'
+  | 'sample-management'
+  | 'field-sampling'
+  | 'field-testing'
+  | 'laboratory-analysis'
+  | 'report-preparation'
+  | 'report-review'
+  | 'authorised-signatory'
+  | 'field-om'
+  | 'quality-supervision';
+
+export interface PersonnelJoined {
+  type: 'PersonnelJoined';
+  data: {
+    personId: string;
+    /** Keyed hash of the resident ID number: finds the person across agencies, reveals nothing. */
+    idNumberHash: string;
+    idNumber: SealedPersonalData;
+    name: string;
+    role: PersonnelRole;
+    technical: boolean;
+    education?: string;
+    title?: string;
+    joinedAt?: string;
+  };
+}
+
+export interface PersonnelLeft {
+  type: 'PersonnelLeft';
+  data: { personId: string; leftAt: string; proof?: string };
+}
+
+export interface PersonnelMovedToNonTechnicalPost {
+  type: 'PersonnelMovedToNonTechnicalPost';
+  data: { personId: string; changedAt: string };
+}
+
+export interface EquipmentAdded {
+  type: 'EquipmentAdded';
+  data: {
+    equipmentId: string;
+    name: string;
+    model?: string;
+    serial?: string;
+    manufacturer?: string;
+    acquiredAt?: string;
+    calibratedUntil?: string;
+  };
+}
+
+export interface EquipmentScrapped {
+  type: 'EquipmentScrapped';
+  data: { equipmentId: string; scrappedAt: string };
+}
+
+export type InspectionMethod =
+  'on-site' | 'off-site' | 'blind-sample' | 'inter-lab-comparison' | 'record-review';
+export type FindingCode =
+  | 'non-standard-monitoring'
+  | 'sample-management'
+  | 'record-keeping'
+  | 'quality-system'
+  | 'capability-mismatch'
+  | 'untrue-report'
+  | 'false-report'
+  | 'refused-inspection'
+  | 'other';
+export type SupervisionMeasure = 'written-notice' | 'interview' | 'public-notice';
+
+export interface InspectionRecorded {
+  type: 'InspectionRecorded';
+  data: {
+    inspectedAt: string;
+    method: InspectionMethod;
+    findings: { code: FindingCode; description?: string }[];
+    authority?: string;
+    measures?: SupervisionMeasure[];
+  };
+}
+
+export type ViolationType =
+  'data-fraud' | 'false-report' | 'untrue-report' | 'false-om' | 'refused-inspection' | 'other';
+
+export interface PenaltyImposed {
+  type: 'PenaltyImposed';
+  data: {
+    decisionNumber: string;
+    decidedAt: string;
+    violationType: ViolationType;
+    legalBasis: string;
+    content: string;
+    fineYuan?: number;
+    authority?: string;
+  };
+}
+
+export type CreditFindingKind =
+  'credit-bad' | 'police-case-opened' | 'serious-dishonesty-listed' | 'serious-dishonesty-removed';
+
+export interface CreditFindingRecorded {
+  type: 'CreditFindingRecorded';
+  data: { kind: CreditFindingKind; article: string; decidedAt: string; description?: string };
+}
+
+export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qualification-lost';
+
+export interface AgencyDeregistered {
+  type: 'AgencyDeregistered';
+  data: { reason: DeregistrationReason; deregisteredOn: string };
+}
+
+export type AgencyEvent =
+  | AgencyRegistered
+  | RegistrationReviewed
+  | RegistrationChanged
+  | ChangeFiledLate
+  | PersonnelJoined
+  | PersonnelLeft
+  | PersonnelMovedToNonTechnicalPost
+  | EquipmentAdded
+  | EquipmentScrapped
+  | InspectionRecorded
+  | PenaltyImposed
+  | CreditFindingRecorded
+  | AgencyDeregistered;
+
+export type AgencyEventType = AgencyEvent['type'];
+
+export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
+  'AgencyRegistered',
+  'RegistrationReviewed',
+  'RegistrationChanged',
+  'ChangeFiledLate',
+  'PersonnelJoined',
+  'PersonnelLeft',
+  'PersonnelMovedToNonTechnicalPost',
+  'EquipmentAdded',
+  'EquipmentScrapped',
+  'InspectionRecorded',
+  'PenaltyImposed',
+  'CreditFindingRecorded',
+  'AgencyDeregistered',
+];
+
+export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

@@ -1,0 +1,112 @@
+import type { AgencyEvent, Jurisdiction, PersonnelRole, RegistrationFields } from './agency.events';
+
+export type AgencyStatus = 'unregistered' | 'pending-review' | 'registered' | 'deregistered';
+
+export interface PersonRecord {
+  personId: string;
+  idNumberHash: string;
+  name: string;
+  role: PersonnelRole;
+  status: 'active' | 'non-technical' | 'left';
+  joinedAt?: string;
+}
+
+export interface AgencyState {
+  status: AgencyStatus;
+  uscc?: string;
+  jurisdiction?: Jurisdiction;
+  registration?: RegistrationFields;
+  /** Whether the last formal review returned the filing. */
+  returned: boolean;
+  personnel: ReadonlyMap<string, PersonRecord>;
+  equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
+}
+
+export const initialAgencyState: AgencyState = {
+  status: 'unregistered',
+  returned: false,
+  personnel: new Map(),
+  equipment: new Map(),
+};
+
+/** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
+export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
+  switch (event.type) {
+    case 'AgencyRegistered': {
+      const {
+        uscc,
+        jurisdiction,
+        commitment: _c,
+        codeVerified: _v,
+        reviewDueOn: _d,
+        ...registration
+      } = event.data;
+      return {
+        ...state,
+        status: 'pending-review',
+        uscc,
+        jurisdiction,
+        registration,
+        returned: false,
+      };
+    }
+    case 'RegistrationReviewed':
+      return event.data.outcome === 'approved'
+        ? { ...state, status: 'registered', returned: false }
+        : { ...state, status: 'pending-review', returned: true };
+    case 'RegistrationChanged':
+      return {
+        ...state,
+        registration: { ...state.registration!, ...event.data.changes },
+        status: event.data.needsReview ? 'pending-review' : state.status,
+        returned: event.data.needsReview ? false : state.returned,
+      };
+    case 'PersonnelJoined': {
+      const { personId, idNumberHash, name, role, technical, joinedAt } = event.data;
+      const personnel = new Map(state.personnel);
+      personnel.set(personId, {
+        personId,
+        idNumberHash,
+        name,
+        role,
+        joinedAt,
+        status: technical ? 'active' : 'non-technical',
+      });
+      return { ...state, personnel };
+    }
+    case 'PersonnelLeft':
+    case 'PersonnelMovedToNonTechnicalPost': {
+      const person = state.personnel.get(event.data.personId);
+      if (!person) return state;
+      const personnel = new Map(state.personnel);
+      personnel.set(person.personId, {
+        ...person,
+        status: event.type === 'PersonnelLeft' ? 'left' : 'non-technical',
+      });
+      return { ...state, personnel };
+    }
+    case 'EquipmentAdded':
+      return {
+        ...state,
+        equipment: new Map(state.equipment).set(event.data.equipmentId, 'in-service'),
+      };
+    case 'EquipmentScrapped':
+      return {
+        ...state,
+        equipment: new Map(state.equipment).set(event.data.equipmentId, 'scrapped'),
+      };
+    case 'AgencyDeregistered':
+      return { ...state, status: 'deregistered' };
+    case 'ChangeFiledLate':
+    case 'InspectionRecorded':
+    case 'PenaltyImposed':
+    case 'CreditFindingRecorded':
+      return state;
+  }
+}
+
+export const foldAgency = (events: readonly AgencyEvent[]): AgencyState =>
+  events.reduce(evolve, initialAgencyState);
+
+/** A person counts against one-person-one-agency until the departure is recorded. */
+export const isEngaged = (person: PersonRecord): boolean => person.status !== 'left';

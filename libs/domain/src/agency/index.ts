@@ -1,0 +1,3 @@
+export * from './agency.events';
+export * from './agency';
+export * from './agency.decide';
