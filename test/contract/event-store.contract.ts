@@ -196,6 +196,9 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
           eventIds: first.eventIds,
         });
         expect(await store.readStream(id)).toHaveLength(2);
+        const found = await store.readByIdempotencyKey(id, key);
+        expect(found.map((e) => e.eventId)).toEqual(first.eventIds);
+        expect(await store.readByIdempotencyKey(id, randomUUID())).toEqual([]);
       });
 
       it('appends once when the same key arrives 10 times at once', async () => {

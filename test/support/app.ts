@@ -27,3 +27,46 @@ export async function startTestApp(label: string): Promise<TestApp> {
     },
   };
 }
+
+import { signToken } from '../../apps/ledger-api/src/auth/sign-token';
+import type { Actor } from '../../apps/ledger-api/src/auth';
+
+/** `Authorization` header value for an actor, signed with the test app's secret. */
+export const bearer = (actor: Actor): string => `Bearer ${signToken(actor, TEST_JWT_SECRET)}`;
+
+export const actors = {
+  admin: { sub: 'admin-1', role: 'admin' },
+  beijing: { sub: 'reg-bj', role: 'regulator', jurisdiction: 'beijing' },
+  chongqing: { sub: 'reg-cq', role: 'regulator', jurisdiction: 'chongqing' },
+  auditor: { sub: 'aud-1', role: 'auditor' },
+  reviewer: { sub: 'rev-1', role: 'reviewer' },
+  agency: (uscc: string): Actor => ({ sub: `agency-${uscc}`, role: 'agency', uscc }),
+} as const satisfies Record<string, Actor | ((uscc: string) => Actor)>;
+
+/** Valid codes (GB 32100 check characters computed), for tests. */
+export const CODES = {
+  A: '91110000802100433B',
+  B: '91350100M000100Y43',
+  C: '91110105000000019Q',
+  chongqing: '91500103000000027D',
+  jiaxing: '913304020000000358',
+  /** An early pilot code that fails its check character (DOMAIN.md). */
+  pilot: '91350211M00013FA1N',
+} as const;
+
+/** A registration body as an agency would file it. */
+export const registrationBody = (uscc: string, overrides: Record<string, unknown> = {}) => ({
+  uscc,
+  name: '北京环测科技有限公司',
+  jurisdiction: 'beijing',
+  category: 'comprehensive',
+  serviceTypes: ['self-monitoring', 'public-monitoring'],
+  monitoringTypes: ['testing'],
+  scope: ['water', 'air'],
+  legalRepresentative: { name: '王明', title: '总经理', phone: '13812345678' },
+  commitment: { signedBy: '王明', signedAt: '2026-01-05' },
+  addresses: { registered: '北京市朝阳区', workplace: '北京市朝阳区某路1号' },
+  contact: { phone: '010-12345678', email: 'lab@example.cn' },
+  keyPersonnel: { technicalLead: '李雷', qualityLead: '韩梅梅' },
+  ...overrides,
+});

@@ -3,8 +3,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { LedgerConfig } from './config';
 import { LEDGER_CONFIG } from './tokens';
+import { AuthModule } from './auth/auth.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
+import { AgenciesModule } from './agencies/agencies.module';
 
 @Module({})
 export class AppModule {
@@ -23,7 +25,9 @@ export class AppModule {
           migrationsRun: false,
         }),
         EventStoreModule.forRoot(config),
+        AuthModule,
         HealthModule,
+        AgenciesModule,
       ],
       providers: [{ provide: LEDGER_CONFIG, useValue: config }],
       exports: [LEDGER_CONFIG],

@@ -8,6 +8,8 @@ export interface LedgerConfig {
   eventStoreConnectionString?: string;
   port: number;
   jwtSecret: string;
+  /** Wraps the per-subject keys of personal data and keys the identity hash (ADR 005). */
+  piiSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -36,5 +38,6 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
     port,
     // A development default keeps `npm start` to one command; main.ts warns when it is used.
     jwtSecret: env.LEDGER_JWT_SECRET ?? 'ledger-development-secret-change-me',
+    piiSecret: env.LEDGER_PII_SECRET ?? 'ledger-development-pii-secret-change-me',
   };
 }

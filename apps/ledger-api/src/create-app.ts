@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { LedgerConfig } from './config';
+import { configureHttp } from './http';
 
 /** The HTTP app as it runs in production and in the e2e tests: one place configures both. */
 export async function createApp(config: LedgerConfig): Promise<NestExpressApplication> {
@@ -11,7 +12,7 @@ export async function createApp(config: LedgerConfig): Promise<NestExpressApplic
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
   app.enableShutdownHooks();
-  app.useBodyParser('json', { limit: '1mb' });
+  configureHttp(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

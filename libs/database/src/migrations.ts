@@ -1,10 +1,16 @@
 import { Client } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
 import { EventStore1763850000000 } from '@ledger/event-store/postgres/migrations/1763850000000-event-store';
+import { Projections1763850200000 } from '@ledger/projections/migrations/1763850200000-projections';
+import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const LEDGER_MIGRATIONS: MixedList<Function> = [EventStore1763850000000];
+export const LEDGER_MIGRATIONS: MixedList<Function> = [
+  EventStore1763850000000,
+  WriteModel1763850100000,
+  Projections1763850200000,
+];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
 export async function migrate(url: string): Promise<void> {

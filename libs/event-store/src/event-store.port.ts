@@ -84,7 +84,12 @@ export interface SubscriptionOptions {
   /** How long to wait between polls once caught up. Default 100 ms. */
   pollIntervalMs?: number;
   /** Called with every event, one at a time, in position order; the next waits for it. */
-  handler: (event: StoredEvent) => Promise<void> | void;
+  handler?: (event: StoredEvent) => Promise<void> | void;
+  /**
+   * Instead of `handler`: called with each page of events (in position order) as it is read,
+   * so a projection can apply a page in one transaction.
+   */
+  handleBatch?: (events: StoredEvent[]) => Promise<void> | void;
   /** Called when the handler or a read fails; the subscription has stopped by then. */
   onError?: (error: unknown) => void;
 }
@@ -94,6 +99,8 @@ export interface Subscription {
   readonly position: number;
   /** Resolves once the subscription has read everything that was there when it started. */
   readonly caughtUp: Promise<void>;
+  /** Poll now instead of at the next interval (e.g. right after this process appended). */
+  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -113,6 +120,11 @@ export interface VerifyReport {
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * The events an earlier append with this idempotency key stored (empty when none). Lets a
+   * caller answer a repeated request before deciding anything again.
+   */
+  readByIdempotencyKey(streamId: string, key: string): Promise<StoredEvent[]>;
   /** Current version of a stream; 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** One page of all events in global order. Never skips an event committed later with a lower position. */

@@ -7,8 +7,10 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { Public } from '../auth/decorators';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -11,7 +11,7 @@ import type {
 
 const spec = deciderSpecification({ decide, evolve, initialState: initialAgencyState });
 const sealed = (subject: string): SealedPersonalData => ({
-  $pii: { subject, iv: 'iv', ct: 'ct', tag: 'tag' },
+  $pii: { subject, kind: 'phone', iv: 'iv', ct: 'ct', tag: 'tag' },
 });
 const today = '2026-03-02';
 

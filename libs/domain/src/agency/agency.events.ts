@@ -4,7 +4,8 @@
  * upcaster (see STYLE.md).
  */
 
-export type Jurisdiction = 'beijing' | 'chongqing' | 'jiaxing';
+export const JURISDICTIONS = ['beijing', 'chongqing', 'jiaxing'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
 export type AgencyCategory = 'comprehensive' | 'radiation' | 'automatic-om' | 'other';
 export type ServiceType = 'public-monitoring' | 'self-monitoring';
 export type MonitoringType = 'testing' | 'automatic-om';
@@ -15,8 +16,10 @@ export type MonitoringType = 'testing' | 'automatic-om';
  * Opaque to the domain.
  */
 export interface SealedPersonalData {
-  $pii: { subject: string; iv: string; ct: string; tag: string };
+  $pii: { subject: string; kind: PersonalDataKind; iv: string; ct: string; tag: string };
 }
+
+export type PersonalDataKind = 'resident-id' | 'phone';
 
 export interface Commitment {
   signedBy: string;

@@ -16,7 +16,8 @@ export function deciderSpecification<Command, Event, State>(decider: {
           decider.decide(command, history.reduce(decider.evolve, decider.initialState));
         return {
           then: (expected: Event[]) => expect(run()).toEqual(expected),
-          thenMatches: (expected: Partial<Event>[]) => expect(run()).toMatchObject(expected),
+          thenMatches: (expected: Record<string, unknown>[]) =>
+            expect(run()).toMatchObject(expected),
           thenThrows: (
             kind: abstract new (...args: never[]) => DomainError,
             article: string,

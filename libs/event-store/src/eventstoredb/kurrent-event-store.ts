@@ -180,6 +180,13 @@ export class KurrentEventStore implements EventStore {
     return events;
   }
 
+  /** Keys are per stream in this adapter (ADR 003). */
+  async readByIdempotencyKey(streamId: string, key: string): Promise<StoredEvent[]> {
+    return (await this.readStream(streamId)).filter(
+      (event) => event.metadata.idempotencyKey === key,
+    );
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     const records = this.readStreamRecords(streamId, {
       direction: BACKWARDS,
@@ -674,6 +681,9 @@ class KurrentSubscription implements Subscription {
     return this.current;
   }
 
+  /** Nothing to do: once caught up, the server pushes events as they are written. */
+  wake(): void {}
+
   async stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
@@ -687,9 +697,15 @@ class KurrentSubscription implements Subscription {
     try {
       for (;;) {
         const page = await this.source.readPage(this.current, this.batchSize);
-        for (const event of page) {
+        if (page.length > 0 && this.options.handleBatch) {
           if (this.stopping) return;
-          await this.deliver(event);
+          await this.options.handleBatch(page);
+          this.current = page[page.length - 1].position;
+        } else {
+          for (const event of page) {
+            if (this.stopping) return;
+            await this.deliver(event);
+          }
         }
         if (this.stopping) return;
         if (page.length < this.batchSize) break;
@@ -722,7 +738,8 @@ class KurrentSubscription implements Subscription {
   }
 
   private async deliver(event: StoredEvent): Promise<void> {
-    await this.options.handler(event);
+    if (this.options.handleBatch) await this.options.handleBatch([event]);
+    else await this.options.handler?.(event);
     this.current = event.position;
   }
 

@@ -245,6 +245,17 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Keys are global in this adapter: a key used on another stream is found too. */
+  async readByIdempotencyKey(_streamId: string, key: string): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `${SELECT_EVENT} e WHERE EXISTS (SELECT 1 FROM ledger_idempotency k WHERE k.idempotency_key = $1
+         AND e.stream_id = k.stream_id AND e.version BETWEEN k.first_version AND k.last_version)
+       ORDER BY version`,
+      [key],
+    );
+    return rows.map(toStoredEvent);
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     const { rows } = await this.pool.query<{ version: string }>(
       'SELECT version FROM ledger_streams WHERE stream_id = $1',
@@ -350,7 +361,8 @@ class PollingSubscription implements Subscription {
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private stopped = false;
-  private wake = new AbortController();
+  private waking = new AbortController();
+  private wakeRequested = false;
   private readonly done: Promise<void>;
 
   constructor(
@@ -368,16 +380,26 @@ class PollingSubscription implements Subscription {
     try {
       while (!this.stopped) {
         const events = await this.store.readAll({ after: this.position, limit: batchSize });
-        for (const event of events) {
+        if (events.length > 0 && this.options.handleBatch) {
           if (this.stopped) return;
-          await this.options.handler(event);
-          this.position = event.position;
+          await this.options.handleBatch(events);
+          this.position = events[events.length - 1].position;
+        } else {
+          for (const event of events) {
+            if (this.stopped) return;
+            await this.options.handler?.(event);
+            this.position = event.position;
+          }
         }
         if (events.length < batchSize) {
           this.markCaughtUp();
-          await sleep(pollIntervalMs, undefined, { signal: this.wake.signal }).catch(
-            () => undefined,
-          );
+          if (!this.wakeRequested) {
+            this.waking = new AbortController();
+            await sleep(pollIntervalMs, undefined, { signal: this.waking.signal }).catch(
+              () => undefined,
+            );
+          }
+          this.wakeRequested = false;
         }
       }
     } catch (error) {
@@ -388,9 +410,14 @@ class PollingSubscription implements Subscription {
     }
   }
 
+  wake(): void {
+    this.wakeRequested = true;
+    this.waking.abort();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake.abort();
+    this.waking.abort();
     await this.done.catch(() => undefined);
   }
 }

@@ -1,0 +1,445 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import canonicalize from 'canonicalize';
+import {
+  startOfShanghaiDay,
+  toShanghaiDate,
+  validateUscc,
+  type AgencyCommand,
+  type Commitment,
+  type RegistrationFields,
+  type SealedPersonalData,
+} from '@ledger/domain';
+import { CurrentActor, Roles, requireActor, type Actor, type Role } from '../auth';
+import {
+  parseIdempotencyKey,
+  parseIfMatch,
+  ParseUsccPipe,
+  versionETag,
+  validationException,
+} from '../http';
+import {
+  AddEquipmentDto,
+  AddPersonnelDto,
+  ChangeRegistrationDto,
+  DeregisterAgencyDto,
+  ImposePenaltyDto,
+  PersonnelDepartureDto,
+  PersonnelStatusDto,
+  RecordCreditFindingDto,
+  RecordInspectionDto,
+  RegisterAgencyDto,
+  ReviewRegistrationDto,
+  ScrapEquipmentDto,
+  type CommandBodyDto,
+  type RegistrationChangesDto,
+} from './dto';
+import { ExecuteAgencyCommand, type CommandOutcome } from './execute-agency-command';
+import { PersonalData } from './personal-data.provider';
+
+type CommandWithoutTime = ExecuteAgencyCommand['command'];
+
+/** A bare date as valid time means the start of that day in Asia/Shanghai (API.md). */
+function occurredAtOf(body: CommandBodyDto): string | undefined {
+  if (body.occurredAt === undefined) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(body.occurredAt)
+    ? startOfShanghaiDay(body.occurredAt).toISOString()
+    : new Date(body.occurredAt).toISOString();
+}
+
+/** Fields a command carries beyond what API.md requires of every answer. */
+function extras(outcome: CommandOutcome): Record<string, unknown> {
+  const first = outcome.events[0]?.data as Record<string, unknown> | undefined;
+  switch (outcome.events[0]?.type) {
+    case 'AgencyRegistered':
+    case 'RegistrationChanged':
+      return { reviewDueOn: first?.reviewDueOn ?? null };
+    case 'PersonnelJoined':
+      return { personId: first?.personId };
+    case 'EquipmentAdded':
+      return { equipmentId: first?.equipmentId };
+    default:
+      return {};
+  }
+}
+
+const withoutUndefined = <T extends object>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+@ApiTags('agencies')
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'same key and body: the first answer, nothing appended',
+})
+@ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'the stream version decided on (ETag); stale: 409',
+})
+@Controller('api/v1/agencies')
+export class AgencyCommandsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly personalData: PersonalData,
+  ) {}
+
+  private async run(
+    req: Request,
+    res: Response,
+    actor: Actor | undefined,
+    uscc: string,
+    body: CommandBodyDto,
+    allowed: readonly Role[],
+    command: CommandWithoutTime,
+  ) {
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.path}\n${canonicalize(req.body as object) ?? ''}`)
+      .digest('hex');
+    const outcome = await this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
+      new ExecuteAgencyCommand(uscc, command, allowed, {
+        actor: requireActor(actor),
+        expectedVersion: parseIfMatch(req.headers['if-match']),
+        idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
+        requestHash,
+        occurredAt: occurredAtOf(body),
+        correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID(),
+      }),
+    );
+    res.setHeader('ETag', versionETag(outcome.version));
+    const { version, position, eventIds } = outcome;
+    return { uscc, version, position, eventIds, ...extras(outcome) };
+  }
+
+  private seal(
+    subject: string,
+    kind: 'phone',
+    value: string | undefined,
+  ): Promise<SealedPersonalData | undefined> {
+    return value === undefined
+      ? Promise.resolve(undefined)
+      : this.personalData.seal(subject, kind, value);
+  }
+
+  /** The registration fields with phone numbers sealed (ADR 005). */
+  private async registrationFields(
+    uscc: string,
+    dto: Partial<RegistrationChangesDto>,
+  ): Promise<Partial<RegistrationFields>> {
+    const { legalRepresentative, contact, ...rest } = dto;
+    return withoutUndefined({
+      ...rest,
+      ...(legalRepresentative && {
+        legalRepresentative: {
+          ...legalRepresentative,
+          phone: await this.seal(
+            `agency:${uscc}:legal-representative`,
+            'phone',
+            legalRepresentative.phone,
+          ),
+        },
+      }),
+      ...(contact && {
+        contact: {
+          ...contact,
+          phone: await this.seal(`agency:${uscc}:contact`, 'phone', contact.phone),
+        },
+      }),
+    }) as Partial<RegistrationFields>;
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles('agency', 'regulator', 'admin')
+  @ApiOperation({ summary: '备案: register an agency (pending formal review, seed 000 Art. 4–7)' })
+  @ApiCreatedResponse({ description: '{ uscc, version, position, eventIds, reviewDueOn }' })
+  async register(
+    @Body() body: RegisterAgencyDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const {
+      uscc,
+      jurisdiction,
+      commitment,
+      acceptUnverifiedCode,
+      occurredAt: _o,
+      ...fields
+    } = body;
+    let codeVerified = true;
+    const check = validateUscc(uscc);
+    if (!check.valid) {
+      if (!acceptUnverifiedCode)
+        throw validationException([
+          { property: 'uscc', constraints: { uscc: check.reason }, children: [] },
+        ]);
+      if (actor?.role !== 'regulator' && actor?.role !== 'admin') {
+        throw new ForbiddenException({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: [
+            'acceptUnverifiedCode: only a regulator or an admin may register a code that fails its check',
+          ],
+        });
+      }
+      codeVerified = false;
+    }
+    const registration = (await this.registrationFields(uscc, fields)) as RegistrationFields;
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'RegisterAgency',
+      data: {
+        ...registration,
+        uscc,
+        jurisdiction,
+        commitment: commitment as Commitment,
+        codeVerified,
+      },
+    });
+  }
+
+  @Post(':uscc/review')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({ summary: '形式审查: approve or return a filing (seed 000 Art. 7)' })
+  review(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: ReviewRegistrationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'ReviewRegistration',
+      outcome: body.outcome,
+      reason: body.reason,
+    });
+  }
+
+  @Post(':uscc/changes')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary: '信息变更: file a change (seed 000 Art. 6; late filings are recorded as a finding)',
+  })
+  async change(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: ChangeRegistrationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'ChangeRegistration',
+      changes: await this.registrationFields(uscc, body.changes),
+      changedAt: body.changedAt,
+      commitment: body.commitment as Commitment | undefined,
+    });
+  }
+
+  @Post(':uscc/personnel')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary: 'Add a person (one person, one agency: seed 002 §三); answers personId',
+  })
+  async addPersonnel(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: AddPersonnelDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const idNumberHash = this.personalData.identityHash(body.idNumber);
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'AddPersonnel',
+      data: withoutUndefined({
+        personId: randomUUID(),
+        idNumberHash,
+        idNumber: await this.personalData.seal(
+          `person:${idNumberHash}`,
+          'resident-id',
+          body.idNumber,
+        ),
+        name: body.name,
+        role: body.role,
+        technical: body.technical,
+        education: body.education,
+        title: body.title,
+        joinedAt: body.joinedAt,
+      }),
+    });
+  }
+
+  @Post(':uscc/personnel/:personId/departure')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary: 'Record a departure, with date and proof: never a deletion (seed 002 §三.5)',
+  })
+  departure(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Param('personId') personId: string,
+    @Body() body: PersonnelDepartureDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'RecordDeparture',
+      personId,
+      leftAt: body.leftAt,
+      proof: body.proof,
+    });
+  }
+
+  @Post(':uscc/personnel/:personId/status')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary: 'Move a person to a non-technical post: a status, not a removal (seed 002 §三.9)',
+  })
+  personnelStatus(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Param('personId') personId: string,
+    @Body() body: PersonnelStatusDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'MovePersonToNonTechnicalPost',
+      personId,
+      changedAt: body.changedAt,
+    });
+  }
+
+  @Post(':uscc/equipment')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({ summary: 'Add equipment; answers equipmentId' })
+  addEquipment(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: AddEquipmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { occurredAt: _o, ...equipment } = body;
+    return this.run(req, res, actor, uscc, body, ['agency'], {
+      type: 'AddEquipment',
+      data: withoutUndefined({ equipmentId: randomUUID(), ...equipment }),
+    });
+  }
+
+  @Post(':uscc/equipment/:equipmentId/scrap')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({ summary: 'Scrap equipment: a status, never a deletion (seed 002 §五.4)' })
+  scrapEquipment(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Param('equipmentId') equipmentId: string,
+    @Body() body: ScrapEquipmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency'], {
+      type: 'ScrapEquipment',
+      equipmentId,
+      scrappedAt: body.scrappedAt ?? toShanghaiDate(new Date()),
+    });
+  }
+
+  @Post(':uscc/inspections')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary: '监督检查: record an inspection and its findings (seed 001 Art. 6–9, seed 004)',
+  })
+  inspection(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: RecordInspectionDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { occurredAt: _o, ...data } = body;
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'RecordInspection',
+      data: withoutUndefined(data) as Extract<AgencyCommand, { type: 'RecordInspection' }>['data'],
+    });
+  }
+
+  @Post(':uscc/penalties')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({ summary: '行政处罚: record an administrative penalty decision' })
+  penalty(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: ImposePenaltyDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { occurredAt: _o, ...data } = body;
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'ImposePenalty',
+      data: withoutUndefined(data) as Extract<AgencyCommand, { type: 'ImposePenalty' }>['data'],
+    });
+  }
+
+  @Post(':uscc/credit-findings')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary:
+      '信用记载: a credit-bad finding, police case, or serious-dishonesty listing (seed 000 Art. 9)',
+  })
+  creditFinding(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: RecordCreditFindingDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { occurredAt: _o, ...data } = body;
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'RecordCreditFinding',
+      data: withoutUndefined(data) as Extract<
+        AgencyCommand,
+        { type: 'RecordCreditFinding' }
+      >['data'],
+    });
+  }
+
+  @Post(':uscc/deregistration')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary: '注销: deregister (seed 000 Art. 24); history is kept and stays readable',
+  })
+  deregister(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: DeregisterAgencyDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'Deregister',
+      reason: body.reason,
+    });
+  }
+}

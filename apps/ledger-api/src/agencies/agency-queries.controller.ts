@@ -1,0 +1,131 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, type Repository } from 'typeorm';
+import { agencyStreamId } from '@ledger/domain';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
+import { CurrentActor, Public, Roles, type Actor } from '../auth';
+import { PersonalData } from './personal-data.provider';
+import { AgencyListQuery, EventsQuery } from './queries.dto';
+
+/** Who sees entries that are not published (pending review): those who review and audit them. */
+const seesUnpublished = (actor?: Actor) =>
+  actor !== undefined && ['admin', 'regulator', 'auditor', 'reviewer'].includes(actor.role);
+const PUBLISHED = ['registered', 'deregistered'];
+
+/** The public view of an entry: the projection's bookkeeping maps stay inside. */
+function publicEntry({ personnel: _p, equipment: _e, ...entry }: RegistryEntry) {
+  return entry;
+}
+
+@ApiTags('registry')
+@Controller('api/v1/agencies')
+export class AgencyQueriesController {
+  constructor(
+    @InjectRepository(RegistryEntryRow) private readonly registry: Repository<RegistryEntryRow>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalData,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({
+    summary:
+      'Search the registry: published entries (regulators, reviewers and auditors also see pending ones)',
+  })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'part of the name, or the start of the USCC',
+  })
+  async list(@Query() query: AgencyListQuery, @CurrentActor() actor?: Actor) {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const qb = this.registry.createQueryBuilder('r');
+    if (query.jurisdiction)
+      qb.andWhere('r.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
+    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    if (!seesUnpublished(actor))
+      qb.andWhere('r.status IN (:...published)', { published: PUBLISHED });
+    if (query.grade) qb.andWhere('r.grade = :grade', { grade: query.grade });
+    if (query.q) {
+      const q = query.q.trim();
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where("r.name ILIKE '%' || :q || '%'", { q: q.replace(/[\\%_]/g, '\\$&') })
+            .orWhere("r.key LIKE :prefix || '%'", {
+              prefix: q.toUpperCase().replace(/[\\%_]/g, '\\$&'),
+            }),
+        ),
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('r.name', 'ASC')
+      .addOrderBy('r.key', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { items: rows.map((row) => publicEntry(row.doc)), page, pageSize, total };
+  }
+
+  @Get(':uscc')
+  @Public()
+  @ApiOperation({ summary: "An agency's current registry entry" })
+  @ApiOkResponse({ description: 'status, name, category, current grade, …' })
+  async get(@Param('uscc') uscc: string, @CurrentActor() actor?: Actor) {
+    const row = await this.registry.findOneBy({ key: uscc });
+    const visible =
+      row && (PUBLISHED.includes(row.status) || seesUnpublished(actor) || actor?.uscc === uscc);
+    if (!visible)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`uscc: no published agency ${uscc}`],
+      });
+    return publicEntry(row.doc);
+  }
+
+  @Get(':uscc/events')
+  @Roles('auditor', 'regulator', 'admin')
+  @ApiOperation({
+    summary: "The agency's raw event stream, with each event's hash chain",
+    description:
+      'Personal data is shown in full only to the regulator of the agency and to admins, masked for everyone else. Hashes cover the sealed (encrypted) form; GET /api/v1/ledger/verify checks them.',
+  })
+  async events(
+    @Param('uscc') uscc: string,
+    @Query() query: EventsQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const events = await this.store.readStream(agencyStreamId(uscc), {
+      fromVersion: query.fromVersion ?? 1,
+    });
+    const first =
+      events[0]?.version === 1 ? events[0] : (await this.store.readStream(agencyStreamId(uscc)))[0];
+    if (!first)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`uscc: no agency ${uscc}`],
+      });
+    const jurisdiction = (first.data as { jurisdiction?: string }).jurisdiction;
+    const mode = PersonalData.seesInFull(actor, jurisdiction) ? 'full' : 'masked';
+    return Promise.all(
+      events.map(async (e) => ({
+        eventId: e.eventId,
+        type: e.type,
+        version: e.version,
+        position: e.position,
+        occurredAt: e.occurredAt,
+        recordedAt: e.recordedAt,
+        actor: e.metadata.actor,
+        data: await this.personalData.reveal(e.data, mode),
+        metadata: e.metadata,
+        hash: e.hash,
+        prevHash: e.prevHash,
+      })),
+    );
+  }
+}

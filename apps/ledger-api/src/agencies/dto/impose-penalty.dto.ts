@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBareDate,
+  IsOneOf,
+  IsRequired,
+  IsText,
+  IsYuanAmount,
+  OptionalNotNull,
+} from '../../http/validators';
+import { CommandBodyDto } from './command-body.dto';
+import { VIOLATION_TYPES, type ViolationType } from './enums';
+
+/** 行政处罚: `POST /api/v1/agencies/:uscc/penalties`. */
+export class ImposePenaltyDto extends CommandBodyDto {
+  @ApiProperty({ description: '处罚决定书文号 (decision number)', maxLength: 100 })
+  @IsRequired()
+  @IsText({ max: 100 })
+  decisionNumber!: string;
+
+  @ApiProperty({
+    description: '处罚决定日期 (date of the decision), YYYY-MM-DD',
+    example: '2026-03-01',
+  })
+  @IsRequired()
+  @IsBareDate()
+  decidedAt!: string;
+
+  @ApiProperty({
+    description: '违法行为类型: 数据造假 / 虚假报告 / 不实报告 / 运维造假 / 拒绝检查 / 其他',
+    enum: VIOLATION_TYPES,
+    enumName: 'ViolationType',
+  })
+  @IsRequired()
+  @IsOneOf(VIOLATION_TYPES)
+  violationType!: ViolationType;
+
+  @ApiProperty({ description: '处罚依据 (legal basis)', maxLength: 1000 })
+  @IsRequired()
+  @IsText({ max: 1000 })
+  legalBasis!: string;
+
+  @ApiProperty({ description: '处罚内容 (content of the penalty, facts)', maxLength: 4000 })
+  @IsRequired()
+  @IsText({ max: 4000 })
+  content!: string;
+
+  @ApiPropertyOptional({
+    description: '罚款金额 (fine, yuan; ≥ 0, at most 2 decimals)',
+    minimum: 0,
+  })
+  @OptionalNotNull()
+  @IsYuanAmount()
+  fineYuan?: number;
+
+  @ApiPropertyOptional({ description: '处罚机关 (deciding authority)', maxLength: 200 })
+  @OptionalNotNull()
+  @IsText({ max: 200 })
+  authority?: string;
+}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ARTICLE_PATTERN,
+  IsBareDate,
+  IsOneOf,
+  IsRequired,
+  IsText,
+  OptionalNotNull,
+} from '../../http/validators';
+import { CommandBodyDto } from './command-body.dto';
+import { CREDIT_FINDING_KINDS, type CreditFindingKind } from './enums';
+
+/** 信用记录 (seed 000 Art. 9): `POST /api/v1/agencies/:uscc/credit-findings`. */
+export class RecordCreditFindingDto extends CommandBodyDto {
+  @ApiProperty({
+    description:
+      '类型: 信用不良 / 移送公安机关并立案 / 列入严重失信主体名单 / 移出严重失信主体名单',
+    enum: CREDIT_FINDING_KINDS,
+    enumName: 'CreditFindingKind',
+  })
+  @IsRequired()
+  @IsOneOf(CREDIT_FINDING_KINDS)
+  kind!: CreditFindingKind;
+
+  @ApiProperty({
+    description: '依据条款 (the rule, `<source>-<article>[-<item>]`)',
+    example: 'beijing-9-3',
+    maxLength: 64,
+    pattern: ARTICLE_PATTERN.source,
+  })
+  @IsRequired()
+  @IsText({
+    max: 64,
+    pattern: ARTICLE_PATTERN,
+    patternMessage: 'must be a rule id such as beijing-9-3',
+  })
+  article!: string;
+
+  @ApiProperty({ description: '认定日期 (date decided), YYYY-MM-DD', example: '2026-03-01' })
+  @IsRequired()
+  @IsBareDate()
+  decidedAt!: string;
+
+  @ApiPropertyOptional({ description: '情况说明 (description)', maxLength: 2000 })
+  @OptionalNotNull()
+  @IsText({ max: 2000 })
+  description?: string;
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsArrayOf,
+  IsBareDate,
+  IsNestedArray,
+  IsOneOf,
+  IsRequired,
+  IsText,
+  OptionalNotNull,
+} from '../../http/validators';
+import { CommandBodyDto } from './command-body.dto';
+import {
+  FINDING_CODES,
+  INSPECTION_METHODS,
+  MEASURES,
+  type FindingCode,
+  type InspectionMethod,
+  type Measure,
+} from './enums';
+
+/** 检查发现的问题 (seed 004 Art. 7–12). */
+export class InspectionFindingDto {
+  @ApiProperty({
+    description:
+      '问题类型: 监测不规范, 样品管理, 记录管理, 质量体系, 能力不符, 不实报告, 虚假报告, 拒绝检查, 其他',
+    enum: FINDING_CODES,
+    enumName: 'FindingCode',
+  })
+  @IsRequired()
+  @IsOneOf(FINDING_CODES)
+  code!: FindingCode;
+
+  @ApiPropertyOptional({ description: '问题描述 (description)', maxLength: 2000 })
+  @OptionalNotNull()
+  @IsText({ max: 2000 })
+  description?: string;
+}
+
+/** 监督检查 (seed 001 Art. 6–9, seed 004 Art. 15): `POST /api/v1/agencies/:uscc/inspections`. */
+export class RecordInspectionDto extends CommandBodyDto {
+  @ApiProperty({
+    description: '检查日期 (date of the inspection), YYYY-MM-DD',
+    example: '2026-03-01',
+  })
+  @IsRequired()
+  @IsBareDate()
+  inspectedAt!: string;
+
+  @ApiProperty({
+    description: '检查方式: 现场检查 / 非现场检查 / 盲样考核 / 实验室间比对 / 档案核查',
+    enum: INSPECTION_METHODS,
+    enumName: 'InspectionMethod',
+  })
+  @IsRequired()
+  @IsOneOf(INSPECTION_METHODS)
+  method!: InspectionMethod;
+
+  @ApiProperty({
+    description: '检查发现 (findings; an empty array for an inspection that found nothing)',
+    type: () => [InspectionFindingDto],
+    maxItems: 100,
+  })
+  @IsRequired()
+  @IsNestedArray(() => InspectionFindingDto, { max: 100 })
+  findings!: InspectionFindingDto[];
+
+  @ApiPropertyOptional({ description: '检查机关 (inspecting authority)', maxLength: 200 })
+  @OptionalNotNull()
+  @IsText({ max: 200 })
+  authority?: string;
+
+  @ApiPropertyOptional({
+    description: '监管措施 (seed 001 Art. 9): 书面通知 / 约谈 / 公开通报 (no repeats)',
+    enum: MEASURES,
+    enumName: 'Measure',
+    isArray: true,
+  })
+  @OptionalNotNull()
+  @IsArrayOf(MEASURES, { max: MEASURES.length })
+  measures?: Measure[];
+}

@@ -1,0 +1,133 @@
+import { STATUS_CODES } from 'node:http';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type HttpServer,
+} from '@nestjs/common';
+import { DomainError } from '@ledger/domain';
+import { WrongExpectedVersionError } from '@ledger/event-store';
+import { requestBodyException } from './request-body';
+
+/** Every error answer of the API (API.md, Conventions). Some add fields, e.g. `article`. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  /** Each message names the field (or rule) it is about: `uscc: check character does not match`. */
+  message: string[];
+  [extra: string]: unknown;
+}
+
+export interface ApiErrorAnswer {
+  status: number;
+  body: ApiErrorBody | Record<string, unknown>;
+  /** Unexpected: logged with its stack, answered without any of its details. */
+  unexpected: boolean;
+}
+
+const DOMAIN_ERROR_NAMES = { 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
+
+/** The answer to anything a route (or the middleware before it) throws. Pure. */
+export function toApiError(exception: unknown): ApiErrorAnswer {
+  const known = exception instanceof HttpException ? exception : requestBodyException(exception);
+  if (known) return fromHttpException(known);
+
+  if (exception instanceof DomainError) {
+    const status = exception.status;
+    return answer(status, {
+      statusCode: status,
+      error: DOMAIN_ERROR_NAMES[status],
+      message: [`${exception.field ?? exception.article}: ${exception.message}`],
+      article: exception.article,
+    });
+  }
+
+  if (exception instanceof WrongExpectedVersionError) {
+    const expected =
+      typeof exception.expected === 'number' ? String(exception.expected) : exception.expected;
+    return answer(409, {
+      statusCode: 409,
+      error: 'Conflict',
+      message: [`If-Match: stream is at version ${exception.actual}, not ${expected}`],
+      currentVersion: exception.actual,
+    });
+  }
+
+  return {
+    status: 500,
+    body: {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: ['server: an unexpected error occurred; it has been logged'],
+    },
+    unexpected: true,
+  };
+}
+
+function fromHttpException(exception: HttpException): ApiErrorAnswer {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const error = STATUS_CODES[status] ?? 'Error';
+  if (typeof response === 'string') {
+    return answer(status, { statusCode: status, error, message: [routeMessage(response)] });
+  }
+  if (typeof response !== 'object' || response === null || !('message' in response)) {
+    // A body of its own, not an error message (e.g. terminus' 503 health report): kept whole.
+    return answer(status, response as Record<string, unknown>);
+  }
+  const { message, error: name, ...rest } = response as Record<string, unknown>;
+  const extras = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'statusCode'));
+  const messages = (Array.isArray(message) ? (message as unknown[]) : [message]).map((text) =>
+    routeMessage(typeof text === 'string' ? text : JSON.stringify(text)),
+  );
+  return answer(status, {
+    ...extras,
+    statusCode: status,
+    error: typeof name === 'string' ? name : error,
+    message: messages,
+  });
+}
+
+/** Nest's own "Cannot POST /x" (no such route) named after what it is about. */
+function routeMessage(message: string): string {
+  const noRoute = /^Cannot ([A-Z]+) (.*)$/s.exec(message);
+  return noRoute ? `path: no route for ${noRoute[1]} ${noRoute[2].slice(0, 200)}` : message;
+}
+
+function answer(status: number, body: ApiErrorAnswer['body']): ApiErrorAnswer {
+  return { status, body, unexpected: false };
+}
+
+/**
+ * The global filter: every error, whoever throws it, answers in the API's error shape.
+ * Unexpected errors are logged with their stack and answered with a generic 500.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  constructor(private readonly httpAdapter: HttpServer) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request: unknown = http.getRequest();
+    const response: unknown = http.getResponse();
+    const { status, body, unexpected } = toApiError(exception);
+    if (unexpected) {
+      const where = `${this.httpAdapter.getRequestMethod?.(request) ?? ''} ${this.httpAdapter.getRequestUrl?.(request) ?? ''}`;
+      this.logger.error(
+        `${where.trim()}: ${exception instanceof Error ? exception.message : String(exception)}`,
+        exception instanceof Error ? exception.stack : undefined,
+      );
+    }
+    if (this.httpAdapter.isHeadersSent(response)) {
+      // Part of the answer is out (a streamed export): cut it, so that it cannot pass for whole.
+      if (!unexpected) this.logger.warn(`error after the answer began: ${JSON.stringify(body)}`);
+      (response as { destroy?: () => void }).destroy?.();
+      return;
+    }
+    this.httpAdapter.reply(response, body, status);
+  }
+}

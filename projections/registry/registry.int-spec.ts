@@ -1,0 +1,118 @@
+import { Pool } from 'pg';
+import { PostgresEventStore, type NewEvent } from '@ledger/event-store';
+import { agencyStreamId, type AgencyEvent } from '@ledger/domain';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { ProjectionRunner } from '../runner';
+import { registryProjection } from './registry.projection';
+
+const at = '2026-01-05T10:00:00+08:00';
+const ev = (event: AgencyEvent): NewEvent => ({ ...event, occurredAt: at });
+const registered = (uscc: string, name: string): AgencyEvent => ({
+  type: 'AgencyRegistered',
+  data: {
+    uscc,
+    jurisdiction: 'beijing',
+    name,
+    category: 'comprehensive',
+    serviceTypes: ['self-monitoring'],
+    legalRepresentative: { name: '王小明' },
+    keyPersonnel: { technicalLead: '李雷' },
+    commitment: { signedBy: '王小明', signedAt: '2026-01-05' },
+    codeVerified: true,
+    reviewDueOn: '2026-01-12',
+  },
+});
+
+describe('the registry projection', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let pool: Pool;
+  const rows = async () =>
+    (
+      await pool.query(
+        'SELECT key, doc, last_position, name, status FROM registry_entries ORDER BY key',
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('registry');
+    store = new PostgresEventStore({ connectionString: db.url });
+    pool = new Pool({ connectionString: db.url });
+    await store.append(agencyStreamId('A1'), [
+      ev(registered('A1', '甲监测')),
+      ev({ type: 'RegistrationReviewed', data: { outcome: 'approved', reviewedOn: '2026-01-07' } }),
+    ]);
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('follows the ledger live, and a rebuild from position 0 gives the same rows', async () => {
+    const runner = new ProjectionRunner(registryProjection, store, pool, {
+      pollIntervalMs: 10,
+      batchSize: 2,
+    });
+    await runner.start();
+    const { position } = await store.append(agencyStreamId('A1'), [
+      ev({
+        type: 'PersonnelJoined',
+        data: {
+          personId: 'p1',
+          idNumberHash: 'h',
+          idNumber: { $pii: { subject: 's', kind: 'resident-id', iv: '', ct: '', tag: '' } },
+          name: '韩梅梅',
+          role: 'field-sampling',
+          technical: true,
+        },
+      }),
+      ev({ type: 'EquipmentAdded', data: { equipmentId: 'e1', name: '采样器' } }),
+      ev({
+        type: 'InspectionRecorded',
+        data: {
+          inspectedAt: '2026-02-01',
+          method: 'on-site',
+          findings: [{ code: 'record-keeping' }],
+        },
+      }),
+    ]);
+    await store.append(agencyStreamId('B2'), [ev(registered('B2', '乙监测'))]);
+    const last = await store.append(agencyStreamId('A1'), [
+      ev({ type: 'PersonnelLeft', data: { personId: 'p1', leftAt: '2026-02-02' } }),
+      ev({ type: 'EquipmentAdded', data: { equipmentId: 'e2', name: '色谱仪' } }),
+    ]);
+    expect(await runner.waitFor(last.position)).toBe(true);
+    expect(position).toBeLessThan(last.position);
+    await runner.stop();
+
+    const live = await rows();
+    expect(live).toHaveLength(2);
+    expect(live[0]).toMatchObject({
+      key: 'A1',
+      status: 'registered',
+      doc: {
+        name: '甲监测',
+        legalRepresentative: '王**',
+        keyPersonnel: { technicalLead: '李*' },
+        activePersonnel: 0,
+        equipmentInService: 2,
+        lastInspection: { inspectedAt: '2026-02-01', method: 'on-site', findings: 1 },
+        approvedOn: '2026-01-07',
+        version: 7,
+      },
+    });
+
+    await runner.rebuild();
+    expect(await rows()).toEqual(live);
+  });
+
+  it('applies an event once however often it is handed over', async () => {
+    const runner = new ProjectionRunner(registryProjection, store, pool);
+    const events = await store.readAll({ after: 0 });
+    const before = await rows();
+    await runner.apply(events);
+    await runner.apply(events.slice(1, 3));
+    expect(await rows()).toEqual(before);
+  });
+});

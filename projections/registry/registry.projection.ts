@@ -1,0 +1,189 @@
+import type { StoredEvent } from '@ledger/event-store';
+import {
+  AGENCY_EVENT_TYPES,
+  toShanghaiDate,
+  type AgencyEvent,
+  type AgencyStatus,
+} from '@ledger/domain';
+import type { Projection } from '../projection';
+
+/** The public registry entry of an agency (seed 000 Art. 4, 7: publication is the proof of registration). */
+export interface RegistryEntry {
+  uscc: string;
+  name: string;
+  jurisdiction: string;
+  category: string;
+  serviceTypes: string[];
+  monitoringTypes: string[];
+  scope: string[];
+  status: Exclude<AgencyStatus, 'unregistered'>;
+  /** The last formal review returned the filing; the agency is to correct and file again. */
+  returned: boolean;
+  codeVerified: boolean;
+  legalRepresentative: string;
+  keyPersonnel: Record<string, string>;
+  registeredOn: string;
+  approvedOn: string | null;
+  reviewDueOn: string | null;
+  deregistered: { on: string; reason: string } | null;
+  activePersonnel: number;
+  equipmentInService: number;
+  lastInspection: { inspectedAt: string; method: string; findings: number } | null;
+  penalties: number;
+  creditFindings: number;
+  lateChangeFilings: number;
+  /** Grades are published by grading cycles; until one is, an agency is ungraded. */
+  grade: string;
+  version: number;
+  updatedAt: string;
+  /** Person → status, to count the active staff; never shown (personIds are not published). */
+  personnel: Record<string, 'active' | 'non-technical' | 'left'>;
+  equipment: Record<string, 'in-service' | 'scrapped'>;
+}
+
+/** Names of people in the public registry: the surname, the rest masked (张** for 张三丰). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+const count = (record: Record<string, string>, value: string) =>
+  Object.values(record).filter((v) => v === value).length;
+
+function evolveEntry(
+  entry: RegistryEntry | null,
+  event: AgencyEvent,
+  stored: StoredEvent,
+): RegistryEntry | null {
+  if (event.type === 'AgencyRegistered') {
+    const d = event.data;
+    return {
+      uscc: d.uscc,
+      name: d.name,
+      jurisdiction: d.jurisdiction,
+      category: d.category,
+      serviceTypes: d.serviceTypes,
+      monitoringTypes: d.monitoringTypes ?? [],
+      scope: d.scope ?? [],
+      status: 'pending-review',
+      returned: false,
+      codeVerified: d.codeVerified,
+      legalRepresentative: maskName(d.legalRepresentative.name),
+      keyPersonnel: Object.fromEntries(
+        Object.entries(d.keyPersonnel ?? {}).map(([role, name]) => [role, maskName(name ?? '')]),
+      ),
+      registeredOn: toShanghaiDate(stored.occurredAt),
+      approvedOn: null,
+      reviewDueOn: d.reviewDueOn,
+      deregistered: null,
+      activePersonnel: 0,
+      equipmentInService: 0,
+      lastInspection: null,
+      penalties: 0,
+      creditFindings: 0,
+      lateChangeFilings: 0,
+      grade: 'ungraded',
+      version: stored.version,
+      updatedAt: stored.recordedAt,
+      personnel: {},
+      equipment: {},
+    };
+  }
+  if (entry === null) return null;
+  const next: RegistryEntry = { ...entry, version: stored.version, updatedAt: stored.recordedAt };
+  switch (event.type) {
+    case 'RegistrationReviewed':
+      return event.data.outcome === 'approved'
+        ? {
+            ...next,
+            status: 'registered',
+            returned: false,
+            approvedOn: next.approvedOn ?? event.data.reviewedOn,
+          }
+        : { ...next, returned: true };
+    case 'RegistrationChanged': {
+      const c = event.data.changes;
+      return {
+        ...next,
+        ...(c.name !== undefined && { name: c.name }),
+        ...(c.category !== undefined && { category: c.category }),
+        ...(c.serviceTypes !== undefined && { serviceTypes: c.serviceTypes }),
+        ...(c.monitoringTypes !== undefined && { monitoringTypes: c.monitoringTypes }),
+        ...(c.scope !== undefined && { scope: c.scope }),
+        ...(c.legalRepresentative !== undefined && {
+          legalRepresentative: maskName(c.legalRepresentative.name),
+        }),
+        ...(c.keyPersonnel !== undefined && {
+          keyPersonnel: Object.fromEntries(
+            Object.entries(c.keyPersonnel).map(([role, name]) => [role, maskName(name ?? '')]),
+          ),
+        }),
+        ...(event.data.needsReview && {
+          status: 'pending-review',
+          returned: false,
+          reviewDueOn: event.data.reviewDueOn,
+        }),
+      };
+    }
+    case 'ChangeFiledLate':
+      return { ...next, lateChangeFilings: next.lateChangeFilings + 1 };
+    case 'PersonnelJoined':
+    case 'PersonnelLeft':
+    case 'PersonnelMovedToNonTechnicalPost': {
+      const status =
+        event.type === 'PersonnelJoined'
+          ? event.data.technical
+            ? 'active'
+            : 'non-technical'
+          : event.type === 'PersonnelLeft'
+            ? 'left'
+            : 'non-technical';
+      const personnel = {
+        ...next.personnel,
+        [event.data.personId]: status,
+      } as RegistryEntry['personnel'];
+      return { ...next, personnel, activePersonnel: count(personnel, 'active') };
+    }
+    case 'EquipmentAdded':
+    case 'EquipmentScrapped': {
+      const equipment = {
+        ...next.equipment,
+        [event.data.equipmentId]: event.type === 'EquipmentAdded' ? 'in-service' : 'scrapped',
+      } as RegistryEntry['equipment'];
+      return { ...next, equipment, equipmentInService: count(equipment, 'in-service') };
+    }
+    case 'InspectionRecorded': {
+      const { inspectedAt, method, findings } = event.data;
+      const later = !next.lastInspection || inspectedAt >= next.lastInspection.inspectedAt;
+      return later
+        ? { ...next, lastInspection: { inspectedAt, method, findings: findings.length } }
+        : next;
+    }
+    case 'PenaltyImposed':
+      return { ...next, penalties: next.penalties + 1 };
+    case 'CreditFindingRecorded':
+      return { ...next, creditFindings: next.creditFindings + 1 };
+    case 'AgencyDeregistered':
+      return {
+        ...next,
+        status: 'deregistered',
+        deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
+      };
+  }
+}
+
+export const registryProjection: Projection<RegistryEntry> = {
+  name: 'registry',
+  table: 'registry_entries',
+  handles: new Set(AGENCY_EVENT_TYPES),
+  keyOf: (event) =>
+    event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
+  evolve: (row, event) => evolveEntry(row, event as unknown as AgencyEvent, event),
+  columns: (row) => ({
+    name: row.name,
+    jurisdiction: row.jurisdiction,
+    status: row.status,
+    grade: row.grade,
+    updated_at: row.updatedAt,
+  }),
+};
