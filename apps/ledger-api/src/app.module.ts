@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { AgenciesModule } from './agencies/agencies.module';
+import { DatabasePoolModule } from './database-pool.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
           migrationsRun: false,
         }),
         EventStoreModule.forRoot(config),
+        DatabasePoolModule.forRoot(config),
         AuthModule,
         HealthModule,
         AgenciesModule,

@@ -57,7 +57,11 @@ export interface CommandOutcome {
   replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 4;
+/** Retries of a write that lost a race (no If-Match): enough for a burst of writers on one agency. */
+const MAX_ATTEMPTS = 25;
+/** Random backoff, growing with each lost race, so that writers stop colliding in lockstep. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 50)));
 
 /**
  * Every agency command: read the stream, fold, authorise, decide, append at the version read.
@@ -128,6 +132,7 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         const retry =
           error instanceof WrongExpectedVersionError && context.expectedVersion === undefined;
         if (!retry || attempt === MAX_ATTEMPTS) throw error;
+        await backoff(attempt);
       }
     }
   }

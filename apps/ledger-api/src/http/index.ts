@@ -14,6 +14,7 @@ export function configureHttp(app: NestExpressApplication): void {
     limit: BODY_LIMIT,
     type: ['application/json', 'application/*+json'],
   });
+  // Without this, Nest turns malformed JSON into a 400 quoting JSON.parse (exception.filter.spec).
   app.use(convertBodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));

@@ -7,7 +7,7 @@
  * BadRequestException carrying the parser's own message. `convertBodyParserErrors` runs right
  * after the parser and hands Nest an HttpException instead, which the filter answers as is.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
 
 export const BODY_LIMIT = '1mb';
@@ -59,7 +59,7 @@ export function requestBodyException(error: unknown): HttpException | undefined 
     default:
       // e.g. 'stream.encoding.set', 'stream.not.readable': our fault, not the client's.
       return typeof status === 'number' && status >= 400 && status < 500
-        ? apiHttpException(status, 'Bad Request', 'body: could not be read')
+        ? apiHttpException(status, STATUS_CODES[status] ?? 'Bad Request', 'body: could not be read')
         : undefined;
   }
 }

@@ -5,22 +5,19 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { ProjectionRunner, registryProjection, type RegistryEntry } from '@ledger/projections';
-import type { LedgerConfig } from '../config';
-import { LEDGER_CONFIG } from '../tokens';
+import { DATABASE_POOL } from '../database-pool.module';
 
 /** Runs the registry projection inside the API process and lets writes wait for it. */
 @Injectable()
 export class RegistryProjectionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('registry projection');
-  readonly pool: Pool;
   readonly runner: ProjectionRunner<RegistryEntry>;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(LEDGER_CONFIG) config: LedgerConfig) {
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
-    this.runner = new ProjectionRunner(registryProjection, store, this.pool);
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(DATABASE_POOL) pool: Pool) {
+    this.runner = new ProjectionRunner(registryProjection, store, pool);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,6 +36,5 @@ export class RegistryProjectionService implements OnApplicationBootstrap, OnAppl
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
-    await this.pool.end();
   }
 }

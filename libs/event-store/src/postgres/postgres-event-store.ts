@@ -194,6 +194,11 @@ export class PostgresEventStore implements EventStore {
   constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
     const { poolSize, ...rest } = options as PostgresEventStoreOptions;
     this.pool = new Pool({ ...rest, max: poolSize ?? 10 });
+    // A connection the server drops while idle is replaced by the pool; unhandled, pg would
+    // throw it from the idle client and end the process.
+    this.pool.on('error', (error) =>
+      console.warn(`event store: idle connection lost: ${error.message}`),
+    );
   }
 
   async append(
