@@ -169,6 +169,11 @@ function evolveEntry(
         status: 'deregistered',
         deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
       };
+    case 'AssessmentRecorded':
+    case 'UpgradeRequested':
+    case 'CreditRepairRequested':
+    case 'CreditRepairDecided':
+      return next;
   }
 }
 

@@ -2,3 +2,4 @@ export * from './identity';
 export * from './calendar';
 export * from './shared';
 export * from './agency';
+export * from './grading';

@@ -1,8 +1,10 @@
 import { addWorkingDays, CalendarOutOfRangeError, parseIsoDate } from '../calendar';
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import { policyById, type UpgradeBarInput } from '../grading/policies';
 import type {
   AgencyEvent,
+  AssessmentRecorded,
   AgencyRegistered,
   Commitment,
   CreditFindingRecorded,
@@ -50,7 +52,26 @@ export type AgencyCommand =
   | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
   | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
   | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
-  | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason });
+  | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason })
+  | ({ type: 'RecordAssessment' } & CommandTime & { data: AssessmentRecorded['data'] })
+  | ({ type: 'RequestUpgrade' } & CommandTime & {
+        reason?: string;
+        /** The agency's standing, from its grade history, as the policy weighs it. */
+        standing: UpgradeBarInput;
+        currentGrade: string;
+        policyId: string;
+      })
+  | ({ type: 'RequestCreditRepair' } & CommandTime & {
+        repairId: string;
+        recordEventId: string;
+        /** The type of the event named, as found in the agency's stream; undefined when absent. */
+        recordType: string | undefined;
+        reason: string;
+      })
+  | ({ type: 'DecideCreditRepair' } & CommandTime & { repairId: string; outcome: 'approved' | 'rejected'; reason?: string });
+
+/** Records a repair can take out of public display (seed 000 Art. 20). */
+const REPAIRABLE = new Set(['PenaltyImposed', 'CreditFindingRecorded', 'ChangeFiledLate', 'InspectionRecorded']);
 
 /** Changes of these need a new formal review (seed 002 §一.8, §七.8). */
 const REVIEWED_FIELDS = ['name', 'category', 'legalRepresentative', 'monitoringTypes'] as const;
@@ -340,6 +361,66 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           data: { reason: command.reason, deregisteredOn: command.today },
         },
       ];
+
+    case 'RecordAssessment': {
+      requireOpen(state);
+      if (command.data.year > Number(command.today.slice(0, 4))) {
+        throw new RuleViolation('an assessment is of a year that has begun', 'beijing-13', 'year');
+      }
+      return [{ type: 'AssessmentRecorded', data: command.data }];
+    }
+
+    case 'RequestUpgrade': {
+      requireOpen(state);
+      const bar = policyById(command.policyId).upgradeBar(command.standing);
+      if (bar) throw new RuleViolation(bar.reason, bar.article, 'uscc');
+      return [{ type: 'UpgradeRequested', data: { reason: command.reason, requestedOn: command.today, currentGrade: command.currentGrade } }];
+    }
+
+    case 'RequestCreditRepair': {
+      if (state.status === 'unregistered') throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+      if (command.recordType === undefined) {
+        throw new NotFoundError(`no event ${command.recordEventId} in this agency's record`, 'beijing-20', 'recordEventId');
+      }
+      if (!REPAIRABLE.has(command.recordType)) {
+        throw new RuleViolation(`a ${command.recordType} is not a credit record that can be repaired`, 'beijing-20', 'recordEventId');
+      }
+      for (const repair of state.repairs.values()) {
+        if (repair.recordEventId === command.recordEventId && repair.status !== 'rejected') {
+          throw new RuleViolation(`this record already has a ${repair.status} repair`, 'beijing-20', 'recordEventId');
+        }
+      }
+      return [
+        {
+          type: 'CreditRepairRequested',
+          data: {
+            repairId: command.repairId,
+            recordEventId: command.recordEventId,
+            recordType: command.recordType,
+            reason: command.reason,
+            requestedOn: command.today,
+          },
+        },
+      ];
+    }
+
+    case 'DecideCreditRepair': {
+      const repair = state.repairs.get(command.repairId);
+      if (!repair) throw new NotFoundError(`no credit repair ${command.repairId}`, 'beijing-20', 'repairId');
+      if (repair.status !== 'pending') throw new RuleViolation(`the repair is already ${repair.status}`, 'beijing-20', 'repairId');
+      return [
+        {
+          type: 'CreditRepairDecided',
+          data: {
+            repairId: command.repairId,
+            recordEventId: repair.recordEventId,
+            outcome: command.outcome,
+            reason: command.reason,
+            decidedOn: command.today,
+          },
+        },
+      ];
+    }
 
     default: {
       const unknown: never = command;

@@ -204,6 +204,43 @@ export interface AgencyDeregistered {
   data: { reason: DeregistrationReason; deregisteredOn: string };
 }
 
+/** The year's assessment (score 0–100) a cycle grades from (Beijing Art. 14, Chongqing Art. 14, Jiaxing (九)). */
+export interface AssessmentRecorded {
+  type: 'AssessmentRecorded';
+  data: {
+    year: number;
+    score: number;
+    indicators?: { code: string; score: number }[];
+    /** Jiaxing's risk assessment score. */
+    riskScore?: number;
+    /** No business in the year: not graded (Beijing Art. 15, Chongqing Art. 13). */
+    noBusiness: boolean;
+  };
+}
+
+export interface UpgradeRequested {
+  type: 'UpgradeRequested';
+  data: { reason?: string; requestedOn: string; currentGrade: string };
+}
+
+/** 信用修复 (seed 000 Art. 20): an application to stop the public display of a record. */
+export interface CreditRepairRequested {
+  type: 'CreditRepairRequested';
+  data: { repairId: string; recordEventId: string; recordType: string; reason: string; requestedOn: string };
+}
+
+export interface CreditRepairDecided {
+  type: 'CreditRepairDecided';
+  data: {
+    repairId: string;
+    recordEventId: string;
+    outcome: 'approved' | 'rejected';
+    reason?: string;
+    /** From this day on an approved repair's record is no longer publicly displayed. */
+    decidedOn: string;
+  };
+}
+
 export type AgencyEvent =
   | AgencyRegistered
   | RegistrationReviewed
@@ -217,7 +254,11 @@ export type AgencyEvent =
   | InspectionRecorded
   | PenaltyImposed
   | CreditFindingRecorded
-  | AgencyDeregistered;
+  | AgencyDeregistered
+  | AssessmentRecorded
+  | UpgradeRequested
+  | CreditRepairRequested
+  | CreditRepairDecided;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -235,6 +276,10 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'PenaltyImposed',
   'CreditFindingRecorded',
   'AgencyDeregistered',
+  'AssessmentRecorded',
+  'UpgradeRequested',
+  'CreditRepairRequested',
+  'CreditRepairDecided',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

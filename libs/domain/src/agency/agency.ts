@@ -20,6 +20,7 @@ export interface AgencyState {
   returned: boolean;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
+  repairs: ReadonlyMap<string, { recordEventId: string; status: 'pending' | 'approved' | 'rejected' }>;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -27,6 +28,7 @@ export const initialAgencyState: AgencyState = {
   returned: false,
   personnel: new Map(),
   equipment: new Map(),
+  repairs: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -97,6 +99,18 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
       };
     case 'AgencyDeregistered':
       return { ...state, status: 'deregistered' };
+    case 'CreditRepairRequested':
+      return {
+        ...state,
+        repairs: new Map(state.repairs).set(event.data.repairId, { recordEventId: event.data.recordEventId, status: 'pending' }),
+      };
+    case 'CreditRepairDecided':
+      return {
+        ...state,
+        repairs: new Map(state.repairs).set(event.data.repairId, { recordEventId: event.data.recordEventId, status: event.data.outcome }),
+      };
+    case 'AssessmentRecorded':
+    case 'UpgradeRequested':
     case 'ChangeFiledLate':
     case 'InspectionRecorded':
     case 'PenaltyImposed':

@@ -1,0 +1,213 @@
+import { addWorkingDays, CalendarOutOfRangeError } from '../calendar';
+import type { Jurisdiction } from '../agency/agency.events';
+import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import type { GradeDecision, GradingCandidate, PolicyRef } from './grading.types';
+import { policyById, policyFor } from './policies';
+
+export interface Proposal extends GradeDecision {
+  uscc: string;
+}
+
+export interface GradingCycleStarted {
+  type: 'GradingCycleStarted';
+  data: {
+    cycleId: string;
+    jurisdiction: Jurisdiction;
+    year: number;
+    policy: PolicyRef;
+    publicityStartsOn: string;
+    publicityEndsOn: string;
+    objectionWindowEndsOn: string;
+    proposals: Proposal[];
+  };
+}
+export interface ObjectionFiled {
+  type: 'ObjectionFiled';
+  data: { objectionId: string; uscc: string; reason: string; filedOn: string; reviewDueOn: string };
+}
+export interface ObjectionDecided {
+  type: 'ObjectionDecided';
+  data: {
+    objectionId: string;
+    uscc: string;
+    outcome: 'upheld' | 'rejected';
+    reason?: string;
+    revisedScore?: number;
+    decidedOn: string;
+    /** Decided after publication: a new grade decision in force from decidedOn. */
+    afterPublication: boolean;
+    /** The agency's grade after an upheld objection. */
+    revised?: Proposal;
+  };
+}
+export interface GradingCyclePublished {
+  type: 'GradingCyclePublished';
+  data: { publishedOn: string; grades: Proposal[] };
+}
+
+export type CycleEvent = GradingCycleStarted | ObjectionFiled | ObjectionDecided | GradingCyclePublished;
+export const CYCLE_EVENT_TYPES: readonly CycleEvent['type'][] = [
+  'GradingCycleStarted',
+  'ObjectionFiled',
+  'ObjectionDecided',
+  'GradingCyclePublished',
+];
+
+export const cycleIdOf = (jurisdiction: Jurisdiction, year: number) => `${jurisdiction}-${year}`;
+export const cycleStreamId = (cycleId: string) => `grading-cycle-${cycleId}`;
+
+export interface CycleState {
+  status: 'none' | 'publicity' | 'published';
+  started?: GradingCycleStarted['data'];
+  proposals: ReadonlyMap<string, Proposal>;
+  /** Assessment scores and risk scores as they stand, for re-ranking on objection. */
+  objections: ReadonlyMap<string, { uscc: string; status: 'pending' | 'upheld' | 'rejected'; reviewDueOn: string }>;
+  publishedOn?: string;
+}
+
+export const initialCycleState: CycleState = { status: 'none', proposals: new Map(), objections: new Map() };
+
+export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
+  switch (event.type) {
+    case 'GradingCycleStarted':
+      return { ...state, status: 'publicity', started: event.data, proposals: new Map(event.data.proposals.map((p) => [p.uscc, p])) };
+    case 'ObjectionFiled':
+      return {
+        ...state,
+        objections: new Map(state.objections).set(event.data.objectionId, {
+          uscc: event.data.uscc,
+          status: 'pending',
+          reviewDueOn: event.data.reviewDueOn,
+        }),
+      };
+    case 'ObjectionDecided': {
+      const objection = state.objections.get(event.data.objectionId)!;
+      const objections = new Map(state.objections).set(event.data.objectionId, { ...objection, status: event.data.outcome });
+      const proposals = event.data.revised ? new Map(state.proposals).set(event.data.uscc, event.data.revised) : state.proposals;
+      return { ...state, objections, proposals };
+    }
+    case 'GradingCyclePublished':
+      return { ...state, status: 'published', publishedOn: event.data.publishedOn };
+  }
+}
+
+export type CycleCommand =
+  | { type: 'StartGradingCycle'; cycleId: string; jurisdiction: Jurisdiction; year: number; on: string; candidates: GradingCandidate[] }
+  | { type: 'FileObjection'; objectionId: string; uscc: string; reason: string; on: string }
+  | { type: 'DecideObjection'; objectionId: string; outcome: 'upheld' | 'rejected'; revisedScore?: number; riskScore?: number; reason?: string; on: string }
+  | { type: 'PublishGradingCycle'; on: string };
+
+function workingDaysAfter(start: string, days: number, field: string): string {
+  try {
+    return addWorkingDays(start, days);
+  } catch (error) {
+    if (error instanceof CalendarOutOfRangeError) throw new RuleViolation(error.message, 'prc-official-calendar', field);
+    throw error;
+  }
+}
+
+/** The cycle's decider: proposals and publicity, objections in time, publication after both. */
+export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
+  if (command.type === 'StartGradingCycle') {
+    if (state.status !== 'none') {
+      throw new ConflictError(`the ${command.jurisdiction} cycle for ${command.year} already exists`, 'one-cycle-per-year', 'year');
+    }
+    if (command.year > Number(command.on.slice(0, 4))) {
+      throw new RuleViolation(`a cycle grades a year that has begun; ${command.year} has not`, 'beijing-13', 'year');
+    }
+    const policy = policyFor(command.jurisdiction, command.on);
+    const proposals = [...policy.propose(command.candidates, command.year)].map(([uscc, decision]) => ({ uscc, ...decision }));
+    return [
+      {
+        type: 'GradingCycleStarted',
+        data: {
+          cycleId: command.cycleId,
+          jurisdiction: command.jurisdiction,
+          year: command.year,
+          policy: { id: policy.id, jurisdiction: policy.jurisdiction, version: policy.version },
+          publicityStartsOn: command.on,
+          publicityEndsOn: workingDaysAfter(command.on, policy.publicityWorkingDays, 'occurredAt'),
+          objectionWindowEndsOn: workingDaysAfter(command.on, policy.objectionWindowWorkingDays, 'occurredAt'),
+          proposals: proposals.sort((a, b) => a.uscc.localeCompare(b.uscc)),
+        },
+      },
+    ];
+  }
+  if (state.status === 'none' || !state.started) throw new NotFoundError('no such grading cycle', 'one-cycle-per-year', 'cycleId');
+  const started = state.started;
+  const policy = policyById(started.policy.id);
+
+  switch (command.type) {
+    case 'FileObjection': {
+      if (!state.proposals.has(command.uscc)) {
+        throw new RuleViolation('the agency is not graded in this cycle', policy.articles.publicity, 'cycleId');
+      }
+      if (state.status !== 'publicity' || command.on < started.publicityStartsOn || command.on > started.objectionWindowEndsOn) {
+        throw new RuleViolation(
+          `objections are filed from ${started.publicityStartsOn} to ${started.objectionWindowEndsOn}, within the publicity period`,
+          policy.articles.publicity,
+          'occurredAt',
+        );
+      }
+      const reviewDueOn = policy.objectionReviewDueOn(command.on, started.publicityEndsOn);
+      return [{ type: 'ObjectionFiled', data: { objectionId: command.objectionId, uscc: command.uscc, reason: command.reason, filedOn: command.on, reviewDueOn } }];
+    }
+
+    case 'DecideObjection': {
+      const objection = state.objections.get(command.objectionId);
+      if (!objection) throw new NotFoundError('no such objection', policy.articles.objectionReview, 'objectionId');
+      if (objection.status !== 'pending') throw new RuleViolation('the objection is already decided', policy.articles.objectionReview, 'objectionId');
+      let revised: Proposal | undefined;
+      if (command.outcome === 'upheld') {
+        if (command.revisedScore === undefined) {
+          throw new RuleViolation('an upheld objection gives the revised score', policy.articles.objectionReview, 'revisedScore');
+        }
+        const scores = new Map(
+          [...state.proposals.values()]
+            .filter((p) => p.score !== null && p.uscc !== objection.uscc && /^score|^rank/.test(p.explanation[0]?.rule ?? ''))
+            .map((p) => [p.uscc, p.score!] as const),
+        );
+        const decision = policy.revise(objection.uscc, command.revisedScore, command.riskScore, scores);
+        revised = {
+          uscc: objection.uscc,
+          ...decision,
+          explanation: decision.explanation.map((e) => ({ ...e, facts: [...e.facts, command.objectionId] })),
+        };
+      }
+      return [
+        {
+          type: 'ObjectionDecided',
+          data: {
+            objectionId: command.objectionId,
+            uscc: objection.uscc,
+            outcome: command.outcome,
+            reason: command.reason,
+            revisedScore: command.revisedScore,
+            decidedOn: command.on,
+            afterPublication: state.status === 'published',
+            revised,
+          },
+        },
+      ];
+    }
+
+    case 'PublishGradingCycle': {
+      if (state.status === 'published') throw new RuleViolation('the cycle is already published', policy.articles.publicity, 'cycleId');
+      if (command.on <= started.publicityEndsOn) {
+        throw new RuleViolation(`publicity runs until ${started.publicityEndsOn}`, policy.articles.publicity, 'occurredAt');
+      }
+      const pending = [...state.objections].filter(([, o]) => o.status === 'pending').map(([id]) => id);
+      if (pending.length > 0) {
+        throw new RuleViolation(`objections not yet decided: ${pending.join(', ')}`, policy.articles.objectionReview, 'cycleId');
+      }
+      return [{ type: 'GradingCyclePublished', data: { publishedOn: command.on, grades: [...state.proposals.values()] } }];
+    }
+
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export const foldCycle = (events: readonly CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycleState);

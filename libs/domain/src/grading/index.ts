@@ -1,0 +1,4 @@
+export * from './grading.types';
+export * from './policies';
+export * from './cycle';
+export * from './timeline';

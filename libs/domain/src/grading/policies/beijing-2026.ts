@@ -1,0 +1,94 @@
+import { addWorkingDays } from '../../calendar';
+import type { GradeDecision } from '../grading.types';
+import { addMonths, bandOf, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
+
+/** Seed 000 Art. 15: A ≥ 90, B 75–<90, C 60–<75, D < 60. */
+export const BEIJING_BANDS = [
+  ['A', 90],
+  ['B', 75],
+  ['C', 60],
+  ['D', -Infinity],
+] as const;
+
+/** Penalties for these are "verified data fraud, untrue or false reports, false O&M" (Art. 15). */
+const FRAUD = new Set(['data-fraud', 'false-report', 'untrue-report', 'false-om']);
+/** Credit findings that are credit-bad situations of Art. 9. */
+const CREDIT_BAD = new Set(['credit-bad', 'police-case-opened', 'serious-dishonesty-listed']);
+const CREDIT_BAD_ARTICLE: Record<string, string> = {
+  'police-case-opened': 'beijing-9-4',
+  'serious-dishonesty-listed': 'beijing-9-7',
+};
+/** Art. 23: a D for credit-bad or fraud is not upgraded within 3 natural years (assumption: the year after the decision and the two after it). */
+export const UPGRADE_BAR_NATURAL_YEARS = 3;
+/** Art. 23: other non-A grades may apply 6 months after the last adjustment. */
+export const UPGRADE_WAIT_MONTHS = 6;
+
+const barEnd = (effectiveFrom: string) => `${Number(effectiveFrom.slice(0, 4)) + UPGRADE_BAR_NATURAL_YEARS}-12-31`;
+
+export const beijing2026: GradingPolicy = {
+  id: 'beijing/2026-draft',
+  jurisdiction: 'beijing',
+  version: '2026-draft',
+  effectiveFrom: '2026-01-01',
+  publicityWorkingDays: 5,
+  objectionWindowWorkingDays: 5,
+  objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 5),
+  articles: { publicity: 'beijing-16', objectionReview: 'beijing-16', upgrade: 'beijing-23' },
+
+  propose(candidates, year) {
+    const proposals = new Map<string, GradeDecision>();
+    for (const c of candidates) {
+      // Art. 12: self-monitoring agencies are graded from registration.
+      if (!c.registered || !c.serviceTypes.includes('self-monitoring') || !c.assessment) continue;
+      const binding = worstBinding(
+        c.binding.filter(
+          (d) => d.effectiveFrom.startsWith(String(year)) || (d.barsUpgrade && barEnd(d.effectiveFrom) >= `${year}-12-31`),
+        ),
+      );
+      const { score, noBusiness, eventId } = c.assessment;
+      if (binding) {
+        proposals.set(c.uscc, downgradeDecision(binding, score));
+      } else if (noBusiness) {
+        proposals.set(c.uscc, { grade: 'no-business', score: null, explanation: [{ rule: 'no-business-in-year', article: 'beijing-15', facts: [eventId] }] });
+      } else {
+        const grade = bandOf(score, BEIJING_BANDS);
+        proposals.set(c.uscc, { grade, score, explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [eventId] }] });
+      }
+    }
+    return proposals;
+  },
+
+  revise(_uscc, score) {
+    const grade = bandOf(score, BEIJING_BANDS);
+    return { grade, score, explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [] }] };
+  },
+
+  directDowngrade(fact) {
+    const d = fact.data;
+    if (fact.type === 'PenaltyImposed' && FRAUD.has(String(d.violationType))) {
+      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'verified-fraud-penalty', article: 'beijing-15', eventId: fact.eventId, barsUpgrade: true };
+    }
+    if (fact.type === 'PenaltyImposed' && d.violationType === 'refused-inspection') {
+      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'credit-bad', article: 'beijing-9-5', eventId: fact.eventId, barsUpgrade: true };
+    }
+    if (fact.type === 'CreditFindingRecorded' && CREDIT_BAD.has(String(d.kind))) {
+      const article = String(d.article).startsWith('beijing-9') ? String(d.article) : (CREDIT_BAD_ARTICLE[String(d.kind)] ?? 'beijing-9');
+      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'credit-bad', article, eventId: fact.eventId, barsUpgrade: true };
+    }
+    return null;
+  },
+
+  upgradeBar({ today, current, downgrades }) {
+    const barred = downgrades.filter((d) => d.barsUpgrade && d.effectiveFrom <= today && today <= barEnd(d.effectiveFrom));
+    if (barred.length > 0) {
+      const until = barred.map((d) => barEnd(d.effectiveFrom)).sort().at(-1)!;
+      return { reason: `graded D for credit-bad or fraud: no upgrade until ${until}`, article: 'beijing-23', until };
+    }
+    if (current?.grade === 'A') return { reason: 'an A grade cannot be raised', article: 'beijing-23', until: today };
+    if (current && ['B', 'C', 'D'].includes(current.grade)) {
+      const until = addMonths(current.from, UPGRADE_WAIT_MONTHS);
+      if (today < until) return { reason: `the grade was last adjusted on ${current.from}: apply from ${until}`, article: 'beijing-23', until };
+    }
+    return null;
+  },
+};

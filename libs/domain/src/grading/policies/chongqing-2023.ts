@@ -1,0 +1,104 @@
+import { addWorkingDays } from '../../calendar';
+import type { Grade, GradeDecision } from '../grading.types';
+import { addMonths, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
+
+/**
+ * Seed 001 Art. 15: A–D by rank of score. The cut-offs are not in the seed (assumption, a
+ * policy parameter): A the top 20 %, B the next 30 %, C the next 30 %, D the rest; equal
+ * scores share the better grade; a band holds the first ceil(share × n) places.
+ */
+export const CHONGQING_RANK_CUTOFFS: readonly (readonly [Grade, number])[] = [
+  ['A', 0.2],
+  ['B', 0.5],
+  ['C', 0.8],
+  ['D', 1],
+];
+
+/** Art. 16 (4): a penalty for false monitoring data. */
+const FALSE_DATA = new Set(['data-fraud', 'false-report']);
+
+export function rankGrades(scores: Map<string, number>): Map<string, Grade> {
+  const sorted = [...scores.values()].sort((a, b) => b - a);
+  const n = sorted.length;
+  const grades = new Map<string, Grade>();
+  for (const [uscc, score] of scores) {
+    const place = sorted.findIndex((s) => s === score) + 1; // ties share the better place
+    const band = CHONGQING_RANK_CUTOFFS.find(([, share]) => place <= Math.ceil(share * n))!;
+    grades.set(uscc, band[0]);
+  }
+  return grades;
+}
+
+const ranked = (uscc: string, score: number, grade: Grade, eventId?: string): GradeDecision => ({
+  grade,
+  score,
+  explanation: [{ rule: `rank-band-${grade}`, article: 'chongqing-15', facts: eventId ? [eventId] : [] }],
+});
+
+export const chongqing2023: GradingPolicy = {
+  id: 'chongqing/2023',
+  jurisdiction: 'chongqing',
+  version: '2023',
+  effectiveFrom: '2023-01-01',
+  publicityWorkingDays: 15,
+  objectionWindowWorkingDays: 15,
+  // Art. 18: objections are reviewed before the results are published.
+  objectionReviewDueOn: (_filedOn, publicityEndsOn) => publicityEndsOn,
+  articles: { publicity: 'chongqing-17', objectionReview: 'chongqing-18', upgrade: 'chongqing-20' },
+  inspectionRatio: { A: 0.05, B: 0.1, C: 0.3, D: 1, E: 1 },
+
+  propose(candidates, year) {
+    const proposals = new Map<string, GradeDecision>();
+    const scores = new Map<string, number>();
+    const evidence = new Map<string, string>();
+    for (const c of candidates) {
+      if (!c.registered || !c.assessment) continue;
+      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom.startsWith(String(year))));
+      if (binding) {
+        proposals.set(c.uscc, downgradeDecision(binding, c.assessment.score));
+      } else if (c.assessment.noBusiness) {
+        // Art. 13: no business in the year: not graded.
+        proposals.set(c.uscc, { grade: 'no-business', score: null, explanation: [{ rule: 'no-business-in-year', article: 'chongqing-13', facts: [c.assessment.eventId] }] });
+      } else {
+        scores.set(c.uscc, c.assessment.score);
+        evidence.set(c.uscc, c.assessment.eventId);
+      }
+    }
+    for (const [uscc, grade] of rankGrades(scores)) proposals.set(uscc, ranked(uscc, scores.get(uscc)!, grade, evidence.get(uscc)));
+    return proposals;
+  },
+
+  revise(uscc, score, _risk, scores) {
+    const all = new Map(scores).set(uscc, score);
+    return ranked(uscc, score, rankGrades(all).get(uscc)!);
+  },
+
+  directDowngrade(fact) {
+    const d = fact.data;
+    if (fact.type === 'PenaltyImposed' && FALSE_DATA.has(String(d.violationType))) {
+      return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'false-data-penalty', article: 'chongqing-16-4', eventId: fact.eventId, barsUpgrade: true };
+    }
+    if (fact.type === 'CreditFindingRecorded') {
+      if (d.kind === 'serious-dishonesty-listed') {
+        return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'serious-dishonesty-list', article: 'chongqing-16-8', eventId: fact.eventId, barsUpgrade: true };
+      }
+      if (String(d.article).startsWith('chongqing-16')) {
+        return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'major-risk-finding', article: String(d.article), eventId: fact.eventId, barsUpgrade: true };
+      }
+    }
+    return null;
+  },
+
+  upgradeBar({ today, eGrades }) {
+    const es = [...eGrades].filter((d) => d <= today).sort();
+    if (es.length >= 2) {
+      const until = addMonths(es[es.length - 1], 60);
+      if (today < until) return { reason: `graded E twice: no re-entry before ${until}`, article: 'chongqing-20-3', until };
+    }
+    if (es.length >= 1) {
+      const until = addMonths(es[es.length - 1], 24);
+      if (today < until) return { reason: `graded E: out of the directory until ${until}`, article: 'chongqing-20-1', until };
+    }
+    return null;
+  },
+};

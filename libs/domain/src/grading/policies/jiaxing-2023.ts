@@ -1,0 +1,69 @@
+import { addWorkingDays } from '../../calendar';
+import type { GradeDecision } from '../grading.types';
+import { bandOf, downgradeDecision, riskOf, worstBinding, type GradingPolicy } from './policy';
+
+/** Seed 003 (十): A ≥ 90 green, B 80–<90 blue, C 70–<80 yellow, D 60–<70 red, E < 60 black. */
+export const JIAXING_BANDS = [
+  ['A', 90],
+  ['B', 80],
+  ['C', 70],
+  ['D', 60],
+  ['E', -Infinity],
+] as const;
+/** Risk: low ≥ 80, medium 60–<80, high < 60. */
+export const JIAXING_RISK = { low: 80, medium: 60 } as const;
+
+/** (十一) 4: penalised for falsification (弄虚作假). */
+const FALSIFICATION = new Set(['data-fraud', 'false-report', 'false-om']);
+
+function scored(score: number, riskScore: number | undefined, facts: string[]): GradeDecision {
+  const grade = bandOf(score, JIAXING_BANDS);
+  // Assumption: without a risk score, the risk follows the basic credit score.
+  const riskLevel = riskOf(riskScore ?? score, JIAXING_RISK);
+  return { grade, score, riskLevel, explanation: [{ rule: `score-band-${grade}`, article: 'jiaxing-10', facts }] };
+}
+
+export const jiaxing2023: GradingPolicy = {
+  id: 'jiaxing/2023',
+  jurisdiction: 'jiaxing',
+  version: '2023',
+  effectiveFrom: '2023-01-01',
+  // (十六): objections within 5 working days of the start of publicity; the seed gives the
+  // publicity no other length (assumption: the same 5 working days).
+  publicityWorkingDays: 5,
+  objectionWindowWorkingDays: 5,
+  objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 15),
+  articles: { publicity: 'jiaxing-16', objectionReview: 'jiaxing-16', upgrade: 'jiaxing-18' },
+
+  propose(candidates, year) {
+    const proposals = new Map<string, GradeDecision>();
+    for (const c of candidates) {
+      if (!c.registered || !c.assessment) continue;
+      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom.startsWith(String(year))));
+      proposals.set(
+        c.uscc,
+        binding
+          ? downgradeDecision(binding, c.assessment.score)
+          : scored(c.assessment.score, c.assessment.riskScore, [c.assessment.eventId]),
+      );
+    }
+    return proposals;
+  },
+
+  revise: (_uscc, score, riskScore) => scored(score, riskScore, []),
+
+  directDowngrade(fact) {
+    const d = fact.data;
+    const e = (rule: string, article: string) =>
+      ({ grade: 'E', riskLevel: 'high', effectiveFrom: String(d.decidedAt), rule, article, eventId: fact.eventId, barsUpgrade: false }) as const;
+    if (fact.type === 'PenaltyImposed' && FALSIFICATION.has(String(d.violationType))) return e('falsification-penalty', 'jiaxing-11-4');
+    if (fact.type === 'CreditFindingRecorded') {
+      if (d.kind === 'serious-dishonesty-listed') return e('serious-dishonesty-list', 'jiaxing-11-5');
+      if (String(d.article).startsWith('jiaxing-11')) return e('direct-e-finding', String(d.article));
+    }
+    return null;
+  },
+
+  // The Jiaxing rules set no bar on asking to be graded again.
+  upgradeBar: () => null,
+};

@@ -1,0 +1,80 @@
+import type { Jurisdiction } from '../../agency/agency.events';
+import type {
+  DirectDowngrade,
+  Grade,
+  GradeDecision,
+  GradingCandidate,
+  GradingFact,
+  PolicyRef,
+  RiskLevel,
+} from '../grading.types';
+
+/**
+ * A grading policy: data plus pure functions, one module per jurisdiction and version, never
+ * edited once a decision used it (seed 000 Art. 21): a new rule is a new version with its own
+ * effective date. Every grade records the policy that made it.
+ */
+export interface GradingPolicy extends PolicyRef {
+  /** First day decisions may use this version. */
+  effectiveFrom: string;
+  /** Working days of publicity after a cycle's proposals. */
+  publicityWorkingDays: number;
+  /** Working days from the start of publicity within which an objection may be filed. */
+  objectionWindowWorkingDays: number;
+  /** Due date of an objection's review, from its filing date and the cycle's publicity. */
+  objectionReviewDueOn(filedOn: string, publicityEndsOn: string): string;
+  /** Articles cited when an objection or a publication is refused. */
+  articles: { publicity: string; objectionReview: string; upgrade: string };
+  /** Who is graded in a cycle, and the grades proposed from scores and binding facts. */
+  propose(candidates: GradingCandidate[], year: number): Map<string, GradeDecision>;
+  /** A grade from a score revised on objection, given the cycle's other final scores. */
+  revise(uscc: string, revisedScore: number, riskScore: number | undefined, scores: Map<string, number>): GradeDecision;
+  /** The direct downgrade a fact triggers, if any. */
+  directDowngrade(fact: GradingFact, occurredOn: string): DirectDowngrade | null;
+  /** Why an upgrade request is refused now, or null when it may be made. */
+  upgradeBar(input: UpgradeBarInput): { reason: string; article: string; until: string } | null;
+  /** Share of agencies of a grade to inspect (Chongqing Art. 22), where the policy sets one. */
+  inspectionRatio?: Partial<Record<Grade, number>>;
+}
+
+export interface UpgradeBarInput {
+  today: string;
+  current: { grade: string; from: string } | null;
+  downgrades: DirectDowngrade[];
+  /** Dates of the E grades the agency received (Chongqing Art. 20). */
+  eGrades: string[];
+}
+
+/** Bands by score thresholds, highest first: [grade, minimum score]. */
+export function bandOf(score: number, bands: readonly (readonly [Grade, number])[]): Grade {
+  for (const [grade, minimum] of bands) if (score >= minimum) return grade;
+  return bands[bands.length - 1][0];
+}
+
+export function riskOf(score: number, thresholds: { low: number; medium: number }): RiskLevel {
+  return score >= thresholds.low ? 'low' : score >= thresholds.medium ? 'medium' : 'high';
+}
+
+/** The binding downgrade with the worst grade (latest on a tie), if any. */
+export function worstBinding(binding: DirectDowngrade[]): DirectDowngrade | undefined {
+  return [...binding].sort((a, b) => b.grade.localeCompare(a.grade) || b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+}
+
+export const downgradeDecision = (d: DirectDowngrade, score: number | null): GradeDecision => ({
+  grade: d.grade,
+  score,
+  ...(d.riskLevel && { riskLevel: d.riskLevel }),
+  explanation: [{ rule: d.rule, article: d.article, facts: [d.eventId] }],
+});
+
+export const jurisdictionOf = (policy: { jurisdiction: Jurisdiction }) => policy.jurisdiction;
+
+/** Adds whole months to a bare date, clamped to the month's end. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

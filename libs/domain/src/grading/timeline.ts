@@ -1,0 +1,143 @@
+import type { Jurisdiction } from '../agency/agency.events';
+import { toShanghaiDate } from '../calendar';
+import type { CycleEvent, GradingCycleStarted, Proposal } from './cycle';
+import type { DirectDowngrade, Explanation, GradeValue, PolicyRef, RiskLevel } from './grading.types';
+import { policyFor } from './policies';
+
+/** An event as the timeline reads it: what it says, and its place in the ledger. */
+export interface TimelineFact {
+  eventId: string;
+  streamId: string;
+  position: number;
+  type: string;
+  data: unknown;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export type GradeCause = 'cycle-published' | 'objection-upheld' | 'direct-downgrade';
+
+/** A grade in force over a valid-time range [from, to) of bare dates; `to` null while in force. */
+export interface GradePeriod {
+  grade: GradeValue;
+  score: number | null;
+  riskLevel?: RiskLevel;
+  from: string;
+  to: string | null;
+  cause: GradeCause;
+  decidedBy: { eventId: string; position: number };
+  policy: PolicyRef;
+  explanation: Explanation[];
+}
+
+interface Decision extends Omit<GradePeriod, 'to'> {
+  position: number;
+}
+
+const ref = (p: { id: string; jurisdiction: Jurisdiction; version: string }): PolicyRef => ({
+  id: p.id,
+  jurisdiction: p.jurisdiction,
+  version: p.version,
+});
+
+/** Every direct downgrade in an agency's facts, each under the policy in force on its date. */
+export function directDowngrades(jurisdiction: Jurisdiction, facts: readonly TimelineFact[]): (DirectDowngrade & { position: number; policy: PolicyRef })[] {
+  const found: (DirectDowngrade & { position: number; policy: PolicyRef })[] = [];
+  for (const fact of facts) {
+    if (fact.type !== 'PenaltyImposed' && fact.type !== 'CreditFindingRecorded') continue;
+    const data = fact.data as Record<string, unknown>;
+    const policy = policyFor(jurisdiction, String(data.decidedAt));
+    const downgrade = policy.directDowngrade({ eventId: fact.eventId, type: fact.type, data }, String(data.decidedAt));
+    if (downgrade) found.push({ ...downgrade, position: fact.position, policy: ref(policy) });
+  }
+  return found;
+}
+
+/**
+ * An agency's grade history in valid time, from its own facts and the events of the grading
+ * cycles, as far as they are given (filter them by recordedAt for a `knownAt` view). Pure:
+ * the same facts give the same periods, byte for byte.
+ *
+ * - a published cycle's grade is in force from the publication date;
+ * - a direct downgrade from the decision date of the fact that triggered it;
+ * - an objection upheld after publication from the date it was decided;
+ * each until the next decision (on the same day, the one recorded later wins).
+ */
+export function gradeTimeline(uscc: string, agencyFacts: readonly TimelineFact[], cycleFacts: readonly TimelineFact[]): GradePeriod[] {
+  const registered = agencyFacts.find((f) => f.type === 'AgencyRegistered');
+  if (!registered) return [];
+  const jurisdiction = (registered.data as { jurisdiction: Jurisdiction }).jurisdiction;
+  const decisions: Decision[] = [];
+
+  for (const d of directDowngrades(jurisdiction, agencyFacts)) {
+    decisions.push({
+      grade: d.grade,
+      score: null,
+      ...(d.riskLevel && { riskLevel: d.riskLevel }),
+      from: d.effectiveFrom,
+      cause: 'direct-downgrade',
+      decidedBy: { eventId: d.eventId, position: d.position },
+      policy: d.policy,
+      explanation: [{ rule: d.rule, article: d.article, facts: [d.eventId] }],
+      position: d.position,
+    });
+  }
+
+  const policies = new Map<string, PolicyRef>();
+  for (const fact of cycleFacts) {
+    const event = { type: fact.type, data: fact.data } as CycleEvent;
+    if (event.type === 'GradingCycleStarted') {
+      policies.set(streamKey(fact), (event as GradingCycleStarted).data.policy);
+      continue;
+    }
+    const policy = policies.get(streamKey(fact));
+    if (!policy) continue;
+    let proposal: Proposal | undefined;
+    let from: string;
+    let cause: GradeCause;
+    if (event.type === 'GradingCyclePublished') {
+      proposal = event.data.grades.find((g) => g.uscc === uscc);
+      from = event.data.publishedOn;
+      cause = 'cycle-published';
+    } else if (event.type === 'ObjectionDecided' && event.data.afterPublication && event.data.uscc === uscc) {
+      proposal = event.data.revised;
+      from = event.data.decidedOn;
+      cause = 'objection-upheld';
+    } else {
+      continue;
+    }
+    if (!proposal) continue;
+    decisions.push({
+      grade: proposal.grade,
+      score: proposal.score,
+      ...(proposal.riskLevel && { riskLevel: proposal.riskLevel }),
+      from,
+      cause,
+      decidedBy: { eventId: fact.eventId, position: fact.position },
+      policy,
+      explanation: proposal.explanation,
+      position: fact.position,
+    });
+  }
+
+  decisions.sort((a, b) => a.from.localeCompare(b.from) || a.position - b.position);
+  const periods: GradePeriod[] = [];
+  decisions.forEach(({ position: _p, ...decision }, i) => {
+    const next = decisions.slice(i + 1).find((d) => d.from > decision.from);
+    const supersededSameDay = decisions.slice(i + 1).some((d) => d.from === decision.from);
+    if (supersededSameDay) return;
+    periods.push({ ...decision, to: next?.from ?? null });
+  });
+  return periods;
+}
+
+/** Events of one cycle share its stream; its started event names the policy for the rest. */
+const streamKey = (fact: TimelineFact) => fact.streamId;
+
+/** The period in force on a date, if any. */
+export function periodAt(periods: readonly GradePeriod[], asOf: string): GradePeriod | undefined {
+  return periods.find((p) => p.from <= asOf && (p.to === null || asOf < p.to));
+}
+
+/** The Shanghai date of an instant: what valid time a fact's occurredAt gives. */
+export const validDateOf = (fact: { occurredAt: string }) => toShanghaiDate(fact.occurredAt);
