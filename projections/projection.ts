@@ -12,8 +12,17 @@ export interface Projection<Row> {
   readonly name: string;
   readonly table: string;
   readonly handles: ReadonlySet<string>;
-  keyOf(event: StoredEvent): string | null;
-  evolve(row: Row | null, event: StoredEvent): Row | null;
+  /** The row(s) an event concerns; a cycle's publication concerns every agency it grades. */
+  keyOf(event: StoredEvent): string | string[] | null;
+  evolve(row: Row | null, event: StoredEvent, key: string): Row | null;
   /** Extra columns stored beside the row document, for indexed queries. */
   columns(row: Row): Record<string, string | number | null>;
+  /**
+   * Rows of a child table derived from the document (e.g. bitemporal periods), rewritten for
+   * the key in the same transaction as the document, so one indexed query can answer.
+   */
+  children?: {
+    table: string;
+    rows(key: string, row: Row): Record<string, string | number | boolean | null>[];
+  };
 }

@@ -82,18 +82,35 @@ export class ProjectionRunner<Row> {
       const rows = new Map<string, StoredRow<Row>>();
       for (const event of events) {
         if (!projection.handles.has(event.type)) continue;
-        const key = projection.keyOf(event);
-        if (key === null) continue;
-        const current = rows.get(key) ?? (await this.load(client, key));
-        if (event.position <= current.position) continue;
-        rows.set(key, {
-          row: projection.evolve(current.row, event),
-          position: event.position,
-          dirty: true,
-        });
+        const keys = projection.keyOf(event);
+        for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
+          const current = rows.get(key) ?? (await this.load(client, key));
+          if (event.position <= current.position) continue;
+          rows.set(key, {
+            row: projection.evolve(current.row, event, key),
+            position: event.position,
+            dirty: true,
+          });
+        }
       }
       for (const [key, { row, position, dirty }] of rows) {
         if (!dirty) continue;
+        if (projection.children) {
+          const { table, rows: childRows } = projection.children;
+          await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
+          const children = row === null ? [] : childRows(key, row);
+          if (children.length > 0) {
+            const names = Object.keys(children[0]);
+            const values = children.flatMap((child) => names.map((n) => child[n]));
+            const tuples = children.map(
+              (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
+            );
+            await client.query(
+              `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+              [key, ...values],
+            );
+          }
+        }
         if (row === null) {
           await client.query(`DELETE FROM ${projection.table} WHERE key = $1`, [key]);
           continue;
@@ -126,6 +143,8 @@ export class ProjectionRunner<Row> {
 
   /** Drops the projection's rows and checkpoint and applies every event again from position 0. */
   async rebuild(): Promise<void> {
+    if (this.projection.children)
+      await this.pool.query(`DELETE FROM ${this.projection.children.table}`);
     await this.pool.query(`DELETE FROM ${this.projection.table}`);
     await this.pool.query('DELETE FROM projection_checkpoints WHERE name = $1', [
       this.projection.name,

@@ -9,19 +9,36 @@ describe('writes over HTTP under concurrency and repetition', () => {
   const asBeijing = bearer(actors.beijing);
   const asAuditor = bearer(actors.auditor);
   const streamLength = async (uscc: string) =>
-    (await request(http).get(`/api/v1/agencies/${uscc}/events`).set('Authorization', asAuditor).expect(200)).body.length as number;
+    (
+      await request(http)
+        .get(`/api/v1/agencies/${uscc}/events`)
+        .set('Authorization', asAuditor)
+        .expect(200)
+    ).body.length as number;
 
   beforeAll(async () => {
     t = await startTestApp('concurrency');
     http = t.app.getHttpServer() as App;
     for (const uscc of [CODES.A, CODES.C]) {
-      await request(http).post('/api/v1/agencies').set('Authorization', asBeijing).send(registrationBody(uscc)).expect(201);
-      await request(http).post(`/api/v1/agencies/${uscc}/review`).set('Authorization', asBeijing).send({ outcome: 'approved' }).expect(201);
+      await request(http)
+        .post('/api/v1/agencies')
+        .set('Authorization', asBeijing)
+        .send(registrationBody(uscc))
+        .expect(201);
+      await request(http)
+        .post(`/api/v1/agencies/${uscc}/review`)
+        .set('Authorization', asBeijing)
+        .send({ outcome: 'approved' })
+        .expect(201);
     }
   });
   afterAll(() => t.close());
 
-  const inspection = (n: number) => ({ inspectedAt: '2026-11-01', method: 'record-review', findings: [{ code: 'other', description: `第${n}次` }] });
+  const inspection = (n: number) => ({
+    inspectedAt: '2026-11-01',
+    method: 'record-review',
+    findings: [{ code: 'other', description: `第${n}次` }],
+  });
 
   describe('If-Match', () => {
     it('appends at the version the caller read, and answers 409 when it is stale', async () => {
@@ -62,7 +79,10 @@ describe('writes over HTTP under concurrency and repetition', () => {
       const before = await streamLength(CODES.A);
       const answers = await Promise.all(
         Array.from({ length: 10 }, (_, n) =>
-          request(http).post(`/api/v1/agencies/${CODES.A}/inspections`).set('Authorization', asBeijing).send(inspection(n)),
+          request(http)
+            .post(`/api/v1/agencies/${CODES.A}/inspections`)
+            .set('Authorization', asBeijing)
+            .send(inspection(n)),
         ),
       );
       expect(answers.every((a) => a.status === 201)).toBe(true);
@@ -79,7 +99,13 @@ describe('writes over HTTP under concurrency and repetition', () => {
           .post(`/api/v1/agencies/${CODES.A}/penalties`)
           .set('Authorization', asBeijing)
           .set('Idempotency-Key', 'penalty-2026-77')
-          .send({ decisionNumber: '京环罚〔2026〕77号', decidedAt: '2026-11-02', violationType: 'other', legalBasis: '条例', content: '警告' });
+          .send({
+            decisionNumber: '京环罚〔2026〕77号',
+            decidedAt: '2026-11-02',
+            violationType: 'other',
+            legalBasis: '条例',
+            content: '警告',
+          });
       const first = await send().expect(201);
       const again = await send().expect(201);
       expect(again.body).toEqual(first.body);
@@ -92,14 +118,25 @@ describe('writes over HTTP under concurrency and repetition', () => {
         .post(`/api/v1/agencies/${CODES.A}/penalties`)
         .set('Authorization', asBeijing)
         .set('Idempotency-Key', 'penalty-2026-77')
-        .send({ decisionNumber: '京环罚〔2026〕78号', decidedAt: '2026-11-02', violationType: 'other', legalBasis: '条例', content: '警告' })
+        .send({
+          decisionNumber: '京环罚〔2026〕78号',
+          decidedAt: '2026-11-02',
+          violationType: 'other',
+          legalBasis: '条例',
+          content: '警告',
+        })
         .expect(409);
       expect(await streamLength(CODES.A)).toBe(before);
     });
 
     it('replays a registration rather than calling it a duplicate', async () => {
       const body = registrationBody(CODES.B, { jurisdiction: 'beijing' });
-      const send = () => request(http).post('/api/v1/agencies').set('Authorization', asBeijing).set('Idempotency-Key', 'reg-B').send(body);
+      const send = () =>
+        request(http)
+          .post('/api/v1/agencies')
+          .set('Authorization', asBeijing)
+          .set('Idempotency-Key', 'reg-B')
+          .send(body);
       const first = await send().expect(201);
       expect((await send().expect(201)).body).toEqual(first.body);
       expect(await streamLength(CODES.B)).toBe(1);
@@ -126,12 +163,20 @@ describe('writes over HTTP under concurrency and repetition', () => {
     it('lets exactly one of two agencies that add the same person at the same moment win', async () => {
       const person = { idNumber: '310115198511110025', name: '王五', role: 'field-testing' };
       const [a, c] = await Promise.all([
-        request(http).post(`/api/v1/agencies/${CODES.A}/personnel`).set('Authorization', bearer(actors.agency(CODES.A))).send(person),
-        request(http).post(`/api/v1/agencies/${CODES.C}/personnel`).set('Authorization', bearer(actors.agency(CODES.C))).send(person),
+        request(http)
+          .post(`/api/v1/agencies/${CODES.A}/personnel`)
+          .set('Authorization', bearer(actors.agency(CODES.A)))
+          .send(person),
+        request(http)
+          .post(`/api/v1/agencies/${CODES.C}/personnel`)
+          .set('Authorization', bearer(actors.agency(CODES.C)))
+          .send(person),
       ]);
       expect([a.status, c.status].sort()).toEqual([201, 409]);
       const loser = a.status === 409 ? CODES.A : CODES.C;
-      const events = (await request(http).get(`/api/v1/agencies/${loser}/events`).set('Authorization', asAuditor)).body;
+      const events = (
+        await request(http).get(`/api/v1/agencies/${loser}/events`).set('Authorization', asAuditor)
+      ).body;
       expect(events.filter((e: { type: string }) => e.type === 'PersonnelJoined')).toHaveLength(0);
     });
   });

@@ -18,7 +18,6 @@ export class Projections1763850200000 implements MigrationInterface {
         name           text NOT NULL,
         jurisdiction   text NOT NULL,
         status         text NOT NULL,
-        grade          text NOT NULL,
         updated_at     timestamptz NOT NULL
       );
       CREATE INDEX registry_entries_listing ON registry_entries (jurisdiction, status, name);

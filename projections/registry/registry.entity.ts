@@ -23,9 +23,6 @@ export class RegistryEntryRow {
   @Column('text')
   status!: string;
 
-  @Column('text')
-  grade!: string;
-
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
 }

@@ -32,8 +32,6 @@ export interface RegistryEntry {
   penalties: number;
   creditFindings: number;
   lateChangeFilings: number;
-  /** Grades are published by grading cycles; until one is, an agency is ungraded. */
-  grade: string;
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
@@ -82,7 +80,6 @@ function evolveEntry(
       penalties: 0,
       creditFindings: 0,
       lateChangeFilings: 0,
-      grade: 'ungraded',
       version: stored.version,
       updatedAt: stored.recordedAt,
       personnel: {},
@@ -188,7 +185,6 @@ export const registryProjection: Projection<RegistryEntry> = {
     name: row.name,
     jurisdiction: row.jurisdiction,
     status: row.status,
-    grade: row.grade,
     updated_at: row.updatedAt,
   }),
 };

@@ -8,6 +8,7 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { AgenciesModule } from './agencies/agencies.module';
 import { DatabasePoolModule } from './database-pool.module';
+import { GradingModule } from './grading/grading.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         AgenciesModule,
+        GradingModule,
       ],
       providers: [{ provide: LEDGER_CONFIG, useValue: config }],
       exports: [LEDGER_CONFIG],

@@ -2,6 +2,8 @@ import { Client } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
 import { EventStore1763850000000 } from '@ledger/event-store/postgres/migrations/1763850000000-event-store';
 import { Projections1763850200000 } from '@ledger/projections/migrations/1763850200000-projections';
+import { GradeHistory1763850250000 } from '@ledger/projections/migrations/1763850250000-grade-history';
+import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -10,6 +12,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   EventStore1763850000000,
   WriteModel1763850100000,
   Projections1763850200000,
+  GradeHistory1763850250000,
+  CreditRecord1763850300000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegistryEntryRow } from '@ledger/projections';
-import { RegistryProjectionService } from '../projections/registry-projection.service';
+import { CommandPipeline } from '../commands/command-pipeline';
+import { ProjectionsService } from '../projections/projections.service';
 import { AgencyCommandsController } from './agency-commands.controller';
 import { AgencyQueriesController } from './agency-queries.controller';
 import { ExecuteAgencyCommandHandler } from './execute-agency-command';
@@ -11,6 +12,7 @@ import { PersonalData } from './personal-data.provider';
 @Module({
   imports: [TypeOrmModule.forFeature([RegistryEntryRow])],
   controllers: [AgencyCommandsController, AgencyQueriesController, LedgerController],
-  providers: [ExecuteAgencyCommandHandler, RegistryProjectionService, PersonalData],
+  providers: [ExecuteAgencyCommandHandler, ProjectionsService, CommandPipeline, PersonalData],
+  exports: [ProjectionsService, CommandPipeline, PersonalData],
 })
 export class AgenciesModule {}

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -12,24 +12,15 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import canonicalize from 'canonicalize';
 import {
-  startOfShanghaiDay,
   toShanghaiDate,
   validateUscc,
   type AgencyCommand,
-  type Commitment,
   type RegistrationFields,
   type SealedPersonalData,
 } from '@ledger/domain';
-import { CurrentActor, Roles, requireActor, type Actor, type Role } from '../auth';
-import {
-  parseIdempotencyKey,
-  parseIfMatch,
-  ParseUsccPipe,
-  versionETag,
-  validationException,
-} from '../http';
+import { CurrentActor, Roles, type Actor, type Role } from '../auth';
+import { ParseUsccPipe, versionETag, validationException } from '../http';
 import {
   AddEquipmentDto,
   AddPersonnelDto,
@@ -46,18 +37,12 @@ import {
   type CommandBodyDto,
   type RegistrationChangesDto,
 } from './dto';
-import { ExecuteAgencyCommand, type CommandOutcome } from './execute-agency-command';
+import type { CommandOutcome } from '../commands/command-pipeline';
+import { commandContext } from '../commands/request-context';
+import { ExecuteAgencyCommand } from './execute-agency-command';
 import { PersonalData } from './personal-data.provider';
 
 type CommandWithoutTime = ExecuteAgencyCommand['command'];
-
-/** A bare date as valid time means the start of that day in Asia/Shanghai (API.md). */
-function occurredAtOf(body: CommandBodyDto): string | undefined {
-  if (body.occurredAt === undefined) return undefined;
-  return /^\d{4}-\d{2}-\d{2}$/.test(body.occurredAt)
-    ? startOfShanghaiDay(body.occurredAt).toISOString()
-    : new Date(body.occurredAt).toISOString();
-}
 
 /** Fields a command carries beyond what API.md requires of every answer. */
 function extras(outcome: CommandOutcome): Record<string, unknown> {
@@ -75,7 +60,8 @@ function extras(outcome: CommandOutcome): Record<string, unknown> {
   }
 }
 
-const withoutUndefined = <T extends object>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/** Drops undefined fields: a recorded fact says only what was given. */
+const withoutUndefined = <T>(value: object): T => JSON.parse(JSON.stringify(value)) as T;
 
 @ApiTags('agencies')
 @ApiHeader({
@@ -104,18 +90,8 @@ export class AgencyCommandsController {
     allowed: readonly Role[],
     command: CommandWithoutTime,
   ) {
-    const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.path}\n${canonicalize(req.body as object) ?? ''}`)
-      .digest('hex');
     const outcome = await this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
-      new ExecuteAgencyCommand(uscc, command, allowed, {
-        actor: requireActor(actor),
-        expectedVersion: parseIfMatch(req.headers['if-match']),
-        idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
-        requestHash,
-        occurredAt: occurredAtOf(body),
-        correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID(),
-      }),
+      new ExecuteAgencyCommand(uscc, command, allowed, commandContext(req, actor, body.occurredAt)),
     );
     res.setHeader('ETag', versionETag(outcome.version));
     const { version, position, eventIds } = outcome;
@@ -156,7 +132,7 @@ export class AgencyCommandsController {
           phone: await this.seal(`agency:${uscc}:contact`, 'phone', contact.phone),
         },
       }),
-    }) as Partial<RegistrationFields>;
+    });
   }
 
   @Post()
@@ -203,7 +179,7 @@ export class AgencyCommandsController {
         ...registration,
         uscc,
         jurisdiction,
-        commitment: commitment as Commitment,
+        commitment: commitment,
         codeVerified,
       },
     });
@@ -244,7 +220,7 @@ export class AgencyCommandsController {
       type: 'ChangeRegistration',
       changes: await this.registrationFields(uscc, body.changes),
       changedAt: body.changedAt,
-      commitment: body.commitment as Commitment | undefined,
+      commitment: body.commitment,
     });
   }
 
@@ -378,7 +354,7 @@ export class AgencyCommandsController {
     const { occurredAt: _o, ...data } = body;
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'RecordInspection',
-      data: withoutUndefined(data) as Extract<AgencyCommand, { type: 'RecordInspection' }>['data'],
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>(data),
     });
   }
 
@@ -396,7 +372,7 @@ export class AgencyCommandsController {
     const { occurredAt: _o, ...data } = body;
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'ImposePenalty',
-      data: withoutUndefined(data) as Extract<AgencyCommand, { type: 'ImposePenalty' }>['data'],
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'ImposePenalty' }>['data']>(data),
     });
   }
 
@@ -417,10 +393,7 @@ export class AgencyCommandsController {
     const { occurredAt: _o, ...data } = body;
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'RecordCreditFinding',
-      data: withoutUndefined(data) as Extract<
-        AgencyCommand,
-        { type: 'RecordCreditFinding' }
-      >['data'],
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordCreditFinding' }>['data']>(data),
     });
   }
 

@@ -2,9 +2,11 @@ import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
-import { agencyStreamId } from '@ledger/domain';
+import { agencyStreamId, toShanghaiDate } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
+import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
+import type { Pool } from 'pg';
+import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { PersonalData } from './personal-data.provider';
 import { AgencyListQuery, EventsQuery } from './queries.dto';
@@ -14,9 +16,12 @@ const seesUnpublished = (actor?: Actor) =>
   actor !== undefined && ['admin', 'regulator', 'auditor', 'reviewer'].includes(actor.role);
 const PUBLISHED = ['registered', 'deregistered'];
 
-/** The public view of an entry: the projection's bookkeeping maps stay inside. */
-function publicEntry({ personnel: _p, equipment: _e, ...entry }: RegistryEntry) {
-  return entry;
+/** The public view of an entry with its current grade; the projection's bookkeeping stays inside. */
+function publicEntry(
+  { personnel: _p, equipment: _e, ...entry }: RegistryEntry,
+  grade: string | undefined,
+) {
+  return { ...entry, grade: grade ?? 'ungraded' };
 }
 
 @ApiTags('registry')
@@ -26,6 +31,7 @@ export class AgencyQueriesController {
     @InjectRepository(RegistryEntryRow) private readonly registry: Repository<RegistryEntryRow>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly personalData: PersonalData,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
   ) {}
 
   @Get()
@@ -48,7 +54,15 @@ export class AgencyQueriesController {
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (!seesUnpublished(actor))
       qb.andWhere('r.status IN (:...published)', { published: PUBLISHED });
-    if (query.grade) qb.andWhere('r.grade = :grade', { grade: query.grade });
+    const today = toShanghaiDate(new Date());
+    if (query.grade) {
+      // The grade in force today, as known now, from the grade history (ungraded when none).
+      qb.andWhere(
+        `COALESCE((SELECT g.grade FROM grade_periods g WHERE g.key = r.key AND g.system_to IS NULL
+           AND g.valid_from <= :today AND (g.valid_to IS NULL OR g.valid_to > :today) LIMIT 1), 'ungraded') = :grade`,
+        { grade: query.grade, today },
+      );
+    }
     if (query.q) {
       const q = query.q.trim();
       qb.andWhere(
@@ -67,7 +81,17 @@ export class AgencyQueriesController {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
-    return { items: rows.map((row) => publicEntry(row.doc)), page, pageSize, total };
+    const grades = await currentGrades(
+      this.pool,
+      rows.map((row) => row.key),
+      today,
+    );
+    return {
+      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key))),
+      page,
+      pageSize,
+      total,
+    };
   }
 
   @Get(':uscc')
@@ -84,7 +108,8 @@ export class AgencyQueriesController {
         error: 'Not Found',
         message: [`uscc: no published agency ${uscc}`],
       });
-    return publicEntry(row.doc);
+    const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
+    return publicEntry(row.doc, grades.get(uscc));
   }
 
   @Get(':uscc/events')

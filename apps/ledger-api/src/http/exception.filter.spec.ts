@@ -6,12 +6,14 @@ import {
   Headers,
   HttpCode,
   Logger,
+  Param,
   Post,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { ConflictError, NotFoundError, RuleViolation } from '@ledger/domain';
 import { WrongExpectedVersionError } from '@ledger/event-store';
 import { DeregisterAgencyDto } from '../agencies/dto';
@@ -26,6 +28,11 @@ class DummyController {
   @Post('deregistration')
   deregister(@Body() body: DeregisterAgencyDto) {
     return { reason: body.reason, isDto: body instanceof DeregisterAgencyDto };
+  }
+
+  @Post('agencies/:uscc/review')
+  review(@Param('uscc') uscc: string) {
+    return { uscc };
   }
 
   @Post('publish')
@@ -167,6 +174,101 @@ describe('HTTP errors, as configured by configureHttp', () => {
     ]);
   });
 
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+  ] as const)('reads a body sent with Content-Encoding: %s', async (encoding, compress) => {
+    const res = await http()
+      .post('/test/deregistration')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      // Sent as is: superagent would otherwise serialize the Buffer as JSON.
+      .serialize((body: unknown) => body as string)
+      .send(compress('{"reason":"voluntary"}'))
+      .expect(201);
+    expect(res.body).toEqual({ reason: 'voluntary', isDto: true });
+  });
+
+  it.each(['gzip', 'deflate'])(
+    'answers a body that is not compressed as Content-Encoding: %s says with 400',
+    async (encoding) => {
+      const res = await http()
+        .post('/test/deregistration')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('{"reason":"voluntary"}')
+        .expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['body: could not be decompressed as its Content-Encoding says'],
+      });
+      expect(logged).not.toHaveBeenCalled();
+    },
+  );
+
+  it('answers an unsupported Content-Encoding with 415', async () => {
+    const res = await http()
+      .post('/test/deregistration')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'compress')
+      .send('{"reason":"voluntary"}')
+      .expect(415);
+    expect(res.body.message).toEqual([
+      'Content-Encoding: not supported; send identity, gzip, deflate or br',
+    ]);
+  });
+
+  it.each([
+    ['arrays', '[', ']'],
+    ['objects', '{"a":', '}'],
+  ])('answers JSON nested 5000 levels deep in %s with 400, not 500', async (_what, open, close) => {
+    const nested = `${open.repeat(5000)}${open === '[' ? '' : '1'}${close.repeat(5000)}`;
+    const res = await http()
+      .post('/test/deregistration')
+      .set('Content-Type', 'application/json')
+      .send(`{"reason":"voluntary","x":${nested}}`)
+      .expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['body: nested deeper than 32 levels'],
+    });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])(
+    'refuses a key named %s instead of dropping it',
+    async (key) => {
+      const res = await http()
+        .post('/test/deregistration')
+        .set('Content-Type', 'application/json')
+        .send(`{"reason":"voluntary","${key}":{"reason":"x"}}`)
+        .expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: [`${key}: is not allowed`],
+      });
+    },
+  );
+
+  it.each(['/test/agencies/%ZZ/review', '/test/agencies/%E4%BD/review'])(
+    'answers a malformed percent-encoding in the path (%s) with 400 naming the path',
+    async (path) => {
+      const res = await http().post(path).expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['path: malformed percent-encoding'],
+      });
+    },
+  );
+
+  it('decodes a well-formed percent-encoding in the path', async () => {
+    await http().post('/test/agencies/%E4%BD%A0/review').expect(201, { uscc: '你' });
+  });
+
   it('takes a POST without a body as an empty body', async () => {
     await http().post('/test/publish').expect(201, { published: true });
     const res = await http().post('/test/deregistration').expect(400);
@@ -275,6 +377,20 @@ describe('toApiError', () => {
       },
       unexpected: false,
     });
+  });
+
+  it("answers the router's URIError for a path it cannot decode with 400 naming the path", () => {
+    const uriError = Object.assign(new URIError("Failed to decode param '%ZZ'"), { status: 400 });
+    expect(toApiError(uriError)).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['path: malformed percent-encoding'],
+      },
+      unexpected: false,
+    });
+    expect(toApiError(new URIError('URI malformed'))).toMatchObject({ status: 500 });
   });
 
   it('answers a version conflict on a stream that should not exist', () => {

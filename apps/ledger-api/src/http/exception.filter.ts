@@ -29,8 +29,18 @@ export interface ApiErrorAnswer {
 
 const DOMAIN_ERROR_NAMES = { 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
 
+/** Said of a path that express cannot decode (`/agencies/%ZZ/review`). */
+export const MALFORMED_PATH_MESSAGE = 'path: malformed percent-encoding';
+
 /** The answer to anything a route (or the middleware before it) throws. Pure. */
 export function toApiError(exception: unknown): ApiErrorAnswer {
+  if (isPathDecodingError(exception)) {
+    return answer(400, {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [MALFORMED_PATH_MESSAGE],
+    });
+  }
   const known = exception instanceof HttpException ? exception : requestBodyException(exception);
   if (known) return fromHttpException(known);
 
@@ -90,10 +100,26 @@ function fromHttpException(exception: HttpException): ApiErrorAnswer {
   });
 }
 
-/** Nest's own "Cannot POST /x" (no such route) named after what it is about. */
+/**
+ * The router's URIError for a path parameter it cannot decode (`%ZZ`, `%E4%BD`), which it
+ * marks with status 400: `Failed to decode param '%ZZ'`, a message that names no field.
+ */
+function isPathDecodingError(exception: unknown): boolean {
+  return (
+    exception instanceof URIError && (exception as URIError & { status?: unknown }).status === 400
+  );
+}
+
+/**
+ * Nest's own messages named after what they are about: "Cannot POST /x" (no such route), and
+ * "Failed to decode param '%ZZ'" (the router's URIError, which Nest's express error handler
+ * turns into a BadRequestException carrying its message before the filter sees it).
+ */
 function routeMessage(message: string): string {
   const noRoute = /^Cannot ([A-Z]+) (.*)$/s.exec(message);
-  return noRoute ? `path: no route for ${noRoute[1]} ${noRoute[2].slice(0, 200)}` : message;
+  if (noRoute) return `path: no route for ${noRoute[1]} ${noRoute[2].slice(0, 200)}`;
+  if (/^Failed to decode param '.*'$/s.test(message)) return MALFORMED_PATH_MESSAGE;
+  return message;
 }
 
 function answer(status: number, body: ApiErrorAnswer['body']): ApiErrorAnswer {

@@ -1,6 +1,7 @@
 /**
- * The request body before Nest sees it: express middleware that refuses non-JSON bodies and
- * turns body-parser's errors into the API's error answers.
+ * The request body before Nest sees it: express middleware that refuses non-JSON bodies,
+ * refuses parsed bodies that would trip class-transformer (too deep, keys of Object.prototype),
+ * and turns body-parser's errors into the API's error answers.
  *
  * Body-parser runs before Nest's routing, so its errors reach Nest only through the express
  * error handler Nest installs last, which rewrites a JSON `SyntaxError` into a
@@ -9,8 +10,11 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { echoProperty, MAX_VALIDATION_MESSAGES } from './validation';
 
 export const BODY_LIMIT = '1mb';
+/** How deep objects and arrays may nest in a body; the DTOs need 4 or 5 levels. */
+export const MAX_BODY_DEPTH = 32;
 
 type Next = (error?: unknown) => void;
 
@@ -64,14 +68,116 @@ export function requestBodyException(error: unknown): HttpException | undefined 
   }
 }
 
-/** Express error middleware (4 arguments) placed right after the body parser. */
+/**
+ * The answer to an error body-parser raised without a `type` but with a 4xx status, or
+ * undefined: e.g. zlib's error for a body sent with `Content-Encoding: gzip` that is not
+ * gzip, which body-parser passes on as a 400.
+ */
+export function untypedBodyParserException(error: unknown): HttpException | undefined {
+  if (typeof error !== 'object' || error === null || error instanceof HttpException) {
+    return undefined;
+  }
+  const { status, code } = error as { status?: unknown; code?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return apiHttpException(
+    400,
+    'Bad Request',
+    typeof code === 'string' && code.startsWith('Z_')
+      ? 'body: could not be decompressed as its Content-Encoding says'
+      : 'body: could not be read',
+  );
+}
+
+/**
+ * Express error middleware (4 arguments) placed after the body parser: any error that reaches
+ * it comes from the parser (or is already an HttpException of the middleware before).
+ */
 export function convertBodyParserErrors(
   error: unknown,
   _request: IncomingMessage,
   _response: ServerResponse,
   next: Next,
 ): void {
-  next(requestBodyException(error) ?? error);
+  if (error instanceof HttpException) {
+    next(error);
+    return;
+  }
+  next(requestBodyException(error) ?? untypedBodyParserException(error) ?? error);
+}
+
+/** A key that names a member of Object.prototype (`__proto__`, `constructor`, `toString`, …). */
+export function isPrototypeKey(key: string): boolean {
+  return key === 'prototype' || key in Object.prototype;
+}
+
+/**
+ * What is wrong with the shape of a parsed body, one message per problem: nesting deeper than
+ * MAX_BODY_DEPTH levels (`body: nested deeper than 32 levels`, alone), or keys that name a
+ * member of Object.prototype (`changes.__proto__: is not allowed`), which class-transformer
+ * would silently drop. Walks with a stack of its own, never recursing: a body of 1 MB can nest
+ * far deeper than the call stack goes.
+ */
+export function bodyShapeProblems(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const problems: string[] = [];
+  let refused = 0;
+  const stack: Container[] = [{ value: body, path: '', depth: 1 }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path, depth } = next;
+    if (depth > MAX_BODY_DEPTH) return [`body: nested deeper than ${MAX_BODY_DEPTH} levels`];
+    const pathTo = (key: string) => (path ? `${path}.${echoProperty(key)}` : echoProperty(key));
+    const children: Container[] = [];
+    // JSON.parse makes `__proto__` an own key, which Object.entries lists.
+    const entries: Iterable<[string | number, unknown]> = Array.isArray(value)
+      ? (value as unknown[]).entries()
+      : Object.entries(value);
+    for (const [key, child] of entries) {
+      if (typeof key === 'string' && isPrototypeKey(key)) {
+        refused += 1;
+        if (refused <= MAX_VALIDATION_MESSAGES) problems.push(`${pathTo(key)}: is not allowed`);
+      } else if (typeof child === 'object' && child !== null) {
+        children.push({ value: child, path: pathTo(String(key)), depth: depth + 1 });
+      }
+    }
+    // Reversed, so that objects are walked in the order of the body.
+    for (let index = children.length - 1; index >= 0; index -= 1) stack.push(children[index]);
+  }
+  const omitted = refused - problems.length;
+  if (omitted > 0) {
+    problems.push(`body: ${omitted} more error${omitted === 1 ? '' : 's'} not shown`);
+  }
+  return problems;
+}
+
+interface Container {
+  value: object;
+  /** `changes.addresses`, `findings.0`; '' for the body. */
+  path: string;
+  /** 1 for the body. */
+  depth: number;
+}
+
+/**
+ * Express middleware placed right after the JSON body parser: refuses a body that
+ * `bodyShapeProblems` finds fault with, before class-transformer overflows the stack on it
+ * (a 500) or drops its `__proto__` / `constructor` keys (accepting what it should refuse).
+ */
+export function checkBodyShape(
+  request: IncomingMessage & { body?: unknown },
+  _response: ServerResponse,
+  next: Next,
+): void {
+  const problems = bodyShapeProblems(request.body);
+  if (problems.length > 0) {
+    next(
+      new HttpException(
+        { statusCode: 400, error: 'Bad Request', message: problems },
+        HttpStatus.BAD_REQUEST,
+      ),
+    );
+    return;
+  }
+  next();
 }
 
 /** True for `application/json` and `application/<anything>+json`, any parameters. */

@@ -364,6 +364,43 @@ describe('the validation pipe', () => {
         expect.stringMatching(/^occurredAt: /),
       ]);
     });
+
+    it.each(['1900-01-01', '9999-12-31', '1900-01-01T00:00:00Z', '9999-12-31T15:59:59Z'])(
+      'accepts the years 1900–9999: occurredAt %s',
+      async (occurredAt) => {
+        await accept(DeregisterAgencyDto, { reason: 'voluntary', occurredAt });
+      },
+    );
+
+    it.each([
+      ['0000-06-01T00:00:00Z', 'year 0'],
+      ['0001-01-01', 'year 1'],
+      ['1899-12-31', 'the day before 1900'],
+      ['1899-12-31T23:00:00+08:00', 'a date-time written in 1899'],
+      ['9999-12-31T23:00:00-08:00', 'a date-time that is year 10000 in Asia/Shanghai'],
+    ])('refuses occurredAt %s (%s) as out of range', async (occurredAt) => {
+      expect(await reject(DeregisterAgencyDto, { reason: 'voluntary', occurredAt })).toEqual([
+        expect.stringMatching(/^occurredAt: must be a date between 1900 and 9999 \(YYYY-MM-DD, /),
+      ]);
+    });
+
+    it.each(['0000-01-01', '0001-01-01', '1899-12-31', '10000-01-01'])(
+      'refuses changedAt %s, naming the years it may be in',
+      async (changedAt) => {
+        expect(await reject(PersonnelStatusDto, { status: 'non-technical', changedAt })).toEqual([
+          expect.stringMatching(
+            changedAt.length === 10
+              ? /^changedAt: must be a date between 1900 and 9999 \(YYYY-MM-DD\)$/
+              : /^changedAt: must be a date in YYYY-MM-DD form/,
+          ),
+        ]);
+      },
+    );
+
+    it('accepts changedAt in 1900 and 9999', async () => {
+      await accept(PersonnelStatusDto, { status: 'non-technical', changedAt: '1900-01-01' });
+      await accept(PersonnelStatusDto, { status: 'non-technical', changedAt: '9999-12-31' });
+    });
   });
 
   describe('changes', () => {
@@ -499,6 +536,36 @@ describe('the validation pipe', () => {
         'findings.2: must be an object',
         'measures: each value must be one of written-notice, interview, public-notice',
       ]);
+    });
+
+    it.each([
+      ['an array holding a finding', [[{ code: 'record-keeping' }]]],
+      ['an empty array', [[]]],
+      ['null', [null]],
+      ['a number', [7]],
+    ])('refuses a finding that is %s, naming its index', async (_what, findings) => {
+      expect(await reject(RecordInspectionDto, { ...inspection, findings })).toEqual([
+        'findings.0: must be an object',
+      ]);
+    });
+
+    it('names each finding that is not an object, and validates the others', async () => {
+      expect(
+        await reject(RecordInspectionDto, {
+          ...inspection,
+          findings: [{ code: 'record-keeping' }, [], { code: 'fraud' }, [{ code: 'other' }]],
+        }),
+      ).toEqual([
+        'findings.1: must be an object',
+        expect.stringMatching(/^findings\.2\.code: must be one of /),
+        'findings.3: must be an object',
+      ]);
+    });
+
+    it('hands over good findings as they were sent', async () => {
+      const findings = [{ code: 'record-keeping', description: '原始记录不全' }, { code: 'other' }];
+      const accepted = await accept(RecordInspectionDto, { ...inspection, findings });
+      expect(accepted.findings).toEqual(findings);
     });
 
     it('refuses too many findings', async () => {

@@ -72,7 +72,7 @@ export function validationMessages(errors: readonly ValidationError[]): string[]
 
 function collect(errors: readonly ValidationError[], parentPath: string, into: string[]): void {
   for (const error of errors) {
-    const property = echo(String(error.property ?? ''));
+    const property = echoProperty(String(error.property ?? ''));
     const path = parentPath && property ? `${parentPath}.${property}` : property || parentPath;
     const constraints = error.constraints ?? {};
     const names = 'isNotEmpty' in constraints ? ['isNotEmpty'] : Object.keys(constraints);
@@ -95,7 +95,8 @@ function describe(constraint: string, message: string, property: string): string
   return message;
 }
 
-function echo(property: string): string {
+/** A client-chosen property name as a path may echo it: printable, at most 64 characters. */
+export function echoProperty(property: string): string {
   // eslint-disable-next-line no-control-regex
   const printable = property.replace(/[\u0000-\u001f\u007f]/g, '?');
   return printable.length > MAX_PROPERTY_ECHO

@@ -6,7 +6,7 @@
  * property name, nor echo the value: the pipe (validation.ts) prefixes the field's path, and
  * some values (resident ID numbers, phones) are personal data.
  */
-import { Type } from 'class-transformer';
+import { Transform, Type, type TransformFnParams } from 'class-transformer';
 import {
   IsNotEmpty,
   IsObject,
@@ -15,23 +15,66 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { isIsoDate } from '@ledger/domain/calendar';
+import { isIsoDate, toShanghaiDate } from '@ledger/domain/calendar';
 import { validateResidentId, validateUscc, validateUsccFormat } from '@ledger/domain/identity';
 
 /** `YYYY-MM-DDTHH:mm[:ss[.sss]]` followed by `Z` or an offset of at most ±14:00. */
 const DATE_TIME_WITH_OFFSET =
   /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)$/;
 
+/** The years a date may fall in: PostgreSQL and the calendar code go wrong around year 0. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 9999;
+
 export const DATE_MESSAGE = 'must be a date in YYYY-MM-DD form (a real calendar date)';
 export const DATE_OR_DATE_TIME_MESSAGE =
   'must be a date (YYYY-MM-DD) or a date-time with an offset (e.g. 2026-03-01T09:30:00+08:00)';
+export const DATE_RANGE_MESSAGE = `must be a date between ${MIN_YEAR} and ${MAX_YEAR} (YYYY-MM-DD)`;
+export const DATE_OR_DATE_TIME_RANGE_MESSAGE = `must be a date between ${MIN_YEAR} and ${MAX_YEAR} (YYYY-MM-DD, or a date-time with an offset that falls on such a day in Asia/Shanghai)`;
 
-/** True for a real `YYYY-MM-DD` date or an ISO 8601 date-time that states its offset (or Z). */
-export function isIsoDateOrDateTime(value: unknown): value is string {
-  if (isIsoDate(value)) return true;
-  if (typeof value !== 'string') return false;
+/** `YYYY-MM-DD…` whose year is MIN_YEAR–MAX_YEAR. */
+function inYearRange(date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  return year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
+/** What is wrong with a bare date, or undefined. */
+function bareDateProblem(value: unknown): string | undefined {
+  if (!isIsoDate(value)) return DATE_MESSAGE;
+  return inYearRange(value) ? undefined : DATE_RANGE_MESSAGE;
+}
+
+/**
+ * What is wrong with a date or date-time, or undefined. A date-time is in range when both the
+ * date it is written with and the day it falls on in Asia/Shanghai (the day the ledger files it
+ * under) are: `9999-12-31T23:00:00-08:00` is already year 10000 there.
+ */
+function dateOrDateTimeProblem(value: unknown): string | undefined {
+  if (isIsoDate(value)) return inYearRange(value) ? undefined : DATE_OR_DATE_TIME_RANGE_MESSAGE;
+  if (typeof value !== 'string') return DATE_OR_DATE_TIME_MESSAGE;
   const match = DATE_TIME_WITH_OFFSET.exec(value);
-  return match !== null && isIsoDate(match[1]);
+  if (match === null || !isIsoDate(match[1])) return DATE_OR_DATE_TIME_MESSAGE;
+  if (!inYearRange(match[1])) return DATE_OR_DATE_TIME_RANGE_MESSAGE;
+  let shanghaiDate: string;
+  try {
+    shanghaiDate = toShanghaiDate(value);
+  } catch {
+    return DATE_OR_DATE_TIME_RANGE_MESSAGE;
+  }
+  return inYearRange(shanghaiDate) ? undefined : DATE_OR_DATE_TIME_RANGE_MESSAGE;
+}
+
+/** True for a real `YYYY-MM-DD` date in years 1900–9999. */
+export function isBareDateInRange(value: unknown): value is string {
+  return bareDateProblem(value) === undefined;
+}
+
+/**
+ * True for a real `YYYY-MM-DD` date or an ISO 8601 date-time that states its offset (or Z),
+ * in years 1900–9999.
+ */
+export function isIsoDateOrDateTime(value: unknown): value is string {
+  return dateOrDateTimeProblem(value) === undefined;
 }
 
 /**
@@ -60,34 +103,64 @@ export function IsNestedObject(type: () => new () => object): PropertyDecorator 
   };
 }
 
+/** An object as JSON.parse makes it: not an array, not null, not a class instance. */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /**
  * An array of objects of class `type`, at most `max` of them: `findings.0.code: …`.
+ *
+ * Each item must be a plain object: `findings.0: must be an object`. `@ValidateNested` alone
+ * would walk into an array in the array (`[[{…}]]`, `[[]]`) and accept it. So an item that was
+ * not a plain object in the body is swapped for `null`, which `@ValidateNested` refuses at the
+ * item's own path. This happens only in an instance that is going to be refused anyway.
  */
 export function IsNestedArray(type: () => new () => object, size: ArrayOptions): PropertyDecorator {
   return (target, key) => {
     IsArrayOfSize(size)(target, key);
     ValidateNested({ each: true, message: 'must be an object' })(target, key);
     Type(type)(target, key);
+    Transform(
+      ({ value, obj, key: name }: TransformFnParams): unknown => {
+        const sent = (obj as Record<string, unknown>)[name];
+        if (!Array.isArray(value) || !Array.isArray(sent)) return value;
+        return value.map((item: unknown, index) => (isPlainObject(sent[index]) ? item : null));
+      },
+      { toClassOnly: true },
+    )(target, key);
   };
 }
 
-/** A bare date, `YYYY-MM-DD`, that exists in the calendar (not 2026-02-30). */
+/** A bare date, `YYYY-MM-DD`, that exists in the calendar (not 2026-02-30), in 1900–9999. */
 export function IsBareDate(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isBareDate', validator: { validate: isIsoDate, defaultMessage: () => DATE_MESSAGE } },
+    {
+      name: 'isBareDate',
+      validator: {
+        validate: isBareDateInRange,
+        defaultMessage: (args) => bareDateProblem(args?.value) ?? DATE_MESSAGE,
+      },
+    },
     options,
   );
 }
 
 /**
- * A bare date (that day in Asia/Shanghai) or a date-time with `Z` or an offset. A date-time
- * without an offset is refused: its instant would depend on the server's time zone.
+ * A bare date (that day in Asia/Shanghai) or a date-time with `Z` or an offset, in years
+ * 1900–9999. A date-time without an offset is refused: its instant would depend on the
+ * server's time zone.
  */
 export function IsIsoDateOrDateTime(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isIsoDateOrDateTime',
-      validator: { validate: isIsoDateOrDateTime, defaultMessage: () => DATE_OR_DATE_TIME_MESSAGE },
+      validator: {
+        validate: isIsoDateOrDateTime,
+        defaultMessage: (args) => dateOrDateTimeProblem(args?.value) ?? DATE_OR_DATE_TIME_MESSAGE,
+      },
     },
     options,
   );

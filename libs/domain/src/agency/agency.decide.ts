@@ -68,10 +68,19 @@ export type AgencyCommand =
         recordType: string | undefined;
         reason: string;
       })
-  | ({ type: 'DecideCreditRepair' } & CommandTime & { repairId: string; outcome: 'approved' | 'rejected'; reason?: string });
+  | ({ type: 'DecideCreditRepair' } & CommandTime & {
+        repairId: string;
+        outcome: 'approved' | 'rejected';
+        reason?: string;
+      });
 
 /** Records a repair can take out of public display (seed 000 Art. 20). */
-const REPAIRABLE = new Set(['PenaltyImposed', 'CreditFindingRecorded', 'ChangeFiledLate', 'InspectionRecorded']);
+const REPAIRABLE = new Set([
+  'PenaltyImposed',
+  'CreditFindingRecorded',
+  'ChangeFiledLate',
+  'InspectionRecorded',
+]);
 
 /** Changes of these need a new formal review (seed 002 §一.8, §七.8). */
 const REVIEWED_FIELDS = ['name', 'category', 'legalRepresentative', 'monitoringTypes'] as const;
@@ -374,20 +383,42 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       requireOpen(state);
       const bar = policyById(command.policyId).upgradeBar(command.standing);
       if (bar) throw new RuleViolation(bar.reason, bar.article, 'uscc');
-      return [{ type: 'UpgradeRequested', data: { reason: command.reason, requestedOn: command.today, currentGrade: command.currentGrade } }];
+      return [
+        {
+          type: 'UpgradeRequested',
+          data: {
+            reason: command.reason,
+            requestedOn: command.today,
+            currentGrade: command.currentGrade,
+          },
+        },
+      ];
     }
 
     case 'RequestCreditRepair': {
-      if (state.status === 'unregistered') throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+      if (state.status === 'unregistered')
+        throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
       if (command.recordType === undefined) {
-        throw new NotFoundError(`no event ${command.recordEventId} in this agency's record`, 'beijing-20', 'recordEventId');
+        throw new NotFoundError(
+          `no event ${command.recordEventId} in this agency's record`,
+          'beijing-20',
+          'recordEventId',
+        );
       }
       if (!REPAIRABLE.has(command.recordType)) {
-        throw new RuleViolation(`a ${command.recordType} is not a credit record that can be repaired`, 'beijing-20', 'recordEventId');
+        throw new RuleViolation(
+          `a ${command.recordType} is not a credit record that can be repaired`,
+          'beijing-20',
+          'recordEventId',
+        );
       }
       for (const repair of state.repairs.values()) {
         if (repair.recordEventId === command.recordEventId && repair.status !== 'rejected') {
-          throw new RuleViolation(`this record already has a ${repair.status} repair`, 'beijing-20', 'recordEventId');
+          throw new RuleViolation(
+            `this record already has a ${repair.status} repair`,
+            'beijing-20',
+            'recordEventId',
+          );
         }
       }
       return [
@@ -406,8 +437,10 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
 
     case 'DecideCreditRepair': {
       const repair = state.repairs.get(command.repairId);
-      if (!repair) throw new NotFoundError(`no credit repair ${command.repairId}`, 'beijing-20', 'repairId');
-      if (repair.status !== 'pending') throw new RuleViolation(`the repair is already ${repair.status}`, 'beijing-20', 'repairId');
+      if (!repair)
+        throw new NotFoundError(`no credit repair ${command.repairId}`, 'beijing-20', 'repairId');
+      if (repair.status !== 'pending')
+        throw new RuleViolation(`the repair is already ${repair.status}`, 'beijing-20', 'repairId');
       return [
         {
           type: 'CreditRepairDecided',

@@ -226,7 +226,13 @@ export interface UpgradeRequested {
 /** 信用修复 (seed 000 Art. 20): an application to stop the public display of a record. */
 export interface CreditRepairRequested {
   type: 'CreditRepairRequested';
-  data: { repairId: string; recordEventId: string; recordType: string; reason: string; requestedOn: string };
+  data: {
+    repairId: string;
+    recordEventId: string;
+    recordType: string;
+    reason: string;
+    requestedOn: string;
+  };
 }
 
 export interface CreditRepairDecided {

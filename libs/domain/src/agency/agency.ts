@@ -20,7 +20,10 @@ export interface AgencyState {
   returned: boolean;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
-  repairs: ReadonlyMap<string, { recordEventId: string; status: 'pending' | 'approved' | 'rejected' }>;
+  repairs: ReadonlyMap<
+    string,
+    { recordEventId: string; status: 'pending' | 'approved' | 'rejected' }
+  >;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -102,12 +105,18 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
     case 'CreditRepairRequested':
       return {
         ...state,
-        repairs: new Map(state.repairs).set(event.data.repairId, { recordEventId: event.data.recordEventId, status: 'pending' }),
+        repairs: new Map(state.repairs).set(event.data.repairId, {
+          recordEventId: event.data.recordEventId,
+          status: 'pending',
+        }),
       };
     case 'CreditRepairDecided':
       return {
         ...state,
-        repairs: new Map(state.repairs).set(event.data.repairId, { recordEventId: event.data.recordEventId, status: event.data.outcome }),
+        repairs: new Map(state.repairs).set(event.data.repairId, {
+          recordEventId: event.data.recordEventId,
+          status: event.data.outcome,
+        }),
       };
     case 'AssessmentRecorded':
     case 'UpgradeRequested':

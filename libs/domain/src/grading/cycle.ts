@@ -1,8 +1,8 @@
 import { addWorkingDays, CalendarOutOfRangeError } from '../calendar';
 import type { Jurisdiction } from '../agency/agency.events';
 import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
-import type { GradeDecision, GradingCandidate, PolicyRef } from './grading.types';
-import { policyById, policyFor } from './policies';
+import type { DirectDowngrade, GradeDecision, GradingCandidate, PolicyRef } from './grading.types';
+import { downgradeDecision, policyById, policyFor, worstBinding } from './policies';
 
 export interface Proposal extends GradeDecision {
   uscc: string;
@@ -38,6 +38,8 @@ export interface ObjectionDecided {
     afterPublication: boolean;
     /** The agency's grade after an upheld objection. */
     revised?: Proposal;
+    /** Other agencies whose grade moved with the revised score (a rank-based policy). */
+    reranked?: Proposal[];
   };
 }
 export interface GradingCyclePublished {
@@ -45,7 +47,8 @@ export interface GradingCyclePublished {
   data: { publishedOn: string; grades: Proposal[] };
 }
 
-export type CycleEvent = GradingCycleStarted | ObjectionFiled | ObjectionDecided | GradingCyclePublished;
+export type CycleEvent =
+  GradingCycleStarted | ObjectionFiled | ObjectionDecided | GradingCyclePublished;
 export const CYCLE_EVENT_TYPES: readonly CycleEvent['type'][] = [
   'GradingCycleStarted',
   'ObjectionFiled',
@@ -61,29 +64,56 @@ export interface CycleState {
   started?: GradingCycleStarted['data'];
   proposals: ReadonlyMap<string, Proposal>;
   /** Assessment scores and risk scores as they stand, for re-ranking on objection. */
-  objections: ReadonlyMap<string, { uscc: string; status: 'pending' | 'upheld' | 'rejected'; reviewDueOn: string }>;
+  objections: ReadonlyMap<
+    string,
+    {
+      uscc: string;
+      status: 'pending' | 'upheld' | 'rejected';
+      filedOn: string;
+      reviewDueOn: string;
+    }
+  >;
   publishedOn?: string;
 }
 
-export const initialCycleState: CycleState = { status: 'none', proposals: new Map(), objections: new Map() };
+export const initialCycleState: CycleState = {
+  status: 'none',
+  proposals: new Map(),
+  objections: new Map(),
+};
 
 export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
   switch (event.type) {
     case 'GradingCycleStarted':
-      return { ...state, status: 'publicity', started: event.data, proposals: new Map(event.data.proposals.map((p) => [p.uscc, p])) };
+      return {
+        ...state,
+        status: 'publicity',
+        started: event.data,
+        proposals: new Map(event.data.proposals.map((p) => [p.uscc, p])),
+      };
     case 'ObjectionFiled':
       return {
         ...state,
         objections: new Map(state.objections).set(event.data.objectionId, {
           uscc: event.data.uscc,
           status: 'pending',
+          filedOn: event.data.filedOn,
           reviewDueOn: event.data.reviewDueOn,
         }),
       };
     case 'ObjectionDecided': {
       const objection = state.objections.get(event.data.objectionId)!;
-      const objections = new Map(state.objections).set(event.data.objectionId, { ...objection, status: event.data.outcome });
-      const proposals = event.data.revised ? new Map(state.proposals).set(event.data.uscc, event.data.revised) : state.proposals;
+      const objections = new Map(state.objections).set(event.data.objectionId, {
+        ...objection,
+        status: event.data.outcome,
+      });
+      const proposals = new Map(state.proposals);
+      for (const proposal of [
+        ...(event.data.reranked ?? []),
+        ...(event.data.revised ? [event.data.revised] : []),
+      ]) {
+        proposals.set(proposal.uscc, proposal);
+      }
       return { ...state, objections, proposals };
     }
     case 'GradingCyclePublished':
@@ -92,16 +122,37 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
 }
 
 export type CycleCommand =
-  | { type: 'StartGradingCycle'; cycleId: string; jurisdiction: Jurisdiction; year: number; on: string; candidates: GradingCandidate[] }
+  | {
+      type: 'StartGradingCycle';
+      cycleId: string;
+      jurisdiction: Jurisdiction;
+      year: number;
+      on: string;
+      candidates: GradingCandidate[];
+    }
   | { type: 'FileObjection'; objectionId: string; uscc: string; reason: string; on: string }
-  | { type: 'DecideObjection'; objectionId: string; outcome: 'upheld' | 'rejected'; revisedScore?: number; riskScore?: number; reason?: string; on: string }
-  | { type: 'PublishGradingCycle'; on: string };
+  | {
+      type: 'DecideObjection';
+      objectionId: string;
+      outcome: 'upheld' | 'rejected';
+      revisedScore?: number;
+      riskScore?: number;
+      reason?: string;
+      on: string;
+    }
+  | {
+      type: 'PublishGradingCycle';
+      on: string;
+      /** Direct downgrades known at publication, per agency: one decided during publicity still binds. */
+      downgrades: { uscc: string; downgrade: DirectDowngrade }[];
+    };
 
 function workingDaysAfter(start: string, days: number, field: string): string {
   try {
     return addWorkingDays(start, days);
   } catch (error) {
-    if (error instanceof CalendarOutOfRangeError) throw new RuleViolation(error.message, 'prc-official-calendar', field);
+    if (error instanceof CalendarOutOfRangeError)
+      throw new RuleViolation(error.message, 'prc-official-calendar', field);
     throw error;
   }
 }
@@ -110,13 +161,25 @@ function workingDaysAfter(start: string, days: number, field: string): string {
 export function decideCycle(command: CycleCommand, state: CycleState): CycleEvent[] {
   if (command.type === 'StartGradingCycle') {
     if (state.status !== 'none') {
-      throw new ConflictError(`the ${command.jurisdiction} cycle for ${command.year} already exists`, 'one-cycle-per-year', 'year');
-    }
-    if (command.year > Number(command.on.slice(0, 4))) {
-      throw new RuleViolation(`a cycle grades a year that has begun; ${command.year} has not`, 'beijing-13', 'year');
+      throw new ConflictError(
+        `the ${command.jurisdiction} cycle for ${command.year} already exists`,
+        'one-cycle-per-year',
+        'year',
+      );
     }
     const policy = policyFor(command.jurisdiction, command.on);
-    const proposals = [...policy.propose(command.candidates, command.year)].map(([uscc, decision]) => ({ uscc, ...decision }));
+    // A cycle grades a natural year that has ended, published early the next (Beijing Art. 13,
+    // Chongqing Art. 13, Jiaxing (十八)).
+    if (command.year >= Number(command.on.slice(0, 4))) {
+      throw new RuleViolation(
+        `a cycle grades a year that has ended; ${command.year} has not`,
+        policy.articles.cycle,
+        'year',
+      );
+    }
+    const proposals = [...policy.propose(command.candidates, command.year)].map(
+      ([uscc, decision]) => ({ uscc, ...decision }),
+    );
     return [
       {
         type: 'GradingCycleStarted',
@@ -127,22 +190,35 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           policy: { id: policy.id, jurisdiction: policy.jurisdiction, version: policy.version },
           publicityStartsOn: command.on,
           publicityEndsOn: workingDaysAfter(command.on, policy.publicityWorkingDays, 'occurredAt'),
-          objectionWindowEndsOn: workingDaysAfter(command.on, policy.objectionWindowWorkingDays, 'occurredAt'),
+          objectionWindowEndsOn: workingDaysAfter(
+            command.on,
+            policy.objectionWindowWorkingDays,
+            'occurredAt',
+          ),
           proposals: proposals.sort((a, b) => a.uscc.localeCompare(b.uscc)),
         },
       },
     ];
   }
-  if (state.status === 'none' || !state.started) throw new NotFoundError('no such grading cycle', 'one-cycle-per-year', 'cycleId');
+  if (state.status === 'none' || !state.started)
+    throw new NotFoundError('no such grading cycle', 'one-cycle-per-year', 'cycleId');
   const started = state.started;
   const policy = policyById(started.policy.id);
 
   switch (command.type) {
     case 'FileObjection': {
       if (!state.proposals.has(command.uscc)) {
-        throw new RuleViolation('the agency is not graded in this cycle', policy.articles.publicity, 'cycleId');
+        throw new RuleViolation(
+          'the agency is not graded in this cycle',
+          policy.articles.publicity,
+          'uscc',
+        );
       }
-      if (state.status !== 'publicity' || command.on < started.publicityStartsOn || command.on > started.objectionWindowEndsOn) {
+      if (
+        state.status !== 'publicity' ||
+        command.on < started.publicityStartsOn ||
+        command.on > started.objectionWindowEndsOn
+      ) {
         throw new RuleViolation(
           `objections are filed from ${started.publicityStartsOn} to ${started.objectionWindowEndsOn}, within the publicity period`,
           policy.articles.publicity,
@@ -150,29 +226,86 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         );
       }
       const reviewDueOn = policy.objectionReviewDueOn(command.on, started.publicityEndsOn);
-      return [{ type: 'ObjectionFiled', data: { objectionId: command.objectionId, uscc: command.uscc, reason: command.reason, filedOn: command.on, reviewDueOn } }];
+      return [
+        {
+          type: 'ObjectionFiled',
+          data: {
+            objectionId: command.objectionId,
+            uscc: command.uscc,
+            reason: command.reason,
+            filedOn: command.on,
+            reviewDueOn,
+          },
+        },
+      ];
     }
 
     case 'DecideObjection': {
       const objection = state.objections.get(command.objectionId);
-      if (!objection) throw new NotFoundError('no such objection', policy.articles.objectionReview, 'objectionId');
-      if (objection.status !== 'pending') throw new RuleViolation('the objection is already decided', policy.articles.objectionReview, 'objectionId');
+      if (!objection)
+        throw new NotFoundError(
+          'no such objection',
+          policy.articles.objectionReview,
+          'objectionId',
+        );
+      if (objection.status !== 'pending')
+        throw new RuleViolation(
+          'the objection is already decided',
+          policy.articles.objectionReview,
+          'objectionId',
+        );
+      if (command.on < objection.filedOn) {
+        throw new RuleViolation(
+          `the objection was filed on ${objection.filedOn}: it is decided after that`,
+          policy.articles.objectionReview,
+          'occurredAt',
+        );
+      }
       let revised: Proposal | undefined;
+      let reranked: Proposal[] | undefined;
       if (command.outcome === 'upheld') {
         if (command.revisedScore === undefined) {
-          throw new RuleViolation('an upheld objection gives the revised score', policy.articles.objectionReview, 'revisedScore');
+          throw new RuleViolation(
+            'an upheld objection gives the revised score',
+            policy.articles.objectionReview,
+            'revisedScore',
+          );
         }
         const scores = new Map(
           [...state.proposals.values()]
-            .filter((p) => p.score !== null && p.uscc !== objection.uscc && /^score|^rank/.test(p.explanation[0]?.rule ?? ''))
+            .filter(
+              (p) =>
+                p.score !== null &&
+                p.uscc !== objection.uscc &&
+                /^score|^rank/.test(p.explanation[0]?.rule ?? ''),
+            )
             .map((p) => [p.uscc, p.score!] as const),
         );
-        const decision = policy.revise(objection.uscc, command.revisedScore, command.riskScore, scores);
-        revised = {
-          uscc: objection.uscc,
+        const decisions = policy.revise(
+          objection.uscc,
+          command.revisedScore,
+          command.riskScore,
+          scores,
+        );
+        const withObjection = (uscc: string, decision: GradeDecision): Proposal => ({
+          uscc,
           ...decision,
-          explanation: decision.explanation.map((e) => ({ ...e, facts: [...e.facts, command.objectionId] })),
-        };
+          explanation: decision.explanation.map((e) => ({
+            ...e,
+            facts: [...e.facts, command.objectionId],
+          })),
+        });
+        revised = withObjection(objection.uscc, decisions.get(objection.uscc)!);
+        // Other agencies whose grade moves with the revised rank (before publication only:
+        // a published grade changes only on the agency's own objection).
+        if (state.status === 'publicity') {
+          reranked = [...decisions]
+            .filter(
+              ([uscc, d]) =>
+                uscc !== objection.uscc && d.grade !== state.proposals.get(uscc)?.grade,
+            )
+            .map(([uscc, d]) => withObjection(uscc, d));
+        }
       }
       return [
         {
@@ -186,21 +319,52 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
             decidedOn: command.on,
             afterPublication: state.status === 'published',
             revised,
+            ...(reranked && reranked.length > 0 && { reranked }),
           },
         },
       ];
     }
 
     case 'PublishGradingCycle': {
-      if (state.status === 'published') throw new RuleViolation('the cycle is already published', policy.articles.publicity, 'cycleId');
+      if (state.status === 'published')
+        throw new RuleViolation(
+          'the cycle is already published',
+          policy.articles.publicity,
+          'cycleId',
+        );
       if (command.on <= started.publicityEndsOn) {
-        throw new RuleViolation(`publicity runs until ${started.publicityEndsOn}`, policy.articles.publicity, 'occurredAt');
+        throw new RuleViolation(
+          `publicity runs until ${started.publicityEndsOn}`,
+          policy.articles.publicity,
+          'occurredAt',
+        );
       }
-      const pending = [...state.objections].filter(([, o]) => o.status === 'pending').map(([id]) => id);
-      if (pending.length > 0) {
-        throw new RuleViolation(`objections not yet decided: ${pending.join(', ')}`, policy.articles.objectionReview, 'cycleId');
+      const pending = [...state.objections]
+        .filter(([, o]) => o.status === 'pending')
+        .map(([id]) => id);
+      if (pending.length > 0 && policy.objectionsDecidedBeforePublication) {
+        throw new RuleViolation(
+          `objections not yet decided: ${pending.join(', ')}`,
+          policy.articles.objectionReview,
+          'cycleId',
+        );
       }
-      return [{ type: 'GradingCyclePublished', data: { publishedOn: command.on, grades: [...state.proposals.values()] } }];
+      // A direct downgrade decided after the proposals were made still binds on publication.
+      const grades = [...state.proposals.values()].map((proposal) => {
+        const since = command.downgrades
+          .filter(
+            (d) =>
+              d.uscc === proposal.uscc &&
+              d.downgrade.effectiveFrom >= started.publicityStartsOn &&
+              d.downgrade.effectiveFrom <= command.on,
+          )
+          .map((d) => d.downgrade);
+        const binding = worstBinding(since);
+        return binding
+          ? { uscc: proposal.uscc, ...downgradeDecision(binding, proposal.score) }
+          : proposal;
+      });
+      return [{ type: 'GradingCyclePublished', data: { publishedOn: command.on, grades } }];
     }
 
     default: {
@@ -210,4 +374,5 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
   }
 }
 
-export const foldCycle = (events: readonly CycleEvent[]): CycleState => events.reduce(evolveCycle, initialCycleState);
+export const foldCycle = (events: readonly CycleEvent[]): CycleState =>
+  events.reduce(evolveCycle, initialCycleState);

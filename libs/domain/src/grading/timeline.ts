@@ -1,7 +1,13 @@
 import type { Jurisdiction } from '../agency/agency.events';
 import { toShanghaiDate } from '../calendar';
 import type { CycleEvent, GradingCycleStarted, Proposal } from './cycle';
-import type { DirectDowngrade, Explanation, GradeValue, PolicyRef, RiskLevel } from './grading.types';
+import type {
+  DirectDowngrade,
+  Explanation,
+  GradeValue,
+  PolicyRef,
+  RiskLevel,
+} from './grading.types';
 import { policyFor } from './policies';
 
 /** An event as the timeline reads it: what it says, and its place in the ledger. */
@@ -41,13 +47,19 @@ const ref = (p: { id: string; jurisdiction: Jurisdiction; version: string }): Po
 });
 
 /** Every direct downgrade in an agency's facts, each under the policy in force on its date. */
-export function directDowngrades(jurisdiction: Jurisdiction, facts: readonly TimelineFact[]): (DirectDowngrade & { position: number; policy: PolicyRef })[] {
+export function directDowngrades(
+  jurisdiction: Jurisdiction,
+  facts: readonly TimelineFact[],
+): (DirectDowngrade & { position: number; policy: PolicyRef })[] {
   const found: (DirectDowngrade & { position: number; policy: PolicyRef })[] = [];
   for (const fact of facts) {
     if (fact.type !== 'PenaltyImposed' && fact.type !== 'CreditFindingRecorded') continue;
     const data = fact.data as Record<string, unknown>;
     const policy = policyFor(jurisdiction, String(data.decidedAt));
-    const downgrade = policy.directDowngrade({ eventId: fact.eventId, type: fact.type, data }, String(data.decidedAt));
+    const downgrade = policy.directDowngrade(
+      { eventId: fact.eventId, type: fact.type, data },
+      String(data.decidedAt),
+    );
     if (downgrade) found.push({ ...downgrade, position: fact.position, policy: ref(policy) });
   }
   return found;
@@ -63,7 +75,11 @@ export function directDowngrades(jurisdiction: Jurisdiction, facts: readonly Tim
  * - an objection upheld after publication from the date it was decided;
  * each until the next decision (on the same day, the one recorded later wins).
  */
-export function gradeTimeline(uscc: string, agencyFacts: readonly TimelineFact[], cycleFacts: readonly TimelineFact[]): GradePeriod[] {
+export function gradeTimeline(
+  uscc: string,
+  agencyFacts: readonly TimelineFact[],
+  cycleFacts: readonly TimelineFact[],
+): GradePeriod[] {
   const registered = agencyFacts.find((f) => f.type === 'AgencyRegistered');
   if (!registered) return [];
   const jurisdiction = (registered.data as { jurisdiction: Jurisdiction }).jurisdiction;
@@ -99,7 +115,11 @@ export function gradeTimeline(uscc: string, agencyFacts: readonly TimelineFact[]
       proposal = event.data.grades.find((g) => g.uscc === uscc);
       from = event.data.publishedOn;
       cause = 'cycle-published';
-    } else if (event.type === 'ObjectionDecided' && event.data.afterPublication && event.data.uscc === uscc) {
+    } else if (
+      event.type === 'ObjectionDecided' &&
+      event.data.afterPublication &&
+      event.data.uscc === uscc
+    ) {
       proposal = event.data.revised;
       from = event.data.decidedOn;
       cause = 'objection-upheld';

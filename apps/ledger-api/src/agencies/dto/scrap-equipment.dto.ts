@@ -8,7 +8,8 @@ import { CommandBodyDto } from './command-body.dto';
  */
 export class ScrapEquipmentDto extends CommandBodyDto {
   @ApiPropertyOptional({
-    description: '报废日期 (date scrapped), YYYY-MM-DD; default: the day of occurredAt',
+    description:
+      "报废日期 (date scrapped), YYYY-MM-DD; default: today's date in Asia/Shanghai (not the day of occurredAt)",
     example: '2026-03-01',
   })
   @OptionalNotNull()

@@ -23,7 +23,8 @@ export const UPGRADE_BAR_NATURAL_YEARS = 3;
 /** Art. 23: other non-A grades may apply 6 months after the last adjustment. */
 export const UPGRADE_WAIT_MONTHS = 6;
 
-const barEnd = (effectiveFrom: string) => `${Number(effectiveFrom.slice(0, 4)) + UPGRADE_BAR_NATURAL_YEARS}-12-31`;
+const barEnd = (effectiveFrom: string) =>
+  `${Number(effectiveFrom.slice(0, 4)) + UPGRADE_BAR_NATURAL_YEARS}-12-31`;
 
 export const beijing2026: GradingPolicy = {
   id: 'beijing/2026-draft',
@@ -33,7 +34,15 @@ export const beijing2026: GradingPolicy = {
   publicityWorkingDays: 5,
   objectionWindowWorkingDays: 5,
   objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 5),
-  articles: { publicity: 'beijing-16', objectionReview: 'beijing-16', upgrade: 'beijing-23' },
+  articles: {
+    cycle: 'beijing-13',
+    publicity: 'beijing-16',
+    objectionReview: 'beijing-16',
+    upgrade: 'beijing-23',
+  },
+  // Art. 16: an objection is reviewed within 5 working days of receipt, which may end after
+  // publicity: publication does not wait for it.
+  objectionsDecidedBeforePublication: false,
 
   propose(candidates, year) {
     const proposals = new Map<string, GradeDecision>();
@@ -42,52 +51,110 @@ export const beijing2026: GradingPolicy = {
       if (!c.registered || !c.serviceTypes.includes('self-monitoring') || !c.assessment) continue;
       const binding = worstBinding(
         c.binding.filter(
-          (d) => d.effectiveFrom.startsWith(String(year)) || (d.barsUpgrade && barEnd(d.effectiveFrom) >= `${year}-12-31`),
+          // Decided in or after the graded year (up to the cycle), or still inside the Art. 23 bar.
+          (d) =>
+            d.effectiveFrom >= `${year}-01-01` ||
+            (d.barsUpgrade && barEnd(d.effectiveFrom) >= `${year}-12-31`),
         ),
       );
       const { score, noBusiness, eventId } = c.assessment;
       if (binding) {
         proposals.set(c.uscc, downgradeDecision(binding, score));
       } else if (noBusiness) {
-        proposals.set(c.uscc, { grade: 'no-business', score: null, explanation: [{ rule: 'no-business-in-year', article: 'beijing-15', facts: [eventId] }] });
+        proposals.set(c.uscc, {
+          grade: 'no-business',
+          score: null,
+          explanation: [{ rule: 'no-business-in-year', article: 'beijing-15', facts: [eventId] }],
+        });
       } else {
         const grade = bandOf(score, BEIJING_BANDS);
-        proposals.set(c.uscc, { grade, score, explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [eventId] }] });
+        proposals.set(c.uscc, {
+          grade,
+          score,
+          explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [eventId] }],
+        });
       }
     }
     return proposals;
   },
 
-  revise(_uscc, score) {
+  revise(uscc, score) {
     const grade = bandOf(score, BEIJING_BANDS);
-    return { grade, score, explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [] }] };
+    return new Map([
+      [
+        uscc,
+        {
+          grade,
+          score,
+          explanation: [{ rule: `score-band-${grade}`, article: 'beijing-15', facts: [] }],
+        },
+      ],
+    ]);
   },
 
   directDowngrade(fact) {
     const d = fact.data;
     if (fact.type === 'PenaltyImposed' && FRAUD.has(String(d.violationType))) {
-      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'verified-fraud-penalty', article: 'beijing-15', eventId: fact.eventId, barsUpgrade: true };
+      return {
+        grade: 'D',
+        effectiveFrom: String(d.decidedAt),
+        rule: 'verified-fraud-penalty',
+        article: 'beijing-15',
+        eventId: fact.eventId,
+        barsUpgrade: true,
+      };
     }
     if (fact.type === 'PenaltyImposed' && d.violationType === 'refused-inspection') {
-      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'credit-bad', article: 'beijing-9-5', eventId: fact.eventId, barsUpgrade: true };
+      return {
+        grade: 'D',
+        effectiveFrom: String(d.decidedAt),
+        rule: 'credit-bad',
+        article: 'beijing-9-5',
+        eventId: fact.eventId,
+        barsUpgrade: true,
+      };
     }
     if (fact.type === 'CreditFindingRecorded' && CREDIT_BAD.has(String(d.kind))) {
-      const article = String(d.article).startsWith('beijing-9') ? String(d.article) : (CREDIT_BAD_ARTICLE[String(d.kind)] ?? 'beijing-9');
-      return { grade: 'D', effectiveFrom: String(d.decidedAt), rule: 'credit-bad', article, eventId: fact.eventId, barsUpgrade: true };
+      const article = String(d.article).startsWith('beijing-9')
+        ? String(d.article)
+        : (CREDIT_BAD_ARTICLE[String(d.kind)] ?? 'beijing-9');
+      return {
+        grade: 'D',
+        effectiveFrom: String(d.decidedAt),
+        rule: 'credit-bad',
+        article,
+        eventId: fact.eventId,
+        barsUpgrade: true,
+      };
     }
     return null;
   },
 
   upgradeBar({ today, current, downgrades }) {
-    const barred = downgrades.filter((d) => d.barsUpgrade && d.effectiveFrom <= today && today <= barEnd(d.effectiveFrom));
+    const barred = downgrades.filter(
+      (d) => d.barsUpgrade && d.effectiveFrom <= today && today <= barEnd(d.effectiveFrom),
+    );
     if (barred.length > 0) {
-      const until = barred.map((d) => barEnd(d.effectiveFrom)).sort().at(-1)!;
-      return { reason: `graded D for credit-bad or fraud: no upgrade until ${until}`, article: 'beijing-23', until };
+      const until = barred
+        .map((d) => barEnd(d.effectiveFrom))
+        .sort()
+        .at(-1)!;
+      return {
+        reason: `graded D for credit-bad or fraud: no upgrade until ${until}`,
+        article: 'beijing-23',
+        until,
+      };
     }
-    if (current?.grade === 'A') return { reason: 'an A grade cannot be raised', article: 'beijing-23', until: today };
+    if (current?.grade === 'A')
+      return { reason: 'an A grade cannot be raised', article: 'beijing-23', until: today };
     if (current && ['B', 'C', 'D'].includes(current.grade)) {
       const until = addMonths(current.from, UPGRADE_WAIT_MONTHS);
-      if (today < until) return { reason: `the grade was last adjusted on ${current.from}: apply from ${until}`, article: 'beijing-23', until };
+      if (today < until)
+        return {
+          reason: `the grade was last adjusted on ${current.from}: apply from ${until}`,
+          article: 'beijing-23',
+          until,
+        };
     }
     return null;
   },

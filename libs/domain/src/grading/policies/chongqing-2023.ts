@@ -32,7 +32,9 @@ export function rankGrades(scores: Map<string, number>): Map<string, Grade> {
 const ranked = (uscc: string, score: number, grade: Grade, eventId?: string): GradeDecision => ({
   grade,
   score,
-  explanation: [{ rule: `rank-band-${grade}`, article: 'chongqing-15', facts: eventId ? [eventId] : [] }],
+  explanation: [
+    { rule: `rank-band-${grade}`, article: 'chongqing-15', facts: eventId ? [eventId] : [] },
+  ],
 });
 
 export const chongqing2023: GradingPolicy = {
@@ -44,7 +46,13 @@ export const chongqing2023: GradingPolicy = {
   objectionWindowWorkingDays: 15,
   // Art. 18: objections are reviewed before the results are published.
   objectionReviewDueOn: (_filedOn, publicityEndsOn) => publicityEndsOn,
-  articles: { publicity: 'chongqing-17', objectionReview: 'chongqing-18', upgrade: 'chongqing-20' },
+  articles: {
+    cycle: 'chongqing-13',
+    publicity: 'chongqing-17',
+    objectionReview: 'chongqing-18',
+    upgrade: 'chongqing-20',
+  },
+  objectionsDecidedBeforePublication: true,
   inspectionRatio: { A: 0.05, B: 0.1, C: 0.3, D: 1, E: 1 },
 
   propose(candidates, year) {
@@ -53,37 +61,69 @@ export const chongqing2023: GradingPolicy = {
     const evidence = new Map<string, string>();
     for (const c of candidates) {
       if (!c.registered || !c.assessment) continue;
-      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom.startsWith(String(year))));
+      // An E decided in or after the graded year (up to the cycle) revokes any grade (Art. 16).
+      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom >= `${year}-01-01`));
       if (binding) {
         proposals.set(c.uscc, downgradeDecision(binding, c.assessment.score));
       } else if (c.assessment.noBusiness) {
         // Art. 13: no business in the year: not graded.
-        proposals.set(c.uscc, { grade: 'no-business', score: null, explanation: [{ rule: 'no-business-in-year', article: 'chongqing-13', facts: [c.assessment.eventId] }] });
+        proposals.set(c.uscc, {
+          grade: 'no-business',
+          score: null,
+          explanation: [
+            { rule: 'no-business-in-year', article: 'chongqing-13', facts: [c.assessment.eventId] },
+          ],
+        });
       } else {
         scores.set(c.uscc, c.assessment.score);
         evidence.set(c.uscc, c.assessment.eventId);
       }
     }
-    for (const [uscc, grade] of rankGrades(scores)) proposals.set(uscc, ranked(uscc, scores.get(uscc)!, grade, evidence.get(uscc)));
+    for (const [uscc, grade] of rankGrades(scores))
+      proposals.set(uscc, ranked(uscc, scores.get(uscc)!, grade, evidence.get(uscc)));
     return proposals;
   },
 
+  // Grades are ranks: one revised score can move others' grades too (Art. 15).
   revise(uscc, score, _risk, scores) {
     const all = new Map(scores).set(uscc, score);
-    return ranked(uscc, score, rankGrades(all).get(uscc)!);
+    return new Map(
+      [...rankGrades(all)].map(([key, grade]) => [key, ranked(key, all.get(key)!, grade)]),
+    );
   },
 
   directDowngrade(fact) {
     const d = fact.data;
     if (fact.type === 'PenaltyImposed' && FALSE_DATA.has(String(d.violationType))) {
-      return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'false-data-penalty', article: 'chongqing-16-4', eventId: fact.eventId, barsUpgrade: true };
+      return {
+        grade: 'E',
+        effectiveFrom: String(d.decidedAt),
+        rule: 'false-data-penalty',
+        article: 'chongqing-16-4',
+        eventId: fact.eventId,
+        barsUpgrade: true,
+      };
     }
     if (fact.type === 'CreditFindingRecorded') {
       if (d.kind === 'serious-dishonesty-listed') {
-        return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'serious-dishonesty-list', article: 'chongqing-16-8', eventId: fact.eventId, barsUpgrade: true };
+        return {
+          grade: 'E',
+          effectiveFrom: String(d.decidedAt),
+          rule: 'serious-dishonesty-list',
+          article: 'chongqing-16-8',
+          eventId: fact.eventId,
+          barsUpgrade: true,
+        };
       }
-      if (String(d.article).startsWith('chongqing-16')) {
-        return { grade: 'E', effectiveFrom: String(d.decidedAt), rule: 'major-risk-finding', article: String(d.article), eventId: fact.eventId, barsUpgrade: true };
+      if (d.kind !== 'serious-dishonesty-removed' && String(d.article).startsWith('chongqing-16')) {
+        return {
+          grade: 'E',
+          effectiveFrom: String(d.decidedAt),
+          rule: 'major-risk-finding',
+          article: String(d.article),
+          eventId: fact.eventId,
+          barsUpgrade: true,
+        };
       }
     }
     return null;
@@ -93,11 +133,21 @@ export const chongqing2023: GradingPolicy = {
     const es = [...eGrades].filter((d) => d <= today).sort();
     if (es.length >= 2) {
       const until = addMonths(es[es.length - 1], 60);
-      if (today < until) return { reason: `graded E twice: no re-entry before ${until}`, article: 'chongqing-20-3', until };
+      if (today < until)
+        return {
+          reason: `graded E twice: no re-entry before ${until}`,
+          article: 'chongqing-20-3',
+          until,
+        };
     }
     if (es.length >= 1) {
       const until = addMonths(es[es.length - 1], 24);
-      if (today < until) return { reason: `graded E: out of the directory until ${until}`, article: 'chongqing-20-1', until };
+      if (today < until)
+        return {
+          reason: `graded E: out of the directory until ${until}`,
+          article: 'chongqing-20-1',
+          until,
+        };
     }
     return null;
   },

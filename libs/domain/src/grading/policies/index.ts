@@ -20,6 +20,8 @@ export function policyById(id: string): GradingPolicy {
 
 /** The version in force in a jurisdiction on a date (the latest that took effect by then). */
 export function policyFor(jurisdiction: Jurisdiction, on: string): GradingPolicy {
-  const candidates = POLICIES.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom));
+  const candidates = POLICIES.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) =>
+    b.effectiveFrom.localeCompare(a.effectiveFrom),
+  );
   return candidates.find((p) => p.effectiveFrom <= on) ?? candidates[candidates.length - 1];
 }

@@ -20,26 +20,38 @@ function scored(score: number, riskScore: number | undefined, facts: string[]): 
   const grade = bandOf(score, JIAXING_BANDS);
   // Assumption: without a risk score, the risk follows the basic credit score.
   const riskLevel = riskOf(riskScore ?? score, JIAXING_RISK);
-  return { grade, score, riskLevel, explanation: [{ rule: `score-band-${grade}`, article: 'jiaxing-10', facts }] };
+  return {
+    grade,
+    score,
+    riskLevel,
+    explanation: [{ rule: `score-band-${grade}`, article: 'jiaxing-10', facts }],
+  };
 }
 
 export const jiaxing2023: GradingPolicy = {
   id: 'jiaxing/2023',
   jurisdiction: 'jiaxing',
   version: '2023',
-  effectiveFrom: '2023-01-01',
+  effectiveFrom: '2023-03-01', // (二十二)
   // (十六): objections within 5 working days of the start of publicity; the seed gives the
   // publicity no other length (assumption: the same 5 working days).
   publicityWorkingDays: 5,
   objectionWindowWorkingDays: 5,
   objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 15),
-  articles: { publicity: 'jiaxing-16', objectionReview: 'jiaxing-16', upgrade: 'jiaxing-18' },
+  articles: {
+    cycle: 'jiaxing-18',
+    publicity: 'jiaxing-16',
+    objectionReview: 'jiaxing-16',
+    upgrade: 'jiaxing-18',
+  },
+  // (十六): the review takes 15 working days and may be extended: publication does not wait.
+  objectionsDecidedBeforePublication: false,
 
   propose(candidates, year) {
     const proposals = new Map<string, GradeDecision>();
     for (const c of candidates) {
       if (!c.registered || !c.assessment) continue;
-      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom.startsWith(String(year))));
+      const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom >= `${year}-01-01`));
       proposals.set(
         c.uscc,
         binding
@@ -50,16 +62,28 @@ export const jiaxing2023: GradingPolicy = {
     return proposals;
   },
 
-  revise: (_uscc, score, riskScore) => scored(score, riskScore, []),
+  revise: (uscc, score, riskScore) => new Map([[uscc, scored(score, riskScore, [])]]),
 
   directDowngrade(fact) {
     const d = fact.data;
     const e = (rule: string, article: string) =>
-      ({ grade: 'E', riskLevel: 'high', effectiveFrom: String(d.decidedAt), rule, article, eventId: fact.eventId, barsUpgrade: false }) as const;
-    if (fact.type === 'PenaltyImposed' && FALSIFICATION.has(String(d.violationType))) return e('falsification-penalty', 'jiaxing-11-4');
+      ({
+        grade: 'E',
+        riskLevel: 'high',
+        effectiveFrom: String(d.decidedAt),
+        rule,
+        article,
+        eventId: fact.eventId,
+        barsUpgrade: false,
+      }) as const;
+    if (fact.type === 'PenaltyImposed' && FALSIFICATION.has(String(d.violationType)))
+      return e('falsification-penalty', 'jiaxing-11-4');
     if (fact.type === 'CreditFindingRecorded') {
-      if (d.kind === 'serious-dishonesty-listed') return e('serious-dishonesty-list', 'jiaxing-11-5');
-      if (String(d.article).startsWith('jiaxing-11')) return e('direct-e-finding', String(d.article));
+      if (d.kind === 'serious-dishonesty-listed')
+        return e('serious-dishonesty-list', 'jiaxing-11-5');
+      if (d.kind !== 'serious-dishonesty-removed' && String(d.article).startsWith('jiaxing-11')) {
+        return e('direct-e-finding', String(d.article));
+      }
     }
     return null;
   },

@@ -23,12 +23,25 @@ export interface GradingPolicy extends PolicyRef {
   objectionWindowWorkingDays: number;
   /** Due date of an objection's review, from its filing date and the cycle's publicity. */
   objectionReviewDueOn(filedOn: string, publicityEndsOn: string): string;
-  /** Articles cited when an objection or a publication is refused. */
-  articles: { publicity: string; objectionReview: string; upgrade: string };
+  /** Articles cited when a cycle, an objection or a publication is refused. */
+  articles: { cycle: string; publicity: string; objectionReview: string; upgrade: string };
+  /**
+   * Whether every objection must be decided before publication (Chongqing Art. 18). Where not,
+   * one decided after publication is a new decision in force from its own date (DOMAIN.md).
+   */
+  objectionsDecidedBeforePublication: boolean;
   /** Who is graded in a cycle, and the grades proposed from scores and binding facts. */
   propose(candidates: GradingCandidate[], year: number): Map<string, GradeDecision>;
-  /** A grade from a score revised on objection, given the cycle's other final scores. */
-  revise(uscc: string, revisedScore: number, riskScore: number | undefined, scores: Map<string, number>): GradeDecision;
+  /**
+   * Grades after an objection revises one agency's score, given the cycle's ranked scores: the
+   * objector's, and any other agency's whose grade moves with it (a rank-based policy).
+   */
+  revise(
+    uscc: string,
+    revisedScore: number,
+    riskScore: number | undefined,
+    scores: Map<string, number>,
+  ): Map<string, GradeDecision>;
   /** The direct downgrade a fact triggers, if any. */
   directDowngrade(fact: GradingFact, occurredOn: string): DirectDowngrade | null;
   /** Why an upgrade request is refused now, or null when it may be made. */
@@ -57,7 +70,9 @@ export function riskOf(score: number, thresholds: { low: number; medium: number 
 
 /** The binding downgrade with the worst grade (latest on a tie), if any. */
 export function worstBinding(binding: DirectDowngrade[]): DirectDowngrade | undefined {
-  return [...binding].sort((a, b) => b.grade.localeCompare(a.grade) || b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+  return [...binding].sort(
+    (a, b) => b.grade.localeCompare(a.grade) || b.effectiveFrom.localeCompare(a.effectiveFrom),
+  )[0];
 }
 
 export const downgradeDecision = (d: DirectDowngrade, score: number | null): GradeDecision => ({

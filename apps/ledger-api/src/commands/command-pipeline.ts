@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, toShanghaiDate } from '@ledger/domain';
+import {
+  EVENT_STORE,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '@ledger/event-store';
+import type { Actor } from '../auth';
+import { ProjectionsService } from '../projections/projections.service';
+
+export interface CommandContext {
+  actor: Actor;
+  /** From If-Match: the stream version the caller decided on. */
+  expectedVersion?: number;
+  idempotencyKey?: string;
+  /** sha256 of method, path and canonical body: tells a repeated request from another one. */
+  requestHash: string;
+  /** Valid time of the fact; default now. */
+  occurredAt?: string;
+  correlationId?: string;
+}
+
+export interface DecidedEvent {
+  type: string;
+  data: unknown;
+}
+
+export interface CommandOutcome {
+  streamId: string;
+  version: number;
+  position: number;
+  eventIds: string[];
+  /** What this request recorded (or, for a repeated request, what the first one did). */
+  events: DecidedEvent[];
+  replayed: boolean;
+}
+
+/** What the pipeline hands a decision: the stream as it stands, and the times of the command. */
+export interface Decision {
+  history: StoredEvent[];
+  /** Shanghai date of the system time at which the ledger decides. */
+  today: string;
+  /** Shanghai date of the command's valid time (occurredAt, default now). */
+  on: string;
+}
+
+/** Appends differently when other rows must commit with the events (ADR 005). */
+export type Appender = (
+  streamId: string,
+  events: NewEvent[],
+  version: number,
+  decided: DecidedEvent[],
+) => Promise<AppendResult>;
+
+/** Retries of a write that lost a race (no If-Match): enough for a burst of writers on one stream. */
+const MAX_ATTEMPTS = 25;
+/** Random backoff, growing with each lost race, so that writers stop colliding in lockstep. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 50)));
+
+/**
+ * Every command: read the stream, decide (fold, authorise, apply the rules), append at the
+ * version read. Without If-Match a concurrent write is retried on fresh state; with it, it is
+ * the caller's 409. Idempotency-Key: a repeated request is answered from what the first one
+ * recorded, before anything is decided again. The answer waits (bounded) until the
+ * projections show the write.
+ */
+@Injectable()
+export class CommandPipeline {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  async run(
+    streamId: string,
+    context: CommandContext,
+    decide: (decision: Decision) => DecidedEvent[],
+    append?: Appender,
+  ): Promise<CommandOutcome> {
+    const key = context.idempotencyKey && `${context.actor.sub}:${context.idempotencyKey}`;
+    if (key) {
+      const earlier = await this.store.readByIdempotencyKey(streamId, key);
+      if (earlier.length > 0) return replay(streamId, earlier, context);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.store.readStream(streamId);
+      const version = history.at(-1)?.version ?? 0;
+      const now = new Date();
+      const occurredAt = context.occurredAt ?? now.toISOString();
+      const decided = decide({
+        history,
+        today: toShanghaiDate(now),
+        on: toShanghaiDate(occurredAt),
+      });
+      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+        throw new WrongExpectedVersionError(streamId, context.expectedVersion, version);
+      }
+      const events: NewEvent[] = decided.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        occurredAt,
+        metadata: {
+          actor: context.actor.sub,
+          role: context.actor.role,
+          ...(context.actor.jurisdiction && { jurisdiction: context.actor.jurisdiction }),
+          correlationId: context.correlationId ?? randomUUID(),
+          ...(key && { idempotencyKey: key }),
+          requestHash: context.requestHash,
+        },
+      }));
+      try {
+        const result = append
+          ? await append(streamId, events, version, decided)
+          : await this.store.append(streamId, events, { expectedVersion: version });
+        if (result.replayed)
+          return replay(streamId, await this.store.readByIdempotencyKey(streamId, key!), context);
+        await this.projections.waitFor(result.position);
+        return {
+          streamId,
+          version: result.version,
+          position: result.position,
+          eventIds: result.eventIds,
+          events: decided,
+          replayed: false,
+        };
+      } catch (error) {
+        const retry =
+          error instanceof WrongExpectedVersionError && context.expectedVersion === undefined;
+        if (!retry || attempt === MAX_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+}
+
+function replay(streamId: string, earlier: StoredEvent[], context: CommandContext): CommandOutcome {
+  if (earlier[0].metadata.requestHash !== context.requestHash) {
+    throw new ConflictError(
+      'this Idempotency-Key was used for another request',
+      'api-idempotency',
+      'Idempotency-Key',
+    );
+  }
+  const last = earlier[earlier.length - 1];
+  return {
+    streamId,
+    version: last.version,
+    position: last.position,
+    eventIds: earlier.map((event) => event.eventId),
+    events: earlier.map(({ type, data }) => ({ type, data })),
+    replayed: true,
+  };
+}

@@ -1,0 +1,53 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  cycleStreamId,
+  decideCycle,
+  foldCycle,
+  type CycleCommand,
+  type CycleEvent,
+  type Jurisdiction,
+} from '@ledger/domain';
+import { assertCanActInJurisdiction, assertCanActOnAgency } from '../auth';
+import {
+  CommandPipeline,
+  type CommandContext,
+  type CommandOutcome,
+} from '../commands/command-pipeline';
+
+type WithoutOn<C> = C extends unknown ? Omit<C, 'on'> : never;
+
+export class ExecuteCycleCommand {
+  constructor(
+    readonly cycleId: string,
+    readonly command: WithoutOn<CycleCommand>,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/**
+ * Grading-cycle commands. A cycle decides by its valid time: publicity, objection windows and
+ * publication dates are those of the command's `occurredAt` (default: today).
+ */
+@CommandHandler(ExecuteCycleCommand)
+export class ExecuteCycleCommandHandler implements ICommandHandler<
+  ExecuteCycleCommand,
+  CommandOutcome
+> {
+  constructor(private readonly pipeline: CommandPipeline) {}
+
+  execute({ cycleId, command, context }: ExecuteCycleCommand): Promise<CommandOutcome> {
+    return this.pipeline.run(cycleStreamId(cycleId), context, ({ history, on }) => {
+      const state = foldCycle(history.map((e) => e as unknown as CycleEvent));
+      const jurisdiction: Jurisdiction | undefined =
+        command.type === 'StartGradingCycle' ? command.jurisdiction : state.started?.jurisdiction;
+      if (jurisdiction !== undefined) {
+        if (command.type === 'FileObjection')
+          assertCanActOnAgency(context.actor, { uscc: command.uscc, jurisdiction }, ['agency']);
+        else if (command.type === 'DecideObjection')
+          assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator', 'reviewer']);
+        else assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator']);
+      }
+      return decideCycle({ ...command, on }, state);
+    });
+  }
+}

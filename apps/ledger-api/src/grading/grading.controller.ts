@@ -1,0 +1,454 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  agencyStreamId,
+  cycleIdOf,
+  cycleStreamId,
+  foldCycle,
+  toShanghaiDate,
+  type AssessmentRecorded,
+  type CycleEvent,
+  type GradingCycleStarted,
+  type Jurisdiction,
+  type ObjectionFiled,
+} from '@ledger/domain';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { creditRecordAt } from '@ledger/projections';
+import type { Pool } from 'pg';
+import { DATABASE_POOL } from '../database-pool.module';
+import { Inject, NotFoundException, BadRequestException } from '@nestjs/common';
+import {
+  assertCanActInJurisdiction,
+  CurrentActor,
+  Public,
+  Roles,
+  requireActor,
+  type Actor,
+} from '../auth';
+import type { CommandOutcome } from '../commands/command-pipeline';
+import { commandContext, occurredAtOf } from '../commands/request-context';
+import { ParseUsccPipe, versionETag } from '../http';
+import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
+import { ExecuteCycleCommand } from './execute-cycle-command';
+import {
+  BitemporalQuery,
+  CreditRepairDto,
+  DecideCreditRepairDto,
+  DecideObjectionDto,
+  FileObjectionDto,
+  KnownAtQuery,
+  PublishGradingCycleDto,
+  RecordAssessmentDto,
+  ReplayDto,
+  StartGradingCycleDto,
+  UpgradeRequestDto,
+} from './grading.dto';
+import { asOfDate, GradingService, knownAtInstant } from './grading.service';
+
+const CYCLE_ID = /^(beijing|chongqing|jiaxing)-\d{4}$/;
+
+function answer(res: Response, outcome: CommandOutcome, extra: Record<string, unknown>) {
+  res.setHeader('ETag', versionETag(outcome.version));
+  const { version, position, eventIds } = outcome;
+  return { ...extra, version, position, eventIds };
+}
+
+/** `<cycleId>.<suffix>` or `<uscc>.<suffix>`: the stream an id belongs to travels in the id. */
+function owner(id: string, field: string, pattern: RegExp): string {
+  const [head, tail] = id.split('.');
+  if (!tail || !pattern.test(head)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [`${field}: not an id this ledger issued`],
+    });
+  }
+  return head;
+}
+
+const newSuffix = () => randomBytes(6).toString('hex');
+
+@ApiTags('grading')
+@Controller('api/v1')
+export class GradingController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly grading: GradingService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+  ) {}
+
+  @Post('grading-cycles')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary: 'Propose a grade for every agency graded in a jurisdiction and year; starts publicity',
+  })
+  async startCycle(
+    @Body() body: StartGradingCycleDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    assertCanActInJurisdiction(requireActor(actor), body.jurisdiction, ['regulator']);
+    const cycleId = cycleIdOf(body.jurisdiction, body.year);
+    const on = toShanghaiDate(occurredAtOf(body.occurredAt) ?? new Date());
+    const candidates = await this.grading.candidates(body.jurisdiction, body.year, on);
+    const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
+      new ExecuteCycleCommand(
+        cycleId,
+        {
+          type: 'StartGradingCycle',
+          cycleId,
+          jurisdiction: body.jurisdiction,
+          year: body.year,
+          candidates,
+        },
+        commandContext(req, actor, body.occurredAt),
+      ),
+    );
+    const started = (outcome.events[0] as GradingCycleStarted).data;
+    return answer(res, outcome, {
+      cycleId,
+      policy: started.policy,
+      publicityStartsOn: started.publicityStartsOn,
+      publicityEndsOn: started.publicityEndsOn,
+      objectionWindowEndsOn: started.objectionWindowEndsOn,
+      proposals: started.proposals.map(({ uscc, grade, score, riskLevel }) => ({
+        uscc,
+        grade,
+        score,
+        ...(riskLevel && { riskLevel }),
+      })),
+    });
+  }
+
+  @Get('grading-cycles/:cycleId')
+  @Public()
+  @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
+  async cycle(@Param('cycleId') cycleId: string) {
+    const events = await this.store.readStream(cycleStreamId(cycleId));
+    const state = foldCycle(events.map((e) => e as unknown as CycleEvent));
+    if (!state.started)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`cycleId: no cycle ${cycleId}`],
+      });
+    const { proposals: _p, ...started } = state.started;
+    return {
+      ...started,
+      status: state.status,
+      publishedOn: state.publishedOn ?? null,
+      proposals: [...state.proposals.values()],
+      objections: [...state.objections].map(([objectionId, o]) => ({ objectionId, ...o })),
+      version: events.at(-1)?.version ?? 0,
+    };
+  }
+
+  @Post('grading-cycles/:cycleId/publish')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary: 'Publish after publicity and objections; grades take effect on occurredAt',
+  })
+  async publish(
+    @Param('cycleId') cycleId: string,
+    @Body() body: PublishGradingCycleDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    if (!CYCLE_ID.test(cycleId))
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`cycleId: no cycle ${cycleId}`],
+      });
+    // Direct downgrades decided during publicity still bind on publication.
+    const jurisdiction = cycleId.split('-')[0] as Jurisdiction;
+    const on = toShanghaiDate(occurredAtOf(body.occurredAt) ?? new Date());
+    const downgrades = await this.grading.downgradesIn(jurisdiction, on);
+    const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
+      new ExecuteCycleCommand(
+        cycleId,
+        { type: 'PublishGradingCycle', downgrades },
+        commandContext(req, actor, body.occurredAt),
+      ),
+    );
+    const published = outcome.events[0].data as {
+      publishedOn: string;
+      grades: { uscc: string; grade: string }[];
+    };
+    return answer(res, outcome, {
+      cycleId,
+      publishedOn: published.publishedOn,
+      grades: published.grades.map(({ uscc, grade }) => ({ uscc, grade })),
+    });
+  }
+
+  @Post('agencies/:uscc/objections')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({ summary: '异议: object to a proposed grade within the publicity period' })
+  async object(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: FileObjectionDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const objectionId = `${body.cycleId}.${newSuffix()}`;
+    const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
+      new ExecuteCycleCommand(
+        body.cycleId,
+        { type: 'FileObjection', objectionId, uscc, reason: body.reason },
+        commandContext(req, actor, body.occurredAt),
+      ),
+    );
+    const filed = (outcome.events[0] as ObjectionFiled).data;
+    return answer(res, outcome, {
+      uscc,
+      cycleId: body.cycleId,
+      objectionId: filed.objectionId,
+      reviewDueOn: filed.reviewDueOn,
+    });
+  }
+
+  @Post('objections/:objectionId/decision')
+  @HttpCode(201)
+  @Roles('regulator', 'reviewer')
+  @ApiOperation({ summary: 'Decide an objection: upheld with a revised score, or rejected' })
+  async decideObjection(
+    @Param('objectionId') objectionId: string,
+    @Body() body: DecideObjectionDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const cycleId = owner(objectionId, 'objectionId', CYCLE_ID);
+    const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
+      new ExecuteCycleCommand(
+        cycleId,
+        {
+          type: 'DecideObjection',
+          objectionId,
+          outcome: body.outcome,
+          revisedScore: body.revisedScore,
+          riskScore: body.riskScore,
+          reason: body.reason,
+        },
+        commandContext(req, actor, body.occurredAt),
+      ),
+    );
+    const decided = outcome.events[0].data as {
+      uscc: string;
+      revised?: { grade: string; score: number | null };
+    };
+    return answer(res, outcome, {
+      uscc: decided.uscc,
+      cycleId,
+      objectionId,
+      revised: decided.revised ?? null,
+    });
+  }
+
+  @Post('agencies/:uscc/assessments')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({ summary: "The year's assessment score a cycle grades from" })
+  async assess(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: RecordAssessmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['regulator'], {
+      type: 'RecordAssessment',
+      data: JSON.parse(
+        JSON.stringify({
+          year: body.year,
+          score: body.score,
+          indicators: body.indicators,
+          riskScore: body.riskScore,
+          noBusiness: body.noBusiness ?? false,
+        }),
+      ) as AssessmentRecorded['data'],
+    });
+    return answer(res, outcome, { uscc });
+  }
+
+  @Post('agencies/:uscc/upgrade-requests')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({
+    summary:
+      'Ask to be graded again; 422 where the policy bars it (Beijing Art. 23, Chongqing Art. 20)',
+  })
+  async upgrade(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: UpgradeRequestDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { standing, currentGrade, policyId } = await this.grading.standing(
+      uscc,
+      toShanghaiDate(new Date()),
+    );
+    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['agency'], {
+      type: 'RequestUpgrade',
+      reason: body.reason,
+      standing,
+      currentGrade,
+      policyId,
+    });
+    return answer(res, outcome, { uscc, currentGrade });
+  }
+
+  @Post('agencies/:uscc/credit-repairs')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({
+    summary: '信用修复: apply to stop the public display of a record (seed 000 Art. 20)',
+  })
+  async repair(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: CreditRepairDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const record = (await this.store.readStream(agencyStreamId(uscc))).find(
+      (e) => e.eventId === body.recordEventId,
+    );
+    const repairId = `${uscc}.${newSuffix()}`;
+    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['agency'], {
+      type: 'RequestCreditRepair',
+      repairId,
+      recordEventId: body.recordEventId,
+      recordType: record?.type,
+      reason: body.reason,
+    });
+    return answer(res, outcome, { uscc, repairId });
+  }
+
+  @Post('credit-repairs/:repairId/decision')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary:
+      'Decide a credit repair; approved: the record is no longer publicly displayed from today',
+  })
+  async decideRepair(
+    @Param('repairId') repairId: string,
+    @Body() body: DecideCreditRepairDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const uscc = owner(repairId, 'repairId', /^[0-9A-Z]{18}$/);
+    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['regulator'], {
+      type: 'DecideCreditRepair',
+      repairId,
+      outcome: body.outcome,
+      reason: body.reason,
+    });
+    return answer(res, outcome, { uscc, repairId });
+  }
+
+  @Get('agencies/:uscc/grade')
+  @Public()
+  @ApiOperation({
+    summary: 'The grade in force on asOf, as known at knownAt (bitemporal; one indexed query)',
+  })
+  grade(@Param('uscc', ParseUsccPipe) uscc: string, @Query() query: BitemporalQuery) {
+    const now = new Date();
+    return this.grading.recordedGrade(
+      uscc,
+      asOfDate(query.asOf, now),
+      knownAtInstant(query.knownAt, now),
+    );
+  }
+
+  @Get('agencies/:uscc/grade-history')
+  @Public()
+  @ApiOperation({
+    summary: 'Every grade period as known at knownAt: [{ grade, from, to, cause, decidedBy }]',
+  })
+  async gradeHistory(@Param('uscc', ParseUsccPipe) uscc: string, @Query() query: KnownAtQuery) {
+    const knownAt = knownAtInstant(query.knownAt, new Date());
+    const periods = await this.grading.recordedHistory(uscc, knownAt);
+    return {
+      uscc,
+      knownAt,
+      periods: periods.map(
+        ({ grade, score, riskLevel, from, to, cause, decidedBy, policy, explanation }) => ({
+          grade,
+          score,
+          ...(riskLevel && { riskLevel }),
+          from,
+          to,
+          cause,
+          decidedBy,
+          policy: { jurisdiction: policy.jurisdiction, version: policy.version },
+          explanation,
+        }),
+      ),
+    };
+  }
+
+  @Get('agencies/:uscc/credit-record')
+  @Public()
+  @ApiOperation({
+    summary: 'The credit record as of asOf, known at knownAt: findings, penalties, repairs',
+    description:
+      'The public sees the publicly displayed records only (a repaired record is not displayed from the repair decision on); regulators, auditors, reviewers and admins see every record with its repair.',
+  })
+  async creditRecord(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: BitemporalQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
+    await this.grading.jurisdictionOf(uscc);
+    const now = new Date();
+    const full =
+      actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);
+    return creditRecordAt(
+      this.pool,
+      uscc,
+      asOfDate(query.asOf, now),
+      knownAtInstant(query.knownAt, now),
+      full ? 'full' : 'public',
+    );
+  }
+
+  @Post('agencies/:uscc/replay')
+  @HttpCode(200)
+  @Roles('reviewer', 'auditor')
+  @ApiOperation({
+    summary:
+      'Recompute the grade from the raw facts alone and compare it with what the ledger recorded',
+  })
+  replay(@Param('uscc', ParseUsccPipe) uscc: string, @Body() body: ReplayDto) {
+    const now = new Date();
+    return this.grading.replay(uscc, asOfDate(body.asOf, now), knownAtInstant(body.knownAt, now));
+  }
+
+  private agencyCommand(
+    uscc: string,
+    req: Request,
+    actor: Actor | undefined,
+    occurredAt: string | undefined,
+    allowed: ExecuteAgencyCommand['allowed'],
+    command: ExecuteAgencyCommand['command'],
+  ) {
+    return this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
+      new ExecuteAgencyCommand(uscc, command, allowed, commandContext(req, actor, occurredAt)),
+    );
+  }
+}

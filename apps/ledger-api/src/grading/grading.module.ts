@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module';
+import { ExecuteCycleCommandHandler } from './execute-cycle-command';
+import { GradingController } from './grading.controller';
+import { GradingService } from './grading.service';
+
+@Module({
+  imports: [AgenciesModule],
+  controllers: [GradingController],
+  providers: [ExecuteCycleCommandHandler, GradingService],
+})
+export class GradingModule {}

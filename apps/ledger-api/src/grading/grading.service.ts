@@ -1,0 +1,250 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { Pool } from 'pg';
+import canonicalize from 'canonicalize';
+import {
+  agencyStreamId,
+  cycleIdOf,
+  cycleStreamId,
+  directDowngrades,
+  endOfShanghaiDay,
+  foldAgency,
+  gradeTimeline,
+  periodAt,
+  policyFor,
+  toShanghaiDate,
+  type AgencyEvent,
+  type AssessmentRecorded,
+  type GradePeriod,
+  type GradingCandidate,
+  type Jurisdiction,
+  type TimelineFact,
+  type UpgradeBarInput,
+} from '@ledger/domain';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '@ledger/event-store';
+import { gradeHistoryAt, gradePeriodAt } from '@ledger/projections';
+import { DATABASE_POOL } from '../database-pool.module';
+
+/** What a grade query answers (API.md). */
+export interface GradeAnswer {
+  uscc: string;
+  asOf: string;
+  knownAt: string;
+  grade: string;
+  score: number | null;
+  riskLevel?: string;
+  policy: { jurisdiction: string; version: string };
+  effectiveFrom: string | null;
+  decidedBy: { eventId: string; position: number } | null;
+  cause: string | null;
+  explanation: { rule: string; article: string; facts: string[] }[];
+}
+
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Earliest year the official calendar (and so any cycle) covers. */
+const FIRST_CYCLE_YEAR = 2004;
+
+/** `asOf` as a bare date (valid time is kept in days). */
+export const asOfDate = (asOf: string | undefined, now: Date): string =>
+  asOf === undefined ? toShanghaiDate(now) : BARE_DATE.test(asOf) ? asOf : toShanghaiDate(asOf);
+
+/** `knownAt` as an instant: a bare date means the end of that day in Asia/Shanghai. */
+export const knownAtInstant = (knownAt: string | undefined, now: Date): string =>
+  knownAt === undefined
+    ? now.toISOString()
+    : BARE_DATE.test(knownAt)
+      ? endOfShanghaiDay(knownAt).toISOString()
+      : new Date(knownAt).toISOString();
+
+const timelineFact = (e: StoredEvent): TimelineFact => ({
+  eventId: e.eventId,
+  streamId: e.streamId,
+  position: e.position,
+  type: e.type,
+  data: e.data,
+  occurredAt: e.occurredAt,
+  recordedAt: e.recordedAt,
+});
+
+@Injectable()
+export class GradingService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+  ) {}
+
+  async jurisdictionOf(uscc: string): Promise<Jurisdiction> {
+    const [first] = await this.store.readStream(agencyStreamId(uscc), { fromVersion: 1 });
+    if (first?.type !== 'AgencyRegistered') {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`uscc: no agency ${uscc}`],
+      });
+    }
+    return (first.data as { jurisdiction: Jurisdiction }).jurisdiction;
+  }
+
+  /** Every cycle event of a jurisdiction, as known at `knownAt`, read from the raw streams. */
+  async cycleFacts(jurisdiction: Jurisdiction, knownAt: string): Promise<TimelineFact[]> {
+    const lastYear = Number(knownAt.slice(0, 4)) + 1;
+    const streams = await Promise.all(
+      Array.from({ length: lastYear - FIRST_CYCLE_YEAR + 1 }, (_, i) =>
+        this.store.readStream(cycleStreamId(cycleIdOf(jurisdiction, FIRST_CYCLE_YEAR + i)), {
+          recordedUpTo: knownAt,
+        }),
+      ),
+    );
+    return streams
+      .flat()
+      .map(timelineFact)
+      .sort((a, b) => a.position - b.position);
+  }
+
+  /** The agency's grade history recomputed from raw facts alone: no projection (replay). */
+  async replayTimeline(
+    uscc: string,
+    knownAt: string,
+  ): Promise<{ jurisdiction: Jurisdiction; periods: GradePeriod[]; facts: StoredEvent[] }> {
+    const jurisdiction = await this.jurisdictionOf(uscc);
+    const facts = await this.store.readStream(agencyStreamId(uscc), { recordedUpTo: knownAt });
+    const periods = gradeTimeline(
+      uscc,
+      facts.map(timelineFact),
+      await this.cycleFacts(jurisdiction, knownAt),
+    );
+    return { jurisdiction, periods, facts };
+  }
+
+  answer(
+    uscc: string,
+    jurisdiction: Jurisdiction,
+    asOf: string,
+    knownAt: string,
+    period: GradePeriod | undefined,
+  ): GradeAnswer {
+    if (!period) {
+      const policy = policyFor(jurisdiction, asOf);
+      return {
+        uscc,
+        asOf,
+        knownAt,
+        grade: 'ungraded',
+        score: null,
+        policy: { jurisdiction: policy.jurisdiction, version: policy.version },
+        effectiveFrom: null,
+        decidedBy: null,
+        cause: null,
+        explanation: [
+          { rule: 'no-grade-decided-yet', article: policy.articles.publicity, facts: [] },
+        ],
+      };
+    }
+    return {
+      uscc,
+      asOf,
+      knownAt,
+      grade: period.grade,
+      score: period.score,
+      ...(period.riskLevel && { riskLevel: period.riskLevel }),
+      policy: { jurisdiction: period.policy.jurisdiction, version: period.policy.version },
+      effectiveFrom: period.from,
+      decidedBy: period.decidedBy,
+      cause: period.cause,
+      explanation: period.explanation,
+    };
+  }
+
+  /** From the grade-history projection: one indexed query. */
+  async recordedGrade(uscc: string, asOf: string, knownAt: string): Promise<GradeAnswer> {
+    const jurisdiction = await this.jurisdictionOf(uscc);
+    return this.answer(
+      uscc,
+      jurisdiction,
+      asOf,
+      knownAt,
+      await gradePeriodAt(this.pool, uscc, asOf, knownAt),
+    );
+  }
+
+  async recordedHistory(uscc: string, knownAt: string): Promise<GradePeriod[]> {
+    await this.jurisdictionOf(uscc);
+    return gradeHistoryAt(this.pool, uscc, knownAt);
+  }
+
+  async replay(uscc: string, asOf: string, knownAt: string) {
+    const { jurisdiction, periods } = await this.replayTimeline(uscc, knownAt);
+    const recomputed = this.answer(uscc, jurisdiction, asOf, knownAt, periodAt(periods, asOf));
+    const recorded = await this.recordedGrade(uscc, asOf, knownAt);
+    // Canonical JSON: jsonb does not keep key order, and the comparison is of content.
+    return { recomputed, recorded, match: canonicalize(recomputed) === canonicalize(recorded) };
+  }
+
+  /** Each agency of a jurisdiction as the cycle's policy weighs it, from its facts as known now. */
+  async candidates(
+    jurisdiction: Jurisdiction,
+    year: number,
+    on: string,
+  ): Promise<GradingCandidate[]> {
+    const { rows } = await this.pool.query<{ key: string }>(
+      'SELECT key FROM registry_entries WHERE jurisdiction = $1 ORDER BY key',
+      [jurisdiction],
+    );
+    return Promise.all(
+      rows.map(async ({ key }) => {
+        const facts = await this.store.readStream(agencyStreamId(key));
+        const state = foldAgency(facts.map((f) => f as unknown as AgencyEvent));
+        const assessment = facts
+          .filter(
+            (f) =>
+              f.type === 'AssessmentRecorded' &&
+              (f.data as AssessmentRecorded['data']).year === year,
+          )
+          .at(-1);
+        const a = assessment?.data as AssessmentRecorded['data'] | undefined;
+        return {
+          uscc: key,
+          registered: state.status === 'registered',
+          serviceTypes: state.registration?.serviceTypes ?? [],
+          ...(a &&
+            assessment && {
+              assessment: {
+                eventId: assessment.eventId,
+                score: a.score,
+                riskScore: a.riskScore,
+                noBusiness: a.noBusiness,
+              },
+            }),
+          binding: directDowngrades(jurisdiction, facts.map(timelineFact)).filter(
+            (d) => d.effectiveFrom <= on,
+          ),
+        };
+      }),
+    );
+  }
+
+  /** Every direct downgrade of a jurisdiction's agencies as known now, decided by `on`. */
+  async downgradesIn(jurisdiction: Jurisdiction, on: string) {
+    const candidates = await this.candidates(jurisdiction, 0, on);
+    return candidates.flatMap((c) => c.binding.map((downgrade) => ({ uscc: c.uscc, downgrade })));
+  }
+
+  /** The agency's standing for an upgrade request, from its grade history as known now. */
+  async standing(
+    uscc: string,
+    today: string,
+  ): Promise<{ standing: UpgradeBarInput; currentGrade: string; policyId: string }> {
+    const now = new Date().toISOString();
+    const { jurisdiction, periods, facts } = await this.replayTimeline(uscc, now);
+    const current = periodAt(periods, today);
+    return {
+      standing: {
+        today,
+        current: current ? { grade: current.grade, from: current.from } : null,
+        downgrades: directDowngrades(jurisdiction, facts.map(timelineFact)),
+        eGrades: periods.filter((p) => p.grade === 'E').map((p) => p.from),
+      },
+      currentGrade: current?.grade ?? 'ungraded',
+      policyId: policyFor(jurisdiction, today).id,
+    };
+  }
+}

@@ -1,0 +1,275 @@
+import type { StoredEvent } from '@ledger/event-store';
+import { toShanghaiDate, type AgencyEvent, type AgencyEventType } from '@ledger/domain';
+import type { Projection } from '../projection';
+
+/**
+ * An agency's credit record (信用记录): its penalties, credit findings, late change filings and
+ * inspections with findings, each with the credit repairs (信用修复, seed 000 Art. 20) asked
+ * for it. Bitemporal: every record keeps its valid time (`occurredOn`, the decision date) and
+ * its system time (`recordedAt`), every repair the system times of its request and decision,
+ * so `creditRecordAt` answers any (asOf, knownAt) pair from the `credit_records` rows alone.
+ * A repaired record is never dropped: only its public display stops.
+ */
+export interface CreditRecordDocument {
+  uscc: string;
+  /** In the order the ledger recorded them. */
+  records: CreditRecord[];
+  /** Stream version and system time of the last event applied. */
+  version: number;
+  updatedAt: string;
+}
+
+export type CreditRecordKind = 'penalty' | 'credit-finding' | 'late-change' | 'inspection-finding';
+
+export interface CreditRecord {
+  /** The event that recorded it: what a repair application names. */
+  recordEventId: string;
+  kind: CreditRecordKind;
+  /** Valid time: the decision date (decidedAt, filedOn, inspectedAt), a bare date. */
+  occurredOn: string;
+  /** System time: when the ledger stored it. */
+  recordedAt: string;
+  summary: CreditRecordSummary;
+  /** Every repair asked for it, oldest first; only the last can be pending or approved. */
+  repairs: CreditRepair[];
+}
+
+/** The record's public fields; a penalty's are the public credit platform's. */
+export type CreditRecordSummary =
+  | {
+      decisionNumber: string;
+      decidedAt: string;
+      violationType: string;
+      legalBasis: string;
+      content: string;
+      fineYuan: number | null;
+      authority: string | null;
+    }
+  | { kind: string; article: string; decidedAt: string; description: string | null }
+  | { changedAt: string; filedOn: string; dueBy: string; article: string }
+  | {
+      inspectedAt: string;
+      method: string;
+      authority: string | null;
+      findings: { code: string; description: string | null }[];
+      measures: string[];
+    };
+
+export type CreditRepairStatus = 'pending' | 'approved' | 'rejected';
+
+export interface CreditRepair {
+  repairId: string;
+  reason: string;
+  requestedOn: string;
+  /** System time of the request. */
+  requestedAt: string;
+  status: CreditRepairStatus;
+  decidedOn: string | null;
+  decisionReason: string | null;
+  /** System time of the decision. */
+  decisionRecordedAt: string | null;
+}
+
+/** The child table's row, one per record; the repair columns describe its latest repair. */
+export type CreditRecordRow = {
+  record_event_id: string;
+  kind: CreditRecordKind;
+  occurred_on: string;
+  recorded_at: string;
+  /** jsonb, as JSON text. */
+  summary: string;
+  repair_id: string | null;
+  repair_status: CreditRepairStatus | null;
+  repair_requested_on: string | null;
+  repair_requested_at: string | null;
+  repair_decided_on: string | null;
+  repair_recorded_at: string | null;
+  /** jsonb, as JSON text: every repair, to show the one known at any knownAt. */
+  repairs: string;
+};
+
+export const CREDIT_RECORD_EVENT_TYPES: ReadonlySet<AgencyEventType> = new Set<AgencyEventType>([
+  'PenaltyImposed',
+  'CreditFindingRecorded',
+  'ChangeFiledLate',
+  'InspectionRecorded',
+  'CreditRepairRequested',
+  'CreditRepairDecided',
+]);
+
+/** Dates in these events are bare (`YYYY-MM-DD`); an instant is read as its Shanghai date. */
+function bareDate(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
+}
+
+/** The record an event adds, or null when it adds none (an inspection without findings). */
+function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
+  const base = { recordEventId: stored.eventId, recordedAt: stored.recordedAt, repairs: [] };
+  switch (event.type) {
+    case 'PenaltyImposed': {
+      const d = event.data;
+      return {
+        ...base,
+        kind: 'penalty',
+        occurredOn: bareDate(d.decidedAt),
+        summary: {
+          decisionNumber: d.decisionNumber,
+          decidedAt: d.decidedAt,
+          violationType: d.violationType,
+          legalBasis: d.legalBasis,
+          content: d.content,
+          fineYuan: d.fineYuan ?? null,
+          authority: d.authority ?? null,
+        },
+      };
+    }
+    case 'CreditFindingRecorded': {
+      const d = event.data;
+      return {
+        ...base,
+        kind: 'credit-finding',
+        occurredOn: bareDate(d.decidedAt),
+        summary: {
+          kind: d.kind,
+          article: d.article,
+          decidedAt: d.decidedAt,
+          description: d.description ?? null,
+        },
+      };
+    }
+    case 'ChangeFiledLate': {
+      const d = event.data;
+      return {
+        ...base,
+        kind: 'late-change',
+        occurredOn: bareDate(d.filedOn),
+        summary: { changedAt: d.changedAt, filedOn: d.filedOn, dueBy: d.dueBy, article: d.article },
+      };
+    }
+    case 'InspectionRecorded': {
+      const d = event.data;
+      if (d.findings.length === 0) return null;
+      return {
+        ...base,
+        kind: 'inspection-finding',
+        occurredOn: bareDate(d.inspectedAt),
+        summary: {
+          inspectedAt: d.inspectedAt,
+          method: d.method,
+          authority: d.authority ?? null,
+          findings: d.findings.map((f) => ({ code: f.code, description: f.description ?? null })),
+          measures: d.measures ?? [],
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Applies `change` to the record `recordEventId`; a repair of a record not held changes nothing. */
+function updateRecord(
+  records: CreditRecord[],
+  recordEventId: string,
+  change: (record: CreditRecord) => CreditRecord,
+): CreditRecord[] {
+  return records.map((record) =>
+    record.recordEventId === recordEventId ? change(record) : record,
+  );
+}
+
+export function evolveCreditRecord(
+  document: CreditRecordDocument | null,
+  stored: StoredEvent,
+): CreditRecordDocument | null {
+  const event = stored as unknown as AgencyEvent;
+  const current: CreditRecordDocument = document ?? {
+    uscc: stored.streamId.slice('agency-'.length),
+    records: [],
+    version: 0,
+    updatedAt: stored.recordedAt,
+  };
+  let records = current.records;
+  switch (event.type) {
+    case 'CreditRepairRequested': {
+      const d = event.data;
+      records = updateRecord(records, d.recordEventId, (record) => ({
+        ...record,
+        repairs: [
+          ...record.repairs,
+          {
+            repairId: d.repairId,
+            reason: d.reason,
+            requestedOn: bareDate(d.requestedOn),
+            requestedAt: stored.recordedAt,
+            status: 'pending',
+            decidedOn: null,
+            decisionReason: null,
+            decisionRecordedAt: null,
+          },
+        ],
+      }));
+      break;
+    }
+    case 'CreditRepairDecided': {
+      const d = event.data;
+      records = updateRecord(records, d.recordEventId, (record) => ({
+        ...record,
+        repairs: record.repairs.map((repair) =>
+          repair.repairId === d.repairId
+            ? {
+                ...repair,
+                status: d.outcome,
+                decidedOn: bareDate(d.decidedOn),
+                decisionReason: d.reason ?? null,
+                decisionRecordedAt: stored.recordedAt,
+              }
+            : repair,
+        ),
+      }));
+      break;
+    }
+    default: {
+      const record = recordOf(event, stored);
+      if (record !== null) records = [...records, record];
+    }
+  }
+  // Nothing recorded yet: no document (a repair or a finding-less inspection adds nothing).
+  if (records.length === 0) return null;
+  return { ...current, records, version: stored.version, updatedAt: stored.recordedAt };
+}
+
+/** One row per record for `credit_records`. */
+export function creditRecordRows(document: CreditRecordDocument): CreditRecordRow[] {
+  return document.records.map((record) => {
+    const latest = record.repairs.at(-1);
+    return {
+      record_event_id: record.recordEventId,
+      kind: record.kind,
+      occurred_on: record.occurredOn,
+      recorded_at: record.recordedAt,
+      summary: JSON.stringify(record.summary),
+      repair_id: latest?.repairId ?? null,
+      repair_status: latest?.status ?? null,
+      repair_requested_on: latest?.requestedOn ?? null,
+      repair_requested_at: latest?.requestedAt ?? null,
+      repair_decided_on: latest?.decidedOn ?? null,
+      repair_recorded_at: latest?.decisionRecordedAt ?? null,
+      repairs: JSON.stringify(record.repairs),
+    };
+  });
+}
+
+export const creditRecordProjection: Projection<CreditRecordDocument> = {
+  name: 'credit-record',
+  table: 'credit_record_entries',
+  handles: CREDIT_RECORD_EVENT_TYPES,
+  keyOf: (event) =>
+    event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
+  evolve: evolveCreditRecord,
+  columns: (document) => ({
+    record_count: document.records.length,
+    updated_at: document.updatedAt,
+  }),
+  children: { table: 'credit_records', rows: (_key, document) => creditRecordRows(document) },
+};

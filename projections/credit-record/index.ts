@@ -1,0 +1,2 @@
+export * from './credit-record.projection';
+export * from './credit-record.query';

@@ -1,0 +1,144 @@
+import type { StoredEvent } from '@ledger/event-store';
+import {
+  gradeTimeline,
+  type CycleEvent,
+  type GradePeriod,
+  type TimelineFact,
+} from '@ledger/domain';
+import type { Projection } from '../projection';
+
+/** A grade period with its system-time range: known from `systemFrom`, superseded at `systemTo`. */
+export interface BitemporalPeriod extends GradePeriod {
+  systemFrom: string;
+  systemTo: string | null;
+}
+
+export interface GradeHistoryDoc {
+  uscc: string;
+  /** The facts the grade depends on, as compact as the timeline needs them. */
+  agencyFacts: TimelineFact[];
+  cycleFacts: TimelineFact[];
+  /** Every period ever known, closed ones included: nothing is overwritten (SQL:2011 style). */
+  periods: BitemporalPeriod[];
+}
+
+const AGENCY_TYPES = ['AgencyRegistered', 'PenaltyImposed', 'CreditFindingRecorded'];
+const CYCLE_TYPES = ['GradingCycleStarted', 'GradingCyclePublished', 'ObjectionDecided'];
+
+const fact = (event: StoredEvent, data: unknown): TimelineFact => ({
+  eventId: event.eventId,
+  streamId: event.streamId,
+  position: event.position,
+  type: event.type,
+  data,
+  occurredAt: event.occurredAt,
+  recordedAt: event.recordedAt,
+});
+
+/** Keeps of a cycle event only what concerns this agency, so each document stays small. */
+function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
+  const cycle = { type: event.type, data: event.data } as CycleEvent;
+  switch (cycle.type) {
+    case 'GradingCycleStarted':
+      return fact(event, { policy: cycle.data.policy, cycleId: cycle.data.cycleId });
+    case 'GradingCyclePublished':
+      return fact(event, {
+        publishedOn: cycle.data.publishedOn,
+        grades: cycle.data.grades.filter((g) => g.uscc === uscc),
+      });
+    default:
+      return fact(event, event.data);
+  }
+}
+
+const samePeriod = (a: GradePeriod, b: GradePeriod) => {
+  const { systemFrom: _a, systemTo: _b, ...left } = a as BitemporalPeriod;
+  const { systemFrom: _c, systemTo: _d, ...right } = b as BitemporalPeriod;
+  return JSON.stringify(left) === JSON.stringify(right);
+};
+
+/**
+ * Recomputes the agency's valid-time history with the new fact, then closes (in system time)
+ * the open periods that no longer hold and opens the new ones, at the fact's recordedAt.
+ */
+export function evolveGradeHistory(
+  doc: GradeHistoryDoc | null,
+  uscc: string,
+  event: StoredEvent,
+): GradeHistoryDoc {
+  const current: GradeHistoryDoc = doc ?? { uscc, agencyFacts: [], cycleFacts: [], periods: [] };
+  const next: GradeHistoryDoc = AGENCY_TYPES.includes(event.type)
+    ? {
+        ...current,
+        agencyFacts: [
+          ...current.agencyFacts,
+          fact(
+            event,
+            event.type === 'AgencyRegistered'
+              ? { jurisdiction: (event.data as { jurisdiction: string }).jurisdiction }
+              : event.data,
+          ),
+        ],
+      }
+    : { ...current, cycleFacts: [...current.cycleFacts, compactCycleFact(uscc, event)] };
+
+  const now = event.recordedAt;
+  const timeline = gradeTimeline(uscc, next.agencyFacts, next.cycleFacts);
+  const periods: BitemporalPeriod[] = [];
+  for (const period of current.periods) {
+    const stillHolds = period.systemTo !== null || timeline.some((p) => samePeriod(p, period));
+    if (stillHolds) periods.push(period);
+    // Known and superseded at the same instant (one append): never visible, so not kept.
+    else if (period.systemFrom !== now) periods.push({ ...period, systemTo: now });
+  }
+  for (const period of timeline) {
+    const known = periods.some((p) => p.systemTo === null && samePeriod(p, period));
+    if (!known) periods.push({ ...period, systemFrom: now, systemTo: null });
+  }
+  return { ...next, periods };
+}
+
+const agencyKey = (event: StoredEvent) =>
+  event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null;
+
+export const gradeHistoryProjection: Projection<GradeHistoryDoc> = {
+  name: 'grade-history',
+  table: 'grade_history_entries',
+  handles: new Set([...AGENCY_TYPES, ...CYCLE_TYPES]),
+  keyOf(event) {
+    if (AGENCY_TYPES.includes(event.type)) return agencyKey(event);
+    const cycle = { type: event.type, data: event.data } as CycleEvent;
+    switch (cycle.type) {
+      case 'GradingCycleStarted':
+        return cycle.data.proposals.map((p) => p.uscc);
+      case 'GradingCyclePublished':
+        return cycle.data.grades.map((g) => g.uscc);
+      case 'ObjectionDecided':
+        return cycle.data.uscc;
+      default:
+        return null;
+    }
+  },
+  evolve: (doc, event, key) => evolveGradeHistory(doc, key, event),
+  columns: () => ({}),
+  children: {
+    table: 'grade_periods',
+    rows: (_key, doc) =>
+      doc.periods.map((p) => ({
+        grade: p.grade,
+        score: p.score,
+        risk_level: p.riskLevel ?? null,
+        valid_from: p.from,
+        valid_to: p.to,
+        cause: p.cause,
+        decided_by_event: p.decidedBy.eventId,
+        decided_by_position: p.decidedBy.position,
+        policy_id: p.policy.id,
+        policy_jurisdiction: p.policy.jurisdiction,
+        policy_version: p.policy.version,
+        explanation: JSON.stringify(p.explanation),
+        system_from: p.systemFrom,
+        system_to: p.systemTo,
+      })),
+  },
+};

@@ -1,0 +1,84 @@
+import type { Pool } from 'pg';
+import type { GradePeriod, GradeValue, RiskLevel } from '@ledger/domain';
+
+interface PeriodRow {
+  grade: GradeValue;
+  score: string | null;
+  risk_level: RiskLevel | null;
+  valid_from: string;
+  valid_to: string | null;
+  cause: GradePeriod['cause'];
+  decided_by_event: string;
+  decided_by_position: string;
+  policy_id: string;
+  policy_jurisdiction: GradePeriod['policy']['jurisdiction'];
+  policy_version: string;
+  explanation: GradePeriod['explanation'];
+}
+
+const COLUMNS = `grade, score, risk_level, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
+  to_char(valid_to, 'YYYY-MM-DD') AS valid_to, cause, decided_by_event, decided_by_position,
+  policy_id, policy_jurisdiction, policy_version, explanation`;
+
+function toPeriod(row: PeriodRow): GradePeriod {
+  return {
+    grade: row.grade,
+    score: row.score === null ? null : Number(row.score),
+    ...(row.risk_level && { riskLevel: row.risk_level }),
+    from: row.valid_from,
+    to: row.valid_to,
+    cause: row.cause,
+    decidedBy: { eventId: row.decided_by_event, position: Number(row.decided_by_position) },
+    policy: {
+      id: row.policy_id,
+      jurisdiction: row.policy_jurisdiction,
+      version: row.policy_version,
+    },
+    explanation: row.explanation,
+  };
+}
+
+/** The period in force on `asOf` as known at `knownAt`: one indexed query, no replay. */
+export async function gradePeriodAt(
+  pool: Pool,
+  uscc: string,
+  asOf: string,
+  knownAt: string,
+): Promise<GradePeriod | undefined> {
+  const { rows } = await pool.query<PeriodRow>(
+    `SELECT ${COLUMNS} FROM grade_periods
+     WHERE key = $1 AND system_from <= $3 AND (system_to IS NULL OR system_to > $3)
+       AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date)`,
+    [uscc, asOf, knownAt],
+  );
+  return rows[0] && toPeriod(rows[0]);
+}
+
+/** Every period as known at `knownAt`, in valid-time order. */
+export async function gradeHistoryAt(
+  pool: Pool,
+  uscc: string,
+  knownAt: string,
+): Promise<GradePeriod[]> {
+  const { rows } = await pool.query<PeriodRow>(
+    `SELECT ${COLUMNS} FROM grade_periods
+     WHERE key = $1 AND system_from <= $2 AND (system_to IS NULL OR system_to > $2)
+     ORDER BY valid_from, decided_by_position`,
+    [uscc, knownAt],
+  );
+  return rows.map(toPeriod);
+}
+
+/** Current grades (as known now, in force on `on`) of several agencies. */
+export async function currentGrades(
+  pool: Pool,
+  usccs: string[],
+  on: string,
+): Promise<Map<string, GradeValue>> {
+  const { rows } = await pool.query<{ key: string; grade: GradeValue }>(
+    `SELECT key, grade FROM grade_periods
+     WHERE key = ANY($1) AND system_to IS NULL AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date)`,
+    [usccs, on],
+  );
+  return new Map(rows.map((r) => [r.key, r.grade]));
+}
