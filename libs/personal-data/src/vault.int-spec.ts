@@ -25,20 +25,30 @@ describe('personal data in the ledger (crypto-shredding)', () => {
     const idNumberHash = vault.identityHash('11010519491231002X');
     const sealed = await vault.seal(`person:${idNumberHash}`, 'resident-id', '11010519491231002X');
     await store.append('agency-X', [
-      { type: 'PersonnelJoined', data: { personId: 'p1', idNumberHash, idNumber: sealed }, occurredAt: '2026-01-05' },
+      {
+        type: 'PersonnelJoined',
+        data: { personId: 'p1', idNumberHash, idNumber: sealed },
+        occurredAt: '2026-01-05',
+      },
     ]);
     const raw = await pool.query<{ data: unknown }>('SELECT data FROM ledger_events');
     expect(JSON.stringify(raw.rows)).not.toContain('11010519491231002X');
     expect(JSON.stringify(raw.rows)).not.toContain('110105');
 
     const [event] = await store.readStream('agency-X');
-    expect(await vault.reveal(event.data, 'full')).toMatchObject({ idNumber: '11010519491231002X' });
-    expect(await vault.reveal(event.data, 'masked')).toMatchObject({ idNumber: '110105********002X' });
+    expect(await vault.reveal(event.data, 'full')).toMatchObject({
+      idNumber: '11010519491231002X',
+    });
+    expect(await vault.reveal(event.data, 'masked')).toMatchObject({
+      idNumber: '110105********002X',
+    });
   });
 
   it('gives the same person the same identity hash, under this secret only', () => {
     expect(vault.identityHash('11010519491231002x')).toBe(vault.identityHash('11010519491231002X'));
-    expect(vault.identityHash('11010519491231002X')).not.toBe(vault.identityHash('110105199003071239'));
+    expect(vault.identityHash('11010519491231002X')).not.toBe(
+      vault.identityHash('110105199003071239'),
+    );
     expect(new PersonalDataVault(pool, 'another').identityHash('11010519491231002X')).not.toBe(
       vault.identityHash('11010519491231002X'),
     );
@@ -51,9 +61,14 @@ describe('personal data in the ledger (crypto-shredding)', () => {
     const fresh = new PersonalDataVault(pool, 'test-secret'); // no cached key
     expect(await fresh.reveal(event.data, 'full')).toMatchObject({ idNumber: '[erased]' });
     expect(await store.verify()).toMatchObject({ ok: true, events: 1 });
-    const { rows } = await pool.query('SELECT wrapped_key, erased_at FROM ledger_pii_keys WHERE subject = $1', [subject]);
+    const { rows } = await pool.query(
+      'SELECT wrapped_key, erased_at FROM ledger_pii_keys WHERE subject = $1',
+      [subject],
+    );
     expect(rows[0]).toMatchObject({ wrapped_key: null, erased_at: expect.any(Date) });
-    await expect(fresh.seal(subject, 'resident-id', '11010519491231002X')).rejects.toThrow(/erased/);
+    await expect(fresh.seal(subject, 'resident-id', '11010519491231002X')).rejects.toThrow(
+      /erased/,
+    );
   });
 
   it('keeps subject keys unreadable without the secret', async () => {
