@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { AgenciesModule } from './agencies/agencies.module';
 import { DatabasePoolModule } from './database-pool.module';
 import { GradingModule } from './grading/grading.module';
+import { ExportsModule } from './exports/exports.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule,
         AgenciesModule,
         GradingModule,
+        ExportsModule,
       ],
       providers: [{ provide: LEDGER_CONFIG, useValue: config }],
       exports: [LEDGER_CONFIG],

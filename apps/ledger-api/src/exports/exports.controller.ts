@@ -1,0 +1,196 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import { stringify } from 'csv-stringify/sync';
+import {
+  cycleIdOf,
+  cycleStreamId,
+  foldCycle,
+  JURISDICTIONS,
+  startOfShanghaiDay,
+  toShanghaiDate,
+  type CycleEvent,
+} from '@ledger/domain';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { CurrentActor, Public, Roles, type Actor } from '../auth';
+import { DATABASE_POOL } from '../database-pool.module';
+import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
+
+/** A column of an export: its header in the platform's layout, and the field it comes from. */
+type Column<Row> = readonly [header: string, value: (row: Row) => string | number | null];
+
+function send<Row>(
+  res: Response,
+  format: ExportFormat,
+  name: string,
+  columns: readonly Column<Row>[],
+  rows: Row[],
+) {
+  if (format === 'ndjson') {
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.ndjson"`);
+    return (
+      rows
+        .map((row) => JSON.stringify(Object.fromEntries(columns.map(([h, v]) => [h, v(row)]))))
+        .join('\n') + (rows.length ? '\n' : '')
+    );
+  }
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  return stringify(
+    rows.map((row) => columns.map(([, v]) => v(row))),
+    { header: true, columns: columns.map(([h]) => h) },
+  );
+}
+
+interface PenaltyRow {
+  uscc: string;
+  name: string | null;
+  jurisdiction: string | null;
+  summary: {
+    decisionNumber: string;
+    decidedAt: string;
+    violationType: string;
+    legalBasis: string;
+    content: string;
+    fineYuan: number | null;
+    authority: string | null;
+  };
+  recorded_at: string;
+  displayed: boolean;
+}
+
+/**
+ * The administrative-penalty layout of the public credit platforms (行政处罚信息): the
+ * 行政相对人 (name, USCC), the decision, its basis and content, the fine in 万元, the date and
+ * the authority; plus whether the record is still publicly displayed (a repaired record is not,
+ * seed 000 Art. 20) and when the ledger recorded it.
+ */
+const PENALTY_COLUMNS: readonly Column<PenaltyRow>[] = [
+  ['行政相对人名称', (r) => r.name],
+  ['统一社会信用代码', (r) => r.uscc],
+  ['行政处罚决定书文号', (r) => r.summary.decisionNumber],
+  ['违法行为类型', (r) => r.summary.violationType],
+  ['处罚依据', (r) => r.summary.legalBasis],
+  ['处罚内容', (r) => r.summary.content],
+  ['罚款金额（万元）', (r) => (r.summary.fineYuan === null ? null : r.summary.fineYuan / 10000)],
+  ['处罚决定日期', (r) => r.summary.decidedAt],
+  ['处罚机关', (r) => r.summary.authority],
+  ['是否公示', (r) => (r.displayed ? '是' : '否')],
+  ['记录时间', (r) => r.recorded_at],
+];
+
+interface GradeRow {
+  uscc: string;
+  name: string | null;
+  jurisdiction: string;
+  year: number;
+  grade: string;
+  score: number | null;
+  riskLevel: string | null;
+  publishedOn: string;
+  policyVersion: string;
+}
+
+const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
+  ['统一社会信用代码', (r) => r.uscc],
+  ['机构名称', (r) => r.name],
+  ['辖区', (r) => r.jurisdiction],
+  ['评价年度', (r) => r.year],
+  ['等级', (r) => r.grade],
+  ['得分', (r) => r.score],
+  ['风险等级', (r) => r.riskLevel],
+  ['公布日期', (r) => r.publishedOn],
+  ['评价办法版本', (r) => r.policyVersion],
+];
+
+@ApiTags('exports')
+@Controller('api/v1/exports')
+export class ExportsController {
+  constructor(
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('penalties')
+  @Roles('regulator', 'auditor')
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOperation({
+    summary:
+      "Administrative penalties in the public credit platform's layout (a regulator gets its jurisdiction's)",
+  })
+  async penalties(
+    @Query() query: PenaltyExportQuery,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const since =
+      query.since === undefined
+        ? '1900-01-01T00:00:00Z'
+        : /^\d{4}-\d{2}-\d{2}$/.test(query.since)
+          ? startOfShanghaiDay(query.since).toISOString()
+          : query.since;
+    const today = toShanghaiDate(new Date());
+    const { rows } = await this.pool.query<PenaltyRow>(
+      `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
+              NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false) AS displayed
+         FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
+        WHERE c.kind = 'penalty' AND c.recorded_at >= $1::timestamptz AND ($3::text IS NULL OR r.jurisdiction = $3)
+        ORDER BY c.recorded_at, c.record_event_id`,
+      [since, today, actor?.role === 'regulator' ? actor.jurisdiction : null],
+    );
+    return send(res, query.format ?? 'csv', 'penalties', PENALTY_COLUMNS, rows);
+  }
+
+  @Get('grades')
+  @Public()
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOperation({ summary: 'Published grades, as published by each cycle' })
+  async grades(@Query() query: GradeExportQuery, @Res({ passthrough: true }) res: Response) {
+    const jurisdictions = query.jurisdiction ? [query.jurisdiction] : JURISDICTIONS;
+    const thisYear = Number(toShanghaiDate(new Date()).slice(0, 4));
+    const years = query.year
+      ? [query.year]
+      : Array.from({ length: thisYear - 2004 + 1 }, (_, i) => 2004 + i);
+    const rows: GradeRow[] = [];
+    for (const jurisdiction of jurisdictions) {
+      for (const year of years) {
+        const events = await this.store.readStream(cycleStreamId(cycleIdOf(jurisdiction, year)));
+        const cycle = foldCycle(events.map((e) => e as unknown as CycleEvent));
+        const published = events.find((e) => e.type === 'GradingCyclePublished')?.data as
+          | {
+              publishedOn: string;
+              grades: { uscc: string; grade: string; score: number | null; riskLevel?: string }[];
+            }
+          | undefined;
+        if (!published || !cycle.started) continue;
+        for (const g of published.grades) {
+          rows.push({
+            uscc: g.uscc,
+            name: null,
+            jurisdiction,
+            year,
+            grade: g.grade,
+            score: g.score,
+            riskLevel: g.riskLevel ?? null,
+            publishedOn: published.publishedOn,
+            policyVersion: cycle.started.policy.id,
+          });
+        }
+      }
+    }
+    const names = await this.pool.query<{ key: string; name: string }>(
+      'SELECT key, name FROM registry_entries WHERE key = ANY($1)',
+      [rows.map((r) => r.uscc)],
+    );
+    const nameOf = new Map(names.rows.map((n) => [n.key, n.name]));
+    return send(
+      res,
+      query.format ?? 'csv',
+      'grades',
+      GRADE_COLUMNS,
+      rows.map((r) => ({ ...r, name: nameOf.get(r.uscc) ?? null })),
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { JURISDICTIONS, type Jurisdiction } from '@ledger/domain';
+import { IsIsoDateOrDateTime, IsOneOf, OptionalNotNull } from '../http/validators';
+
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export class PenaltyExportQuery {
+  @ApiPropertyOptional({
+    description:
+      'only penalties recorded at or after this time (an incremental feed); a bare date is the start of that day',
+  })
+  @OptionalNotNull()
+  @IsIsoDateOrDateTime()
+  since?: string;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
+  @OptionalNotNull()
+  @IsOneOf(EXPORT_FORMATS)
+  format?: ExportFormat;
+}
+
+export class GradeExportQuery {
+  @ApiPropertyOptional({ enum: JURISDICTIONS, description: 'default: every jurisdiction' })
+  @OptionalNotNull()
+  @IsOneOf(JURISDICTIONS)
+  jurisdiction?: Jurisdiction;
+
+  @ApiPropertyOptional({ description: 'the graded year; default: every year published' })
+  @OptionalNotNull()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole year' })
+  @Min(2004, { message: 'must be 2004 or later' })
+  @Max(9999, { message: 'must be a year' })
+  year?: number;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
+  @OptionalNotNull()
+  @IsOneOf(EXPORT_FORMATS)
+  format?: ExportFormat;
+}
