@@ -24,7 +24,7 @@ describe('exports', () => {
 
   beforeAll(async () => {
     t = await startTestApp('exports');
-    http = t.app.getHttpServer() as App;
+    http = t.app.getHttpServer();
     bj = await approvedAgency(http, 'beijing');
     cq = await approvedAgency(http, 'chongqing');
     await request(http)
@@ -77,7 +77,7 @@ describe('exports', () => {
       ).text,
       { columns: true },
     );
-    expect(own.map((r: Record<string, string>) => r['统一社会信用代码'])).toEqual([bj]);
+    expect((own as Record<string, string>[]).map((r) => r['统一社会信用代码'])).toEqual([bj]);
   });
 
   it('exports only what was recorded since a time, as NDJSON', async () => {
@@ -89,7 +89,7 @@ describe('exports', () => {
     const lines = res.text
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       统一社会信用代码: cq,

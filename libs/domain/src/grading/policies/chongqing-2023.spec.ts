@@ -1,0 +1,527 @@
+import { decideCycle, evolveCycle, initialCycleState } from '../cycle';
+import type { DirectDowngrade, Grade, GradingCandidate, GradingFact } from '../grading.types';
+import { chongqing2023, CHONGQING_RANK_CUTOFFS, rankGrades } from './chongqing-2023';
+import { policyFor } from './index';
+
+const policy = chongqing2023;
+
+const candidate = (
+  uscc: string,
+  score: number,
+  extra: Partial<GradingCandidate> & { noBusiness?: boolean } = {},
+): GradingCandidate => {
+  const { noBusiness = false, ...rest } = extra;
+  return {
+    uscc,
+    registered: true,
+    serviceTypes: ['public-monitoring'],
+    assessment: { eventId: `assessment-${uscc}`, score, noBusiness },
+    binding: [],
+    ...rest,
+  };
+};
+
+/** Candidates named A01, A02 … with the scores given, in that order. */
+const field = (scores: number[]) =>
+  scores.map((score, i) => candidate(`A${String(i + 1).padStart(2, '0')}`, score));
+
+const gradesOf = (candidates: GradingCandidate[], year = 2025) =>
+  [...policy.propose(candidates, year)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, d]) => d.grade);
+
+const penalty = (violationType: string, decidedAt: string, eventId = 'penalty-1'): GradingFact => ({
+  eventId,
+  type: 'PenaltyImposed',
+  data: {
+    decisionNumber: '渝环罚〔2025〕1号',
+    decidedAt,
+    violationType,
+    legalBasis: '《重庆市环境保护条例》',
+    content: 'fine',
+  },
+});
+
+const finding = (
+  kind: string,
+  article: string,
+  decidedAt: string,
+  eventId = 'finding-1',
+): GradingFact => ({
+  eventId,
+  type: 'CreditFindingRecorded',
+  data: { kind, article, decidedAt },
+});
+
+const downgradeBy = (fact: GradingFact): DirectDowngrade => {
+  const d = policy.directDowngrade(fact, String(fact.data.decidedAt));
+  if (!d) throw new Error(`${fact.type} triggers no downgrade`);
+  return d;
+};
+
+const started = (on: string) => {
+  const [event] = decideCycle(
+    {
+      type: 'StartGradingCycle',
+      cycleId: 'chongqing-2025',
+      jurisdiction: 'chongqing',
+      year: 2025,
+      on,
+      candidates: [],
+    },
+    initialCycleState,
+  );
+  if (event.type !== 'GradingCycleStarted') throw new Error('no cycle started');
+  return event.data;
+};
+
+describe('Chongqing 2023 (seed 001)', () => {
+  it('is the version in force in Chongqing', () => {
+    expect(policyFor('chongqing', '2026-01-12')).toBe(policy);
+    expect(policy).toMatchObject({
+      id: 'chongqing/2023',
+      jurisdiction: 'chongqing',
+      version: '2023',
+    });
+    expect(CHONGQING_RANK_CUTOFFS).toEqual([
+      ['A', 0.2],
+      ['B', 0.5],
+      ['C', 0.8],
+      ['D', 1],
+    ]);
+  });
+
+  describe('A–D by rank of score (Art. 15; cut-offs an assumption: 20 % / 30 % / 30 % / rest)', () => {
+    it.each<[string, number[], Grade[]]>([
+      [
+        '10 agencies: 2 A, 3 B, 3 C, 2 D',
+        [100, 99, 98, 97, 96, 95, 94, 93, 92, 91],
+        ['A', 'A', 'B', 'B', 'B', 'C', 'C', 'C', 'D', 'D'],
+      ],
+      [
+        '10 agencies listed out of order',
+        [91, 100, 93, 99, 95, 96, 97, 92, 98, 94],
+        ['D', 'A', 'C', 'A', 'C', 'B', 'B', 'D', 'B', 'C'],
+      ],
+      ['3 agencies: one each of A, B, C', [70, 80, 60], ['B', 'A', 'C']],
+      ['1 agency: A', [42], ['A']],
+      ['2 agencies: A and C (B holds no whole place)', [50, 40], ['A', 'C']],
+      ['5 agencies: A, B, B, C, D', [90, 85, 80, 75, 70], ['A', 'B', 'B', 'C', 'D']],
+      [
+        'ties across the A/B edge share A',
+        [100, 99, 99, 97, 96, 95, 94, 93, 92, 91],
+        ['A', 'A', 'A', 'B', 'B', 'C', 'C', 'C', 'D', 'D'],
+      ],
+      [
+        'ties across the B/C edge share B',
+        [100, 99, 98, 97, 96, 96, 94, 93, 92, 91],
+        ['A', 'A', 'B', 'B', 'B', 'B', 'C', 'C', 'D', 'D'],
+      ],
+      [
+        'ties across the C/D edge share C: no D',
+        [100, 99, 98, 97, 96, 95, 94, 93, 93, 93],
+        ['A', 'A', 'B', 'B', 'B', 'C', 'C', 'C', 'C', 'C'],
+      ],
+      ['all equal: all A', [80, 80, 80, 80], ['A', 'A', 'A', 'A']],
+      ['a score of 0 ranks like any other', [0, 100, 50], ['C', 'A', 'B']],
+    ])('%s', (_what, scores, grades) => {
+      expect(gradesOf(field(scores))).toEqual(grades);
+    });
+
+    it('explains a ranked grade by the rank rule and the assessment', () => {
+      expect(policy.propose(field([90, 80, 70]), 2025).get('A02')).toEqual({
+        grade: 'B',
+        score: 80,
+        explanation: [{ rule: 'rank-band-B', article: 'chongqing-15', facts: ['assessment-A02'] }],
+      });
+    });
+
+    it('rankGrades ranks a bare map of scores', () => {
+      expect(
+        rankGrades(
+          new Map([
+            ['x', 10],
+            ['y', 30],
+            ['z', 20],
+          ]),
+        ),
+      ).toEqual(
+        new Map([
+          ['x', 'C'],
+          ['y', 'A'],
+          ['z', 'B'],
+        ]),
+      );
+      expect(rankGrades(new Map())).toEqual(new Map());
+    });
+  });
+
+  describe('who is graded (Art. 13)', () => {
+    it.each<[string, GradingCandidate]>([
+      ['an agency not in the directory', candidate('X', 95, { registered: false })],
+      [
+        'an agency with no assessment for the year',
+        { ...candidate('X', 95), assessment: undefined },
+      ],
+    ])('leaves out %s', (_what, c) => {
+      expect(policy.propose([c], 2025).has('X')).toBe(false);
+    });
+
+    it('grades listed agencies whatever their service types', () => {
+      expect(
+        policy.propose([candidate('X', 95, { serviceTypes: ['self-monitoring'] })], 2025).get('X')
+          ?.grade,
+      ).toBe('A');
+    });
+
+    it('marks an agency with no business in the year "no-business" and does not rank it', () => {
+      const proposals = policy.propose(
+        [...field([90, 80, 70]), candidate('NB', 100, { noBusiness: true })],
+        2025,
+      );
+      expect(proposals.get('NB')).toEqual({
+        grade: 'no-business',
+        score: null,
+        explanation: [
+          { rule: 'no-business-in-year', article: 'chongqing-13', facts: ['assessment-NB'] },
+        ],
+      });
+      expect(['A01', 'A02', 'A03'].map((u) => proposals.get(u)?.grade)).toEqual(['A', 'B', 'C']);
+    });
+
+    it('does not rank an agency graded E: the others rank among themselves', () => {
+      const e = candidate('E1', 100, {
+        binding: [downgradeBy(penalty('data-fraud', '2025-04-01'))],
+      });
+      const proposals = policy.propose([...field([90, 80, 70]), e], 2025);
+      expect(proposals.get('E1')?.grade).toBe('E');
+      expect(['A01', 'A02', 'A03'].map((u) => proposals.get(u)?.grade)).toEqual(['A', 'B', 'C']);
+    });
+  });
+
+  describe('direct E (Art. 16)', () => {
+    it.each(['data-fraud', 'false-report'])(
+      'a penalty for %s (false monitoring data) gives E from its decision date (chongqing-16-4)',
+      (violationType) => {
+        expect(policy.directDowngrade(penalty(violationType, '2025-06-03'), '2025-06-03')).toEqual({
+          grade: 'E',
+          effectiveFrom: '2025-06-03',
+          rule: 'false-data-penalty',
+          article: 'chongqing-16-4',
+          eventId: 'penalty-1',
+          barsUpgrade: true,
+        });
+      },
+    );
+
+    it('listing as seriously dishonest gives E (chongqing-16-8)', () => {
+      expect(
+        policy.directDowngrade(
+          finding('serious-dishonesty-listed', '', '2025-07-01'),
+          '2025-07-01',
+        ),
+      ).toEqual({
+        grade: 'E',
+        effectiveFrom: '2025-07-01',
+        rule: 'serious-dishonesty-list',
+        article: 'chongqing-16-8',
+        eventId: 'finding-1',
+        barsUpgrade: true,
+      });
+    });
+
+    it.each(['chongqing-16-1', 'chongqing-16-5', 'chongqing-16-7'])(
+      'a finding citing %s gives E under that article',
+      (article) => {
+        expect(
+          policy.directDowngrade(finding('credit-bad', article, '2025-07-01'), '2025-07-01'),
+        ).toEqual({
+          grade: 'E',
+          effectiveFrom: '2025-07-01',
+          rule: 'major-risk-finding',
+          article,
+          eventId: 'finding-1',
+          barsUpgrade: true,
+        });
+      },
+    );
+
+    it.each<[string, GradingFact]>([
+      ['a penalty for an untrue report', penalty('untrue-report', '2025-06-03')],
+      ['a penalty for false O&M', penalty('false-om', '2025-06-03')],
+      ['a penalty for refusing inspection', penalty('refused-inspection', '2025-06-03')],
+      ['a penalty of another kind', penalty('other', '2025-06-03')],
+      [
+        'a credit-bad finding citing a Beijing article',
+        finding('credit-bad', 'beijing-9-1', '2025-06-03'),
+      ],
+      ['a police case', finding('police-case-opened', '', '2025-06-03')],
+      [
+        'a removal from the list citing no article',
+        finding('serious-dishonesty-removed', '', '2025-06-03'),
+      ],
+    ])('%s triggers nothing', (_what, fact) => {
+      expect(policy.directDowngrade(fact, '2025-06-03')).toBeNull();
+    });
+
+    // Seed 001 Art. 16 lists situations that make E; a removal from the list is none of them,
+    // whatever article it cites.
+    it.each(['chongqing-16-8', 'chongqing-16-1'])(
+      'a removal from the serious-dishonesty list citing %s triggers nothing',
+      (article) => {
+        expect(
+          policy.directDowngrade(
+            finding('serious-dishonesty-removed', article, '2025-06-03'),
+            '2025-06-03',
+          ),
+        ).toBeNull();
+      },
+    );
+  });
+
+  describe('binding downgrades in a cycle', () => {
+    it('an E decided in the cycle year forces E whatever the score, keeping the score', () => {
+      const binding = [
+        downgradeBy(finding('serious-dishonesty-listed', 'chongqing-16-8', '2025-12-31')),
+      ];
+      expect(policy.propose([candidate('X', 99, { binding })], 2025).get('X')).toEqual({
+        grade: 'E',
+        score: 99,
+        explanation: [
+          { rule: 'serious-dishonesty-list', article: 'chongqing-16-8', facts: ['finding-1'] },
+        ],
+      });
+    });
+
+    it('an E decided the year before does not bind the cycle', () => {
+      const binding = [downgradeBy(penalty('data-fraud', '2024-12-31'))];
+      expect(policy.propose([candidate('X', 99, { binding })], 2025).get('X')?.grade).toBe('A');
+    });
+
+    // Seed 001 Art. 16: an E revokes the grade already given ("已获评的信用风险等级直接撤销"), and
+    // Art. 20 (一): the agency leaves the directory for 2 years. Decided before the cycle starts,
+    // the E is in the proposal; decided during publicity, it replaces the proposal on publication.
+    it('an E decided after the cycle year but before publication still binds the cycle (Art. 16, Art. 20)', () => {
+      const beforeStart = downgradeBy(penalty('data-fraud', '2026-01-01', 'penalty-jan-1'));
+      expect(
+        policy.propose([candidate('X', 99, { binding: [beforeStart] })], 2025).get('X'),
+      ).toEqual({
+        grade: 'E',
+        score: 99,
+        explanation: [
+          { rule: 'false-data-penalty', article: 'chongqing-16-4', facts: ['penalty-jan-1'] },
+        ],
+      });
+
+      const duringPublicity = downgradeBy(
+        finding('serious-dishonesty-listed', 'chongqing-16-8', '2026-01-20', 'finding-jan-20'),
+      );
+      const cycle = decideCycle(
+        {
+          type: 'StartGradingCycle',
+          cycleId: 'chongqing-2025',
+          jurisdiction: 'chongqing',
+          year: 2025,
+          on: '2026-01-12',
+          candidates: [candidate('X', 99), candidate('Y', 80)],
+        },
+        initialCycleState,
+      ).reduce(evolveCycle, initialCycleState);
+      expect(cycle.proposals.get('X')?.grade).toBe('A');
+      const [published] = decideCycle(
+        {
+          type: 'PublishGradingCycle',
+          on: '2026-02-03',
+          downgrades: [{ uscc: 'X', downgrade: duringPublicity }],
+        },
+        cycle,
+      );
+      expect(published).toMatchObject({
+        type: 'GradingCyclePublished',
+        data: {
+          grades: [
+            {
+              uscc: 'X',
+              grade: 'E',
+              score: 99,
+              explanation: [
+                {
+                  rule: 'serious-dishonesty-list',
+                  article: 'chongqing-16-8',
+                  facts: ['finding-jan-20'],
+                },
+              ],
+            },
+            { uscc: 'Y', grade: 'C', score: 80 },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('re-entry after E (Art. 20)', () => {
+    const none = { current: null, downgrades: [] };
+
+    it.each([
+      ['2025-03-10', '2025-03-10', 'barred'],
+      ['2025-03-10', '2027-03-09', 'barred'],
+      ['2025-03-10', '2027-03-10', 'free'],
+    ])('one E on %s: on %s %s (2 years, chongqing-20-1)', (e, today, outcome) => {
+      const bar = policy.upgradeBar({ ...none, today, eGrades: [e] });
+      if (outcome === 'free') expect(bar).toBeNull();
+      else
+        expect(bar).toEqual({
+          reason: 'graded E: out of the directory until 2027-03-10',
+          article: 'chongqing-20-1',
+          until: '2027-03-10',
+        });
+    });
+
+    it.each([
+      ['2025-03-10', 'barred'],
+      ['2030-03-09', 'barred'],
+      ['2030-03-10', 'free'],
+    ])(
+      'two E grades, the last on 2025-03-10: on %s %s (5 years, chongqing-20-3)',
+      (today, outcome) => {
+        const bar = policy.upgradeBar({ ...none, today, eGrades: ['2025-03-10', '2023-06-01'] });
+        if (outcome === 'free') expect(bar).toBeNull();
+        else
+          expect(bar).toEqual({
+            reason: 'graded E twice: no re-entry before 2030-03-10',
+            article: 'chongqing-20-3',
+            until: '2030-03-10',
+          });
+      },
+    );
+
+    it('an E dated after today does not count yet', () => {
+      expect(
+        policy.upgradeBar({ ...none, today: '2025-03-09', eGrades: ['2025-03-10'] }),
+      ).toBeNull();
+      expect(
+        policy.upgradeBar({ ...none, today: '2025-03-10', eGrades: ['2023-01-01', '2025-03-11'] }),
+      ).toBeNull();
+    });
+
+    it('sets no other bar: an A, or a grade adjusted a day ago, may apply', () => {
+      expect(
+        policy.upgradeBar({
+          today: '2026-03-01',
+          current: { grade: 'A', from: '2026-02-01' },
+          downgrades: [],
+          eGrades: [],
+        }),
+      ).toBeNull();
+      expect(
+        policy.upgradeBar({
+          today: '2026-03-01',
+          current: { grade: 'C', from: '2026-02-28' },
+          downgrades: [],
+          eGrades: [],
+        }),
+      ).toBeNull();
+    });
+  });
+
+  describe('publicity and objection review (Art. 17: 15 working days; Art. 18: reviewed before publication)', () => {
+    it.each([
+      ['2026-01-12', '2026-02-02', 'three ordinary weeks'],
+      ['2026-02-02', '2026-02-28', 'across Spring Festival, ending on a make-up Saturday'],
+      ['2026-09-21', '2026-10-19', 'across Mid-Autumn and National Day'],
+    ])('publicity starting %s ends %s (%s), as does the objection window', (on, ends) => {
+      expect(started(on)).toMatchObject({
+        publicityStartsOn: on,
+        publicityEndsOn: ends,
+        objectionWindowEndsOn: ends,
+      });
+    });
+
+    it('an objection is due for review by the end of publicity, whenever it is filed', () => {
+      expect(policy.objectionReviewDueOn('2026-01-13', '2026-02-02')).toBe('2026-02-02');
+      expect(policy.objectionReviewDueOn('2026-02-02', '2026-02-02')).toBe('2026-02-02');
+    });
+
+    it('cites Art. 13, 17, 18 and 20', () => {
+      expect(policy.articles).toEqual({
+        cycle: 'chongqing-13',
+        publicity: 'chongqing-17',
+        objectionReview: 'chongqing-18',
+        upgrade: 'chongqing-20',
+      });
+    });
+
+    it('every objection is decided before publication (Art. 18)', () => {
+      expect(policy.objectionsDecidedBeforePublication).toBe(true);
+    });
+  });
+
+  describe('revise: a score revised on objection is ranked against the others', () => {
+    const others = new Map(
+      [100, 99, 98, 97, 96, 94, 93, 92, 91, 90].map((s, i) => [`O${i}`, s] as const),
+    );
+
+    it.each([
+      [101, 'A'],
+      [98.5, 'A'],
+      [98, 'A'],
+      [95, 'B'],
+      [92.5, 'C'],
+      [0, 'D'],
+    ])('among 10 others scoring 100–90, a revised %p is %s', (score, grade) => {
+      expect(policy.revise('X', score, undefined, others).get('X')).toEqual({
+        grade,
+        score,
+        explanation: [{ rule: `rank-band-${grade}`, article: 'chongqing-15', facts: [] }],
+      });
+    });
+
+    it('re-ranks the others with it: every ranked agency gets its grade (Art. 15)', () => {
+      // Eleven ranked: A the first ceil(2.2) = 3 places, B to ceil(5.5) = 6, C to ceil(8.8) = 9.
+      const revised = policy.revise('X', 95, undefined, others);
+      expect([...revised].map(([uscc, d]) => [uscc, d.grade, d.score])).toEqual([
+        ['O0', 'A', 100],
+        ['O1', 'A', 99],
+        ['O2', 'A', 98],
+        ['O3', 'B', 97],
+        ['O4', 'B', 96],
+        ['O5', 'C', 94],
+        ['O6', 'C', 93],
+        ['O7', 'C', 92],
+        ['O8', 'D', 91],
+        ['O9', 'D', 90],
+        ['X', 'B', 95],
+      ]);
+      expect(revised.get('O2')).toEqual({
+        grade: 'A',
+        score: 98,
+        explanation: [{ rule: 'rank-band-A', article: 'chongqing-15', facts: [] }],
+      });
+    });
+
+    it('replaces the objector’s own old score if it is among the others', () => {
+      const revised = policy.revise('O9', 99.5, undefined, others);
+      expect(revised.size).toBe(10);
+      expect(revised.get('O9')?.grade).toBe('A');
+    });
+
+    it('alone, the objector is A', () => {
+      expect(policy.revise('X', 10, undefined, new Map())).toEqual(
+        new Map([
+          [
+            'X',
+            {
+              grade: 'A',
+              score: 10,
+              explanation: [{ rule: 'rank-band-A', article: 'chongqing-15', facts: [] }],
+            },
+          ],
+        ]),
+      );
+    });
+  });
+
+  it('sets the inspection ratio by grade (Art. 22: A ≤ 5 %, B ≤ 10 %, C ≤ 30 %, D and E all)', () => {
+    expect(policy.inspectionRatio).toEqual({ A: 0.05, B: 0.1, C: 0.3, D: 1, E: 1 });
+  });
+});

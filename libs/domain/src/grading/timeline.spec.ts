@@ -1,0 +1,587 @@
+import type { Jurisdiction } from '../agency/agency.events';
+import {
+  decideCycle,
+  foldCycle,
+  type CycleEvent,
+  type GradingCycleStarted,
+  type ObjectionDecided,
+  type Proposal,
+} from './cycle';
+import { beijing2026 } from './policies';
+import {
+  gradeTimeline,
+  periodAt,
+  validDateOf,
+  type GradePeriod,
+  type TimelineFact,
+} from './timeline';
+
+const USCC = '91110000802100433B';
+const BEIJING = {
+  id: 'beijing/2026-draft',
+  jurisdiction: 'beijing',
+  version: '2026-draft',
+} as const;
+const CHONGQING = { id: 'chongqing/2023', jurisdiction: 'chongqing', version: '2023' } as const;
+const JIAXING = { id: 'jiaxing/2023', jurisdiction: 'jiaxing', version: '2023' } as const;
+
+/** A fact at a global ledger position, recorded at the instant given (occurredAt the same unless said). */
+const fact = (
+  eventId: string,
+  streamId: string,
+  position: number,
+  type: string,
+  data: unknown,
+  recordedAt: string,
+  occurredAt = recordedAt,
+): TimelineFact => ({ eventId, streamId, position, type, data, occurredAt, recordedAt });
+
+const agencyStream = `agency-${USCC}`;
+const registered = (jurisdiction: Jurisdiction = 'beijing') =>
+  fact('reg', agencyStream, 1, 'AgencyRegistered', { jurisdiction }, '2025-01-05T02:00:00.000Z');
+
+const penalty = (
+  eventId: string,
+  position: number,
+  violationType: string,
+  decidedAt: string,
+  recordedAt: string,
+  occurredAt = recordedAt,
+) =>
+  fact(
+    eventId,
+    agencyStream,
+    position,
+    'PenaltyImposed',
+    {
+      decisionNumber: `罚-${eventId}`,
+      decidedAt,
+      violationType,
+      legalBasis: 'law',
+      content: 'fine',
+    },
+    recordedAt,
+    occurredAt,
+  );
+
+const proposal = (grade: Proposal['grade'], score: number | null, uscc = USCC): Proposal => ({
+  uscc,
+  grade,
+  score,
+  explanation: [
+    { rule: `score-band-${grade}`, article: 'beijing-15', facts: [`assessment-${uscc}`] },
+  ],
+});
+
+/** A cycle's stream: its start (which names the policy) and, later, its publication. */
+const cycle = (year: number, policy: GradingCycleStarted['data']['policy'] = BEIJING) => {
+  const streamId = `grading-cycle-${policy.jurisdiction}-${year}`;
+  return {
+    started: (position: number, on: string, proposals: Proposal[]) =>
+      fact(
+        `${streamId}-started`,
+        streamId,
+        position,
+        'GradingCycleStarted',
+        {
+          cycleId: `${policy.jurisdiction}-${year}`,
+          jurisdiction: policy.jurisdiction,
+          year,
+          policy,
+          publicityStartsOn: on,
+          publicityEndsOn: on,
+          objectionWindowEndsOn: on,
+          proposals,
+        } satisfies GradingCycleStarted['data'],
+        `${on}T01:00:00.000Z`,
+      ),
+    published: (position: number, publishedOn: string, grades: Proposal[]) =>
+      fact(
+        `${streamId}-published`,
+        streamId,
+        position,
+        'GradingCyclePublished',
+        { publishedOn, grades },
+        `${publishedOn}T01:00:00.000Z`,
+      ),
+    decided: (position: number, data: Partial<ObjectionDecided['data']> & { decidedOn: string }) =>
+      fact(
+        `${streamId}-decided-${position}`,
+        streamId,
+        position,
+        'ObjectionDecided',
+        {
+          objectionId: 'obj-1',
+          uscc: USCC,
+          outcome: 'upheld',
+          afterPublication: true,
+          ...data,
+        } satisfies ObjectionDecided['data'],
+        `${data.decidedOn}T08:00:00.000Z`,
+      ),
+  };
+};
+
+// The 2025 cycle: started 2026-01-12, published 2026-01-20 with a B for the agency.
+const c2025 = cycle(2025);
+const started2025 = c2025.started(10, '2026-01-12', [proposal('B', 80)]);
+const published2025 = c2025.published(20, '2026-01-20', [
+  proposal('B', 80),
+  proposal('A', 95, 'OTHER'),
+]);
+
+const publishedB: GradePeriod = {
+  grade: 'B',
+  score: 80,
+  from: '2026-01-20',
+  to: null,
+  cause: 'cycle-published',
+  decidedBy: { eventId: published2025.eventId, position: 20 },
+  policy: BEIJING,
+  explanation: [{ rule: 'score-band-B', article: 'beijing-15', facts: [`assessment-${USCC}`] }],
+};
+
+const gradeOn = (periods: GradePeriod[], asOf: string) =>
+  periodAt(periods, asOf)?.grade ?? 'ungraded';
+
+describe('the grade timeline', () => {
+  describe('before any decision the agency is ungraded', () => {
+    it.each<[string, TimelineFact[], TimelineFact[]]>([
+      ['no facts at all', [], []],
+      ['only its registration', [registered()], []],
+      ['a cycle started but not published', [registered()], [started2025]],
+      [
+        'a cycle published without a grade for it',
+        [registered()],
+        [started2025, c2025.published(20, '2026-01-20', [proposal('A', 95, 'OTHER')])],
+      ],
+      [
+        'a penalty that triggers no downgrade',
+        [registered(), penalty('p-other', 30, 'other', '2026-03-10', '2026-03-11T02:00:00.000Z')],
+        [],
+      ],
+      ['a publication without its cycle’s start', [registered()], [published2025]],
+      ['a grade but no registration of the agency', [], [started2025, published2025]],
+    ])('%s: no period', (_what, agencyFacts, cycleFacts) => {
+      const periods = gradeTimeline(USCC, agencyFacts, cycleFacts);
+      expect(periods).toEqual([]);
+      expect(periodAt(periods, '2026-06-01')).toBeUndefined();
+    });
+  });
+
+  describe('a published grade', () => {
+    it('is in force from the publication date, not from the start of publicity', () => {
+      const periods = gradeTimeline(USCC, [registered()], [started2025, published2025]);
+      expect(periods).toEqual([publishedB]);
+      expect(periodAt(periods, '2026-01-12')).toBeUndefined();
+      expect(periodAt(periods, '2026-01-19')).toBeUndefined();
+      expect(periodAt(periods, '2026-01-20')).toEqual(publishedB);
+      expect(periodAt(periods, '2031-12-31')).toEqual(publishedB);
+    });
+
+    it('carries the policy named by its own cycle’s start', () => {
+      const cq = cycle(2025, CHONGQING);
+      const periods = gradeTimeline(
+        USCC,
+        [registered('chongqing')],
+        [
+          cq.started(10, '2026-01-12', [proposal('C', 75)]),
+          cq.published(20, '2026-02-03', [proposal('C', 75)]),
+        ],
+      );
+      expect(periods).toMatchObject([
+        { grade: 'C', from: '2026-02-03', to: null, policy: CHONGQING },
+      ]);
+    });
+
+    it('is superseded by the next publication', () => {
+      const c2026 = cycle(2026);
+      const periods = gradeTimeline(
+        USCC,
+        [registered()],
+        [
+          started2025,
+          published2025,
+          c2026.started(50, '2027-01-11', [proposal('A', 93)]),
+          c2026.published(60, '2027-01-19', [proposal('A', 93)]),
+        ],
+      );
+      expect(periods).toEqual([
+        { ...publishedB, to: '2027-01-19' },
+        {
+          ...publishedB,
+          grade: 'A',
+          score: 93,
+          from: '2027-01-19',
+          decidedBy: { eventId: 'grading-cycle-beijing-2026-published', position: 60 },
+          explanation: [
+            { rule: 'score-band-A', article: 'beijing-15', facts: [`assessment-${USCC}`] },
+          ],
+        },
+      ]);
+      expect(gradeOn(periods, '2027-01-18')).toBe('B');
+      expect(gradeOn(periods, '2027-01-19')).toBe('A');
+    });
+
+    it('of "no business" is a period like any other', () => {
+      const nb: Proposal = {
+        uscc: USCC,
+        grade: 'no-business',
+        score: null,
+        explanation: [{ rule: 'no-business-in-year', article: 'beijing-15', facts: [] }],
+      };
+      const periods = gradeTimeline(
+        USCC,
+        [registered()],
+        [c2025.started(10, '2026-01-12', [nb]), c2025.published(20, '2026-01-20', [nb])],
+      );
+      expect(periods).toMatchObject([
+        { grade: 'no-business', score: null, from: '2026-01-20', to: null },
+      ]);
+    });
+  });
+
+  describe('a direct downgrade', () => {
+    // Occurred (as the recorder stated) on 2026-03-02, decided on 2026-03-10, recorded on 2026-03-20.
+    const fraud = penalty(
+      'p-fraud',
+      30,
+      'data-fraud',
+      '2026-03-10',
+      '2026-03-20T02:00:00.000Z',
+      '2026-03-02T01:00:00.000Z',
+    );
+
+    it('is in force from the penalty’s decision date, not from when it occurred or was recorded', () => {
+      const periods = gradeTimeline(USCC, [registered(), fraud], [started2025, published2025]);
+      expect(periods).toEqual([
+        { ...publishedB, to: '2026-03-10' },
+        {
+          grade: 'D',
+          score: null,
+          from: '2026-03-10',
+          to: null,
+          cause: 'direct-downgrade',
+          decidedBy: { eventId: 'p-fraud', position: 30 },
+          policy: BEIJING,
+          explanation: [
+            { rule: 'verified-fraud-penalty', article: 'beijing-15', facts: ['p-fraud'] },
+          ],
+        },
+      ]);
+      expect(gradeOn(periods, '2026-03-02')).toBe('B');
+      expect(gradeOn(periods, '2026-03-09')).toBe('B');
+      expect(gradeOn(periods, '2026-03-10')).toBe('D');
+      expect(gradeOn(periods, '2026-03-19')).toBe('D');
+    });
+
+    it('applies to an agency never graded before', () => {
+      const periods = gradeTimeline(USCC, [registered(), fraud], []);
+      expect(periods).toMatchObject([
+        { grade: 'D', from: '2026-03-10', to: null, cause: 'direct-downgrade' },
+      ]);
+      expect(gradeOn(periods, '2026-03-09')).toBe('ungraded');
+    });
+
+    it('from a credit finding, cites its article', () => {
+      const listed = fact(
+        'f-listed',
+        agencyStream,
+        30,
+        'CreditFindingRecorded',
+        { kind: 'police-case-opened', article: 'beijing-9-4', decidedAt: '2026-04-01' },
+        '2026-04-02T02:00:00.000Z',
+      );
+      expect(gradeTimeline(USCC, [registered(), listed], [])).toMatchObject([
+        {
+          grade: 'D',
+          from: '2026-04-01',
+          explanation: [{ rule: 'credit-bad', article: 'beijing-9-4', facts: ['f-listed'] }],
+        },
+      ]);
+    });
+
+    it.each<[Jurisdiction, string, Partial<GradePeriod>]>([
+      [
+        'chongqing',
+        'false-report',
+        {
+          grade: 'E',
+          policy: CHONGQING,
+          explanation: [
+            { rule: 'false-data-penalty', article: 'chongqing-16-4', facts: ['p-fraud'] },
+          ],
+        },
+      ],
+      [
+        'jiaxing',
+        'false-om',
+        {
+          grade: 'E',
+          riskLevel: 'high',
+          policy: JIAXING,
+          explanation: [
+            { rule: 'falsification-penalty', article: 'jiaxing-11-4', facts: ['p-fraud'] },
+          ],
+        },
+      ],
+    ])(
+      'in %s, a penalty for %s gives E from its decision date under the local policy',
+      (jurisdiction, violationType, expected) => {
+        const p = penalty('p-fraud', 30, violationType, '2026-03-10', '2026-03-20T02:00:00.000Z');
+        expect(gradeTimeline(USCC, [registered(jurisdiction), p], [])).toEqual([
+          {
+            score: null,
+            from: '2026-03-10',
+            to: null,
+            cause: 'direct-downgrade',
+            decidedBy: { eventId: 'p-fraud', position: 30 },
+            ...expected,
+          },
+        ]);
+      },
+    );
+  });
+
+  describe('an objection decided after publication', () => {
+    const revisedA: Proposal = {
+      uscc: USCC,
+      grade: 'A',
+      score: 91,
+      explanation: [{ rule: 'score-band-A', article: 'beijing-15', facts: ['obj-1'] }],
+    };
+
+    it('upheld, is a new period from the date it was decided', () => {
+      const decided = c2025.decided(25, {
+        decidedOn: '2026-02-05',
+        revisedScore: 91,
+        revised: revisedA,
+      });
+      const periods = gradeTimeline(USCC, [registered()], [started2025, published2025, decided]);
+      expect(periods).toEqual([
+        { ...publishedB, to: '2026-02-05' },
+        {
+          grade: 'A',
+          score: 91,
+          from: '2026-02-05',
+          to: null,
+          cause: 'objection-upheld',
+          decidedBy: { eventId: decided.eventId, position: 25 },
+          policy: BEIJING,
+          explanation: revisedA.explanation,
+        },
+      ]);
+      expect(gradeOn(periods, '2026-02-04')).toBe('B');
+      expect(gradeOn(periods, '2026-02-05')).toBe('A');
+    });
+
+    it.each<[string, Partial<ObjectionDecided['data']>]>([
+      ['rejected', { outcome: 'rejected', revised: undefined }],
+      [
+        'decided before publication (already in the published grade)',
+        { afterPublication: false, revised: revisedA },
+      ],
+      ['for another agency', { uscc: 'OTHER', revised: { ...revisedA, uscc: 'OTHER' } }],
+    ])('%s, adds no period', (_what, data) => {
+      const decided = c2025.decided(25, { decidedOn: '2026-02-05', ...data });
+      expect(gradeTimeline(USCC, [registered()], [started2025, published2025, decided])).toEqual([
+        publishedB,
+      ]);
+    });
+  });
+
+  describe('two decisions on the same day: the later in the ledger wins', () => {
+    it('a penalty recorded before the publication of the same day gives way to it', () => {
+      const early = penalty(
+        'p-same-day',
+        15,
+        'data-fraud',
+        '2026-01-20',
+        '2026-01-19T09:00:00.000Z',
+      );
+      const periods = gradeTimeline(USCC, [registered(), early], [started2025, published2025]);
+      expect(periods).toEqual([publishedB]);
+    });
+
+    it('a penalty recorded after the publication of the same day overrides it', () => {
+      const late = penalty(
+        'p-same-day',
+        25,
+        'data-fraud',
+        '2026-01-20',
+        '2026-01-20T09:00:00.000Z',
+      );
+      const periods = gradeTimeline(USCC, [registered(), late], [started2025, published2025]);
+      expect(periods).toMatchObject([
+        {
+          grade: 'D',
+          from: '2026-01-20',
+          to: null,
+          decidedBy: { eventId: 'p-same-day', position: 25 },
+        },
+      ]);
+      expect(gradeOn(periods, '2026-01-20')).toBe('D');
+    });
+
+    // A D decided during publicity (fraud penalty decided 2026-01-15) is not in the grade proposed
+    // on 2026-01-12 (A); the cycle's publication on 2026-01-20 carries it instead, so the timeline
+    // does not give D for five days and then A. Seed 000 Art. 15 / Art. 23: a D for fraud is not
+    // lifted for 3 natural years (seed 001 Art. 16 and seed 003 (十一) likewise for E).
+    it('a publication does not supersede a binding downgrade decided after its proposals', () => {
+      const fraud = penalty('p-fraud', 15, 'data-fraud', '2026-01-15', '2026-01-15T02:00:00.000Z');
+      const downgrade = beijing2026.directDowngrade(
+        { eventId: fraud.eventId, type: fraud.type, data: fraud.data as Record<string, unknown> },
+        '2026-01-15',
+      );
+      if (!downgrade) throw new Error('the fraud penalty triggers no downgrade');
+
+      // The cycle as its decider makes it: proposed A on 2026-01-12, published on 2026-01-20 with
+      // the downgrades known by then.
+      const started = decideCycle(
+        {
+          type: 'StartGradingCycle',
+          cycleId: 'beijing-2025',
+          jurisdiction: 'beijing',
+          year: 2025,
+          on: '2026-01-12',
+          candidates: [
+            {
+              uscc: USCC,
+              registered: true,
+              serviceTypes: ['self-monitoring'],
+              assessment: { eventId: `assessment-${USCC}`, score: 92, noBusiness: false },
+              binding: [],
+            },
+          ],
+        },
+        foldCycle([]),
+      );
+      expect(started).toMatchObject([{ data: { proposals: [{ grade: 'A', score: 92 }] } }]);
+      const published = decideCycle(
+        { type: 'PublishGradingCycle', on: '2026-01-20', downgrades: [{ uscc: USCC, downgrade }] },
+        foldCycle(started),
+      );
+      const streamId = 'grading-cycle-beijing-2025';
+      const asFact = (event: CycleEvent, position: number, on: string) =>
+        fact(
+          `${streamId}-${position}`,
+          streamId,
+          position,
+          event.type,
+          event.data,
+          `${on}T01:00:00.000Z`,
+        );
+      const cycleFacts = [
+        asFact(started[0], 10, '2026-01-12'),
+        asFact(published[0], 20, '2026-01-20'),
+      ];
+
+      const periods = gradeTimeline(USCC, [registered(), fraud], cycleFacts);
+      const explanation = [
+        { rule: 'verified-fraud-penalty', article: 'beijing-15', facts: ['p-fraud'] },
+      ];
+      expect(periods).toEqual([
+        {
+          grade: 'D',
+          score: null,
+          from: '2026-01-15',
+          to: '2026-01-20',
+          cause: 'direct-downgrade',
+          decidedBy: { eventId: 'p-fraud', position: 15 },
+          policy: BEIJING,
+          explanation,
+        },
+        {
+          grade: 'D',
+          score: 92,
+          from: '2026-01-20',
+          to: null,
+          cause: 'cycle-published',
+          decidedBy: { eventId: `${streamId}-20`, position: 20 },
+          policy: BEIJING,
+          explanation,
+        },
+      ]);
+      expect(
+        ['2026-01-14', '2026-01-15', '2026-01-20', '2026-06-01'].map((d) => gradeOn(periods, d)),
+      ).toEqual(['ungraded', 'D', 'D', 'D']);
+    });
+
+    it('an objection decided on the day of a later penalty gives way to it', () => {
+      const decided = c2025.decided(25, {
+        decidedOn: '2026-02-05',
+        revisedScore: 91,
+        revised: { uscc: USCC, grade: 'A', score: 91, explanation: [] },
+      });
+      const p = penalty('p-feb', 26, 'false-report', '2026-02-05', '2026-02-05T09:00:00.000Z');
+      const periods = gradeTimeline(USCC, [registered(), p], [started2025, published2025, decided]);
+      expect(periods.map((x) => [x.grade, x.from, x.to])).toEqual([
+        ['B', '2026-01-20', '2026-02-05'],
+        ['D', '2026-02-05', null],
+      ]);
+    });
+  });
+
+  describe('bitemporal: what was known when', () => {
+    // A penalty decided on 2026-03-01 but recorded only on 2026-06-01.
+    const latePenalty = penalty(
+      'p-late',
+      40,
+      'untrue-report',
+      '2026-03-01',
+      '2026-06-01T02:00:00.000Z',
+    );
+    const agencyFacts = [registered(), latePenalty];
+    const cycleFacts = [started2025, published2025];
+    const known = (knownAt: string) => {
+      const upTo = (facts: TimelineFact[]) => facts.filter((f) => f.recordedAt <= knownAt);
+      return gradeTimeline(USCC, upTo(agencyFacts), upTo(cycleFacts));
+    };
+    const before = known('2026-04-01T00:00:00.000Z');
+    const now = known('2026-07-01T00:00:00.000Z');
+
+    it('without the late fact, the B stands; with it, the B ends where the penalty was decided', () => {
+      expect(before).toEqual([publishedB]);
+      expect(now).toEqual([
+        { ...publishedB, to: '2026-03-01' },
+        expect.objectContaining({
+          grade: 'D',
+          from: '2026-03-01',
+          to: null,
+          decidedBy: { eventId: 'p-late', position: 40 },
+        }),
+      ]);
+    });
+
+    it.each([
+      ['2026-01-19', 'ungraded', 'ungraded'],
+      ['2026-01-20', 'B', 'B'],
+      ['2026-02-28', 'B', 'B'],
+      ['2026-03-01', 'B', 'D'],
+      ['2026-05-31', 'B', 'D'],
+      ['2026-06-01', 'B', 'D'],
+    ])('as of %s: %s as known on 2026-04-01, %s as known now', (asOf, then, today) => {
+      expect(gradeOn(before, asOf)).toBe(then);
+      expect(gradeOn(now, asOf)).toBe(today);
+    });
+
+    it('knowing only the registration, the agency was ungraded', () => {
+      expect(known('2025-12-31T00:00:00.000Z')).toEqual([]);
+    });
+  });
+
+  it('gives the same periods for the same facts, byte for byte', () => {
+    const facts = [
+      registered(),
+      penalty('p', 30, 'data-fraud', '2026-03-10', '2026-03-20T02:00:00.000Z'),
+    ];
+    expect(JSON.stringify(gradeTimeline(USCC, facts, [started2025, published2025]))).toBe(
+      JSON.stringify(gradeTimeline(USCC, [...facts], [started2025, published2025])),
+    );
+  });
+
+  it('reads the valid date of an instant in Shanghai time', () => {
+    expect(validDateOf({ occurredAt: '2026-03-01T15:59:59.999Z' })).toBe('2026-03-01');
+    expect(validDateOf({ occurredAt: '2026-03-01T16:00:00.000Z' })).toBe('2026-03-02');
+  });
+});
