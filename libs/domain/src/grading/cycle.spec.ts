@@ -116,7 +116,8 @@ const objectionByU2: ObjectionFiled = {
     reviewDueOn: '2026-01-21',
   },
 };
-const revisedU2 = scored('U2', 'A', 91, 'score-band-A', 'beijing-15', ['obj-1']);
+// The revised grade keeps the facts that fed it before (the assessment) and adds the objection.
+const revisedU2 = scored('U2', 'A', 91, 'score-band-A', 'beijing-15', ['assessment-U2', 'obj-1']);
 const upheldForU2: ObjectionDecided = {
   type: 'ObjectionDecided',
   data: {
@@ -424,6 +425,38 @@ describe('the grading cycle decider', () => {
         .then([upheldForU2]);
     });
 
+    it('upheld for an agency under a direct downgrade: the score is corrected, the D stands (beijing-15)', () => {
+      const objectionByU3: ObjectionFiled = {
+        type: 'ObjectionFiled',
+        data: { ...objectionByU2.data, objectionId: 'obj-3', uscc: 'U3' },
+      };
+      const [decided] = decideCycle(
+        decide('upheld', '2026-01-16', 99, 'obj-3') as Extract<
+          CycleCommand,
+          { type: 'DecideObjection' }
+        >,
+        foldCycle([beijingStarted, objectionByU3]),
+      );
+      expect(decided).toMatchObject({
+        type: 'ObjectionDecided',
+        data: {
+          uscc: 'U3',
+          revised: {
+            grade: 'D',
+            score: 99,
+            explanation: [
+              { rule: 'verified-fraud-penalty', article: 'beijing-15', facts: ['penalty-U3'] },
+              {
+                rule: 'objection-upheld-downgrade-stands',
+                article: 'beijing-16',
+                facts: ['obj-3'],
+              },
+            ],
+          },
+        },
+      });
+    });
+
     it('upheld, the revised grade replaces the proposal', () => {
       const state = foldCycle([beijingStarted, objectionByU2, upheldForU2]);
       expect(state.proposals.get('U2')).toEqual(revisedU2);
@@ -461,7 +494,10 @@ describe('the grading cycle decider', () => {
             data: {
               uscc: 'C5',
               afterPublication: false,
-              revised: scored('C5', 'D', 72, 'rank-band-D', 'chongqing-15', ['obj-c']),
+              revised: scored('C5', 'D', 72, 'rank-band-D', 'chongqing-15', [
+                'assessment-C5',
+                'obj-c',
+              ]),
             },
           },
         ]);
@@ -469,7 +505,14 @@ describe('the grading cycle decider', () => {
         .given([chongqingStarted, objectionByC5])
         .when(decide('upheld', '2026-01-22', 88, 'obj-c'))
         .thenMatches([
-          { data: { revised: scored('C5', 'B', 88, 'rank-band-B', 'chongqing-15', ['obj-c']) } },
+          {
+            data: {
+              revised: scored('C5', 'B', 88, 'rank-band-B', 'chongqing-15', [
+                'assessment-C5',
+                'obj-c',
+              ]),
+            },
+          },
         ]);
       spec
         .given([chongqingStarted, objectionByC5])
@@ -490,10 +533,10 @@ describe('the grading cycle decider', () => {
           revisedScore: 88,
           decidedOn: '2026-01-22',
           afterPublication: false,
-          revised: scored('C5', 'B', 88, 'rank-band-B', 'chongqing-15', ['obj-c']),
+          revised: scored('C5', 'B', 88, 'rank-band-B', 'chongqing-15', ['assessment-C5', 'obj-c']),
           reranked: [
-            scored('C3', 'C', 80, 'rank-band-C', 'chongqing-15', ['obj-c']),
-            scored('C4', 'D', 75, 'rank-band-D', 'chongqing-15', ['obj-c']),
+            scored('C3', 'C', 80, 'rank-band-C', 'chongqing-15', ['assessment-C3', 'obj-c']),
+            scored('C4', 'D', 75, 'rank-band-D', 'chongqing-15', ['assessment-C4', 'obj-c']),
           ],
         },
       };

@@ -56,6 +56,10 @@ export const CYCLE_EVENT_TYPES: readonly CycleEvent['type'][] = [
   'GradingCyclePublished',
 ];
 
+/** A grade from a score band or rank (not a direct downgrade, not "no business"). */
+const isScored = (p: Proposal) => /^(score|rank)-band-/.test(p.explanation[0]?.rule ?? '');
+const isDirectDowngrade = (p: Proposal) => !isScored(p) && p.grade !== 'no-business';
+
 export const cycleIdOf = (jurisdiction: Jurisdiction, year: number) => `${jurisdiction}-${year}`;
 export const cycleStreamId = (cycleId: string) => `grading-cycle-${cycleId}`;
 
@@ -271,40 +275,57 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
             'revisedScore',
           );
         }
-        const scores = new Map(
-          [...state.proposals.values()]
-            .filter(
-              (p) =>
-                p.score !== null &&
-                p.uscc !== objection.uscc &&
-                /^score|^rank/.test(p.explanation[0]?.rule ?? ''),
-            )
-            .map((p) => [p.uscc, p.score!] as const),
-        );
-        const decisions = policy.revise(
-          objection.uscc,
-          command.revisedScore,
-          command.riskScore,
-          scores,
-        );
-        const withObjection = (uscc: string, decision: GradeDecision): Proposal => ({
-          uscc,
-          ...decision,
-          explanation: decision.explanation.map((e) => ({
-            ...e,
-            facts: [...e.facts, command.objectionId],
-          })),
-        });
-        revised = withObjection(objection.uscc, decisions.get(objection.uscc)!);
-        // Other agencies whose grade moves with the revised rank (before publication only:
-        // a published grade changes only on the agency's own objection).
-        if (state.status === 'publicity') {
-          reranked = [...decisions]
-            .filter(
-              ([uscc, d]) =>
-                uscc !== objection.uscc && d.grade !== state.proposals.get(uscc)?.grade,
-            )
-            .map(([uscc, d]) => withObjection(uscc, d));
+        const current = state.proposals.get(objection.uscc)!;
+        if (isDirectDowngrade(current)) {
+          // A score revised on objection does not lift a direct downgrade (Beijing Art. 15,
+          // Chongqing Art. 16, Jiaxing (十一)): the grade stands, the score is corrected.
+          revised = {
+            ...current,
+            score: command.revisedScore,
+            explanation: [
+              ...current.explanation,
+              {
+                rule: 'objection-upheld-downgrade-stands',
+                article: policy.articles.objectionReview,
+                facts: [command.objectionId],
+              },
+            ],
+          };
+        } else {
+          const scores = new Map(
+            [...state.proposals.values()]
+              .filter((p) => p.score !== null && p.uscc !== objection.uscc && isScored(p))
+              .map((p) => [p.uscc, p.score!] as const),
+          );
+          const decisions = policy.revise(
+            objection.uscc,
+            command.revisedScore,
+            command.riskScore,
+            scores,
+          );
+          // The facts that fed the grade before (the assessment), and the objection.
+          const withObjection = (uscc: string, decision: GradeDecision): Proposal => {
+            const before = state.proposals.get(uscc)?.explanation.flatMap((e) => e.facts) ?? [];
+            return {
+              uscc,
+              ...decision,
+              explanation: decision.explanation.map((e) => ({
+                ...e,
+                facts: [...new Set([...before, ...e.facts, command.objectionId])],
+              })),
+            };
+          };
+          revised = withObjection(objection.uscc, decisions.get(objection.uscc)!);
+          // Other agencies whose grade moves with the revised rank (before publication only:
+          // a published grade changes only on the agency's own objection).
+          if (state.status === 'publicity') {
+            reranked = [...decisions]
+              .filter(
+                ([uscc, d]) =>
+                  uscc !== objection.uscc && d.grade !== state.proposals.get(uscc)?.grade,
+              )
+              .map(([uscc, d]) => withObjection(uscc, d));
+          }
         }
       }
       return [
