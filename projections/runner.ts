@@ -51,7 +51,8 @@ export class ProjectionRunner<Row> {
       },
     });
     await this.subscription.caughtUp;
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure !== undefined)
+      throw this.failure instanceof Error ? this.failure : new Error(JSON.stringify(this.failure));
   }
 
   /** Waits until the projection has applied `position`, at most `timeoutMs`. True when it has. */

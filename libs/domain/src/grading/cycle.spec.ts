@@ -431,10 +431,7 @@ describe('the grading cycle decider', () => {
         data: { ...objectionByU2.data, objectionId: 'obj-3', uscc: 'U3' },
       };
       const [decided] = decideCycle(
-        decide('upheld', '2026-01-16', 99, 'obj-3') as Extract<
-          CycleCommand,
-          { type: 'DecideObjection' }
-        >,
+        decide('upheld', '2026-01-16', 99, 'obj-3'),
         foldCycle([beijingStarted, objectionByU3]),
       );
       expect(decided).toMatchObject({

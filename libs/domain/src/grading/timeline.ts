@@ -1,6 +1,6 @@
 import type { Jurisdiction } from '../agency/agency.events';
 import { toShanghaiDate } from '../calendar';
-import type { CycleEvent, GradingCycleStarted, Proposal } from './cycle';
+import type { CycleEvent, Proposal } from './cycle';
 import type {
   DirectDowngrade,
   Explanation,
@@ -103,7 +103,7 @@ export function gradeTimeline(
   for (const fact of cycleFacts) {
     const event = { type: fact.type, data: fact.data } as CycleEvent;
     if (event.type === 'GradingCycleStarted') {
-      policies.set(streamKey(fact), (event as GradingCycleStarted).data.policy);
+      policies.set(streamKey(fact), event.data.policy);
       continue;
     }
     const policy = policies.get(streamKey(fact));

@@ -1,4 +1,3 @@
-import { addWorkingDays } from '../../calendar';
 import type { Grade, GradeDecision } from '../grading.types';
 import { addMonths, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
 
