@@ -5,6 +5,8 @@
  * of its own (a fresh agency, person or piece of equipment), so that no call sees another's
  * changes. The agency is in Beijing: the Chongqing regulator may read its stream (masked) but
  * never write to it. An admin may do whatever a regulator may, and nothing only an agency may.
+ * Grading commands on a cycle (start, publish, objections and their decisions) record in the
+ * cycle's stream, not the agency's: for them that stream is what must grow, or stay the same.
  */
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -19,7 +21,7 @@ import {
   TEST_JWT_SECRET,
   type TestApp,
 } from './support/app';
-import { freshResidentId, freshUscc, Ledger } from './support/fixtures';
+import { asBeijing, freshResidentId, freshUscc, Ledger } from './support/fixtures';
 
 const CALLERS = [
   'anonymous',
@@ -64,6 +66,8 @@ interface Target {
   uscc: string;
   path: string;
   body?: object;
+  /** The grading cycle the call records in, when it records in one rather than in the agency. */
+  cycleId?: string;
 }
 
 /** The agency every refused call and every read is made against (set up in beforeAll). */
@@ -71,6 +75,21 @@ interface Shared {
   uscc: string;
   personId: string;
   equipmentId: string;
+  /** Its objection, pending, in the Beijing 2025 cycle (in publicity; it is graded there). */
+  objectionId: string;
+  /** Its application to repair a penalty, pending. */
+  repairId: string;
+}
+
+/** Setup that needs more than a fresh agency: each step must answer 201. */
+interface Setup {
+  ledger: Ledger;
+  /** POSTs as `token`; answers the body of the 201. */
+  created(path: string, token: string, body: object): Promise<Record<string, string>>;
+  /** An agency graded in the Beijing 2025 cycle, not used by any other call. */
+  graded(): string;
+  /** A Beijing year no cycle has been started for yet. */
+  year(): number;
 }
 
 interface Route {
@@ -79,15 +98,26 @@ interface Route {
   /** `public`: anyone, token or not; else the callers that may (API.md, "who"). */
   access: 'public' | readonly Caller[];
   /** A target on which an allowed caller's call succeeds. */
-  fresh(ledger: Ledger, shared: Shared): Promise<Target>;
+  fresh(setup: Setup, shared: Shared): Promise<Target>;
   /** The target of refused calls (must not change) and of reads. */
   shared(shared: Shared): Target;
+  /** A POST that only reads (replay): it answers 200 and records nothing. */
+  reads?: boolean;
 }
 
 const REGULATOR: readonly Caller[] = ['admin', 'beijing regulator'];
 const AGENCY_OR_REGULATOR: readonly Caller[] = ['admin', 'beijing regulator', 'own agency'];
 const OWN_AGENCY: readonly Caller[] = ['own agency'];
+const REGULATOR_OR_REVIEWER: readonly Caller[] = ['admin', 'beijing regulator', 'reviewer'];
 const agencies = '/api/v1/agencies';
+const cycles = '/api/v1/grading-cycles';
+
+/** The Beijing 2025 cycle, in publicity from 2026-03-02 (Monday) to 2026-03-09. */
+const CYCLE = 'beijing-2025';
+const PUBLICITY_STARTS = '2026-03-02';
+const AFTER_PUBLICITY = '2026-03-10';
+/** A year kept free of cycles: the target of refused cycle starts. */
+const UNUSED_YEAR = 2010;
 
 const inspection = {
   inspectedAt: '2026-11-12',
@@ -114,6 +144,15 @@ const person = () => ({
   role: 'field-sampling',
   joinedAt: '2026-03-01',
 });
+/** A penalty that is no direct downgrade, to apply a credit repair to. */
+const repairablePenalty = {
+  ...penalty,
+  decisionNumber: '京环罚〔2026〕119号',
+  violationType: 'other',
+  content: '警告',
+};
+const objection = { cycleId: CYCLE, reason: '质控指标漏计', occurredAt: '2026-03-03' };
+const objectionDecision = { outcome: 'rejected', reason: '证据不足', occurredAt: '2026-03-04' };
 
 /** A command route on an existing agency: a fresh approved agency, or the shared one. */
 function onAgency(
@@ -126,7 +165,7 @@ function onAgency(
     method: 'POST',
     path: `${agencies}/:uscc/${suffix}`,
     access,
-    fresh: async (ledger) => {
+    fresh: async ({ ledger }) => {
       const uscc = await ledger.agency({ approve: !options.pending });
       return { uscc, path: `${agencies}/${uscc}/${suffix}`, body: body() };
     },
@@ -155,7 +194,7 @@ const ROUTES: readonly Route[] = [
     method: 'POST',
     path: `${agencies}/:uscc/personnel/:personId/departure`,
     access: AGENCY_OR_REGULATOR,
-    fresh: async (ledger) => {
+    fresh: async ({ ledger }) => {
       const uscc = await ledger.agency();
       const personId = await ledger.person(uscc);
       return {
@@ -174,7 +213,7 @@ const ROUTES: readonly Route[] = [
     method: 'POST',
     path: `${agencies}/:uscc/personnel/:personId/status`,
     access: AGENCY_OR_REGULATOR,
-    fresh: async (ledger) => {
+    fresh: async ({ ledger }) => {
       const uscc = await ledger.agency();
       const personId = await ledger.person(uscc);
       return {
@@ -194,7 +233,7 @@ const ROUTES: readonly Route[] = [
     method: 'POST',
     path: `${agencies}/:uscc/equipment/:equipmentId/scrap`,
     access: OWN_AGENCY,
-    fresh: async (ledger) => {
+    fresh: async ({ ledger }) => {
       const uscc = await ledger.agency();
       const equipmentId = await ledger.equipment(uscc);
       return {
@@ -213,6 +252,167 @@ const ROUTES: readonly Route[] = [
   onAgency('penalties', REGULATOR, () => penalty),
   onAgency('credit-findings', REGULATOR, () => creditFinding),
   onAgency('deregistration', AGENCY_OR_REGULATOR, () => ({ reason: 'voluntary' })),
+  onAgency('assessments', REGULATOR, () => ({ year: 2025, score: 82.5 })),
+  onAgency('upgrade-requests', OWN_AGENCY, () => ({ reason: '扩充实验室' })),
+  {
+    method: 'POST',
+    path: cycles,
+    access: REGULATOR,
+    fresh: (setup, { uscc }) => {
+      const year = setup.year();
+      return Promise.resolve({
+        uscc,
+        path: cycles,
+        body: { jurisdiction: 'beijing', year, occurredAt: PUBLICITY_STARTS },
+        cycleId: `beijing-${year}`,
+      });
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: cycles,
+      body: { jurisdiction: 'beijing', year: UNUSED_YEAR, occurredAt: PUBLICITY_STARTS },
+      cycleId: `beijing-${UNUSED_YEAR}`,
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${cycles}/:cycleId/publish`,
+    access: REGULATOR,
+    fresh: async (setup, { uscc }) => {
+      const year = setup.year();
+      await setup.created(cycles, bearer(actors.beijing), {
+        jurisdiction: 'beijing',
+        year,
+        occurredAt: PUBLICITY_STARTS,
+      });
+      return {
+        uscc,
+        path: `${cycles}/beijing-${year}/publish`,
+        body: { occurredAt: AFTER_PUBLICITY },
+        cycleId: `beijing-${year}`,
+      };
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${cycles}/${CYCLE}/publish`,
+      body: { occurredAt: AFTER_PUBLICITY },
+      cycleId: CYCLE,
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${agencies}/:uscc/objections`,
+    access: OWN_AGENCY,
+    fresh: (setup) => {
+      const uscc = setup.graded();
+      return Promise.resolve({
+        uscc,
+        path: `${agencies}/${uscc}/objections`,
+        body: objection,
+        cycleId: CYCLE,
+      });
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${agencies}/${uscc}/objections`,
+      body: objection,
+      cycleId: CYCLE,
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/objections/:objectionId/decision',
+    access: REGULATOR_OR_REVIEWER,
+    fresh: async (setup) => {
+      const uscc = setup.graded();
+      const { objectionId } = await setup.created(
+        `${agencies}/${uscc}/objections`,
+        bearer(actors.agency(uscc)),
+        objection,
+      );
+      return {
+        uscc,
+        path: `/api/v1/objections/${objectionId}/decision`,
+        body: objectionDecision,
+        cycleId: CYCLE,
+      };
+    },
+    shared: ({ uscc, objectionId }) => ({
+      uscc,
+      path: `/api/v1/objections/${objectionId}/decision`,
+      body: objectionDecision,
+      cycleId: CYCLE,
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${agencies}/:uscc/credit-repairs`,
+    access: OWN_AGENCY,
+    fresh: async (setup) => {
+      const uscc = await setup.ledger.agency();
+      const { eventIds } = await setup.created(
+        `${agencies}/${uscc}/penalties`,
+        bearer(actors.beijing),
+        repairablePenalty,
+      );
+      return {
+        uscc,
+        path: `${agencies}/${uscc}/credit-repairs`,
+        body: { recordEventId: eventIds[0], reason: '已履行处罚并整改' },
+      };
+    },
+    // No such record: a refused caller is refused before any rule looks at it.
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${agencies}/${uscc}/credit-repairs`,
+      body: { recordEventId: '00000000-0000-4000-8000-000000000000', reason: '已整改' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/credit-repairs/:repairId/decision',
+    access: REGULATOR,
+    fresh: async (setup) => {
+      const uscc = await setup.ledger.agency();
+      const { eventIds } = await setup.created(
+        `${agencies}/${uscc}/penalties`,
+        bearer(actors.beijing),
+        repairablePenalty,
+      );
+      const { repairId } = await setup.created(
+        `${agencies}/${uscc}/credit-repairs`,
+        bearer(actors.agency(uscc)),
+        { recordEventId: eventIds[0], reason: '已履行处罚并整改' },
+      );
+      return {
+        uscc,
+        path: `/api/v1/credit-repairs/${repairId}/decision`,
+        body: { outcome: 'approved' },
+      };
+    },
+    shared: ({ uscc, repairId }) => ({
+      uscc,
+      path: `/api/v1/credit-repairs/${repairId}/decision`,
+      body: { outcome: 'approved' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${agencies}/:uscc/replay`,
+    access: ['reviewer', 'auditor'],
+    reads: true,
+    fresh: (_setup, { uscc }) =>
+      Promise.resolve({
+        uscc,
+        path: `${agencies}/${uscc}/replay`,
+        body: { asOf: '2026-03-15', knownAt: '2026-11-01' },
+      }),
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${agencies}/${uscc}/replay`,
+      body: { asOf: '2026-03-15', knownAt: '2026-11-01' },
+    }),
+  },
   ...(
     [
       [agencies, 'public', () => `${agencies}?jurisdiction=beijing`],
@@ -225,12 +425,31 @@ const ROUTES: readonly Route[] = [
       // issue 4: verify is for auditor and admin.
       ['/api/v1/ledger/verify', ['auditor', 'admin'], () => '/api/v1/ledger/verify'],
       ['/health', 'public', () => '/health'],
+      [`${cycles}/:cycleId`, 'public', () => `${cycles}/${CYCLE}`],
+      // A regulator of any jurisdiction exports its own jurisdiction's penalties.
+      [
+        '/api/v1/exports/penalties',
+        ['admin', 'beijing regulator', 'chongqing regulator', 'auditor'],
+        () => '/api/v1/exports/penalties?format=ndjson',
+      ],
+      ['/api/v1/exports/grades', 'public', () => '/api/v1/exports/grades?jurisdiction=beijing'],
+      [`${agencies}/:uscc/grade`, 'public', (uscc: string) => `${agencies}/${uscc}/grade`],
+      [
+        `${agencies}/:uscc/grade-history`,
+        'public',
+        (uscc: string) => `${agencies}/${uscc}/grade-history`,
+      ],
+      [
+        `${agencies}/:uscc/credit-record`,
+        'public',
+        (uscc: string) => `${agencies}/${uscc}/credit-record`,
+      ],
     ] as const
   ).map(([path, access, to]): Route => ({
     method: 'GET',
     path,
     access,
-    fresh: (_ledger, { uscc }) => Promise.resolve({ uscc, path: to(uscc) }),
+    fresh: (_setup, { uscc }) => Promise.resolve({ uscc, path: to(uscc) }),
     shared: ({ uscc }) => ({ uscc, path: to(uscc) }),
   })),
 ];
@@ -238,7 +457,7 @@ const ROUTES: readonly Route[] = [
 type Expected = 200 | 201 | 401 | 403;
 
 function expectedOf(route: Route, caller: Caller): Expected {
-  const ok = route.method === 'GET' ? 200 : 201;
+  const ok = route.method === 'GET' || route.reads ? 200 : 201;
   if (route.access === 'public') return ok;
   if (caller === 'anonymous' || caller === 'bad token') return 401;
   return route.access.includes(caller) ? ok : 403;
@@ -289,6 +508,7 @@ describe('auth matrix: every route × every caller', () => {
   let t: TestApp;
   let http: App;
   let ledger: Ledger;
+  let setup: Setup;
   let shared: Shared;
   /** An agency awaiting review: its entry is not public, but its regulator sees it. */
   let pending: string;
@@ -297,15 +517,76 @@ describe('auth matrix: every route × every caller', () => {
     t = await startTestApp('auth_matrix');
     http = t.app.getHttpServer();
     ledger = new Ledger(http);
+    const created = async (path: string, token: string, body: object) => {
+      const res = await ledger.post(path, token, body);
+      if (res.status !== 201) {
+        throw new Error(
+          `setup: POST ${path} answered ${res.status} ${JSON.stringify(res.body)}, not 201`,
+        );
+      }
+      return res.body as Record<string, string>;
+    };
     const uscc = await ledger.agency();
+    // Agencies graded in the Beijing 2025 cycle: the shared one, and one per objection call.
+    const graded = [uscc, ...(await Promise.all([1, 2, 3, 4, 5, 6].map(() => ledger.agency())))];
+    for (const agency of graded)
+      await created(`${agencies}/${agency}/assessments`, asBeijing, { year: 2025, score: 80 });
+    await created(cycles, asBeijing, {
+      jurisdiction: 'beijing',
+      year: 2025,
+      occurredAt: PUBLICITY_STARTS,
+    });
+    const free = graded.slice(1);
+    let year = 2024;
+    setup = {
+      ledger,
+      created,
+      graded: () => {
+        const next = free.shift();
+        if (next === undefined) throw new Error('setup: no graded agency left for an objection');
+        return next;
+      },
+      year: () => year--,
+    };
+    const { eventIds } = await created(
+      `${agencies}/${uscc}/penalties`,
+      asBeijing,
+      repairablePenalty,
+    );
     shared = {
       uscc,
       personId: await ledger.person(uscc),
       equipmentId: await ledger.equipment(uscc),
+      objectionId: (
+        await created(`${agencies}/${uscc}/objections`, bearer(actors.agency(uscc)), objection)
+      ).objectionId,
+      repairId: (
+        await created(`${agencies}/${uscc}/credit-repairs`, bearer(actors.agency(uscc)), {
+          recordEventId: eventIds[0],
+          reason: '已履行处罚并整改',
+        })
+      ).repairId,
     };
     pending = await ledger.agency({ approve: false });
   });
   afterAll(() => t.close());
+
+  /** A grading cycle as the public reads it; `undefined` when it does not exist (404). */
+  const cycleOf = async (cycleId: string): Promise<{ version: number } | undefined> => {
+    const res = await request(http).get(`${cycles}/${cycleId}`);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) {
+      throw new Error(`GET cycle ${cycleId} answered ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return res.body as { version: number };
+  };
+  /** What a call on `target` may change: its cycle, else the agency's stream. */
+  const recorded = (target: Target) =>
+    target.cycleId !== undefined ? cycleOf(target.cycleId) : ledger.events(target.uscc);
+  const recordedLength = async (target: Target) =>
+    target.cycleId !== undefined
+      ? ((await cycleOf(target.cycleId))?.version ?? 0)
+      : ledger.streamLength(target.uscc);
 
   const send = (route: Route, target: Target, token: string | undefined) => {
     const req =
@@ -330,21 +611,25 @@ describe('auth matrix: every route × every caller', () => {
 
   it.each(CASES)('$name', async ({ route, caller, expected }) => {
     if (expected === 200 || expected === 201) {
-      const target = await route.fresh(ledger, shared);
-      const before = await ledger.streamLength(target.uscc);
+      const target = await route.fresh(setup, shared);
+      const before = await recordedLength(target);
       const res = await send(route, target, tokenOf(caller, target.uscc));
       expect({ status: res.status, body: res.body as unknown }).toMatchObject({
         status: expected,
       });
-      if (route.method === 'POST') {
-        expect(res.body).toMatchObject({ uscc: target.uscc, eventIds: [expect.any(String)] });
-        expect(await ledger.streamLength(target.uscc)).toBeGreaterThan(before);
+      if (route.method === 'POST' && !route.reads) {
+        expect(res.body).toMatchObject({
+          ...(target.cycleId !== undefined ? { cycleId: target.cycleId } : { uscc: target.uscc }),
+          eventIds: [expect.any(String)],
+        });
+        expect(await recordedLength(target)).toBeGreaterThan(before);
       }
+      if (route.reads) expect(await recordedLength(target)).toBe(before);
       return;
     }
 
     const target = route.shared(shared);
-    const before = await ledger.events(target.uscc);
+    const before = await recorded(target);
     const res = await send(route, target, tokenOf(caller, target.uscc));
     expect({ status: res.status, body: res.body as unknown }).toMatchObject({
       status: expected,
@@ -356,7 +641,7 @@ describe('auth matrix: every route × every caller', () => {
     });
     if (expected === 401) expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     // Refused: nothing recorded (a refused registration leaves no agency behind).
-    expect(await ledger.events(target.uscc)).toEqual(before);
+    expect(await recorded(target)).toEqual(before);
   });
 
   it.each(BAD_TOKENS)(

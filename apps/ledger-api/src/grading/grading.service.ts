@@ -65,6 +65,20 @@ const timelineFact = (e: StoredEvent): TimelineFact => ({
   recordedAt: e.recordedAt,
 });
 
+/**
+ * The dates of the distinct E grades an agency received (Chongqing Art. 20). A direct E and the
+ * published cycle grade that carries it forward are one E: they share the fact behind them.
+ */
+export function distinctEGrades(periods: readonly GradePeriod[]): string[] {
+  const first = new Map<string, string>();
+  for (const p of periods) {
+    if (p.grade !== 'E') continue;
+    const cause = p.explanation[0]?.facts[0] ?? p.decidedBy.eventId;
+    if (!first.has(cause) || p.from < first.get(cause)!) first.set(cause, p.from);
+  }
+  return [...first.values()].sort();
+}
+
 @Injectable()
 export class GradingService {
   constructor(
@@ -241,7 +255,7 @@ export class GradingService {
         today,
         current: current ? { grade: current.grade, from: current.from } : null,
         downgrades: directDowngrades(jurisdiction, facts.map(timelineFact)),
-        eGrades: periods.filter((p) => p.grade === 'E').map((p) => p.from),
+        eGrades: distinctEGrades(periods),
       },
       currentGrade: current?.grade ?? 'ungraded',
       policyId: policyFor(jurisdiction, today).id,
