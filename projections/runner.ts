@@ -142,8 +142,13 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  /** Drops the projection's rows and checkpoint and applies every event again from position 0. */
-  async rebuild(): Promise<void> {
+  /**
+   * Drops the projection's rows and checkpoint and applies every event again from position 0.
+   * Readers see only events of transactions older than every running one (ADR 002), so a long
+   * transaction anywhere on the server can hide the newest events for a while: with `until`,
+   * the rebuild waits (at most `timeoutMs`) until it has applied that position.
+   */
+  async rebuild(until?: number, timeoutMs = 30_000): Promise<void> {
     if (this.projection.children)
       await this.pool.query(`DELETE FROM ${this.projection.children.table}`);
     await this.pool.query(`DELETE FROM ${this.projection.table}`);
@@ -151,12 +156,18 @@ export class ProjectionRunner<Row> {
       this.projection.name,
     ]);
     this.checkpoint = 0;
-    for (let after = 0; ;) {
-      const events = await this.store.readAll({ after, limit: 1000 });
-      if (events.length === 0) break;
-      await this.apply(events);
-      after = events[events.length - 1].position;
-      this.checkpoint = after;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const events = await this.store.readAll({ after: this.checkpoint, limit: 1000 });
+      if (events.length > 0) {
+        await this.apply(events);
+        this.checkpoint = events[events.length - 1].position;
+        continue;
+      }
+      if (until === undefined || this.checkpoint >= until) return;
+      if (Date.now() > deadline)
+        throw new Error(`rebuild reached ${this.checkpoint}, not ${until}, in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

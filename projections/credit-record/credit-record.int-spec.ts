@@ -286,7 +286,7 @@ describe('the credit-record projection', () => {
     const docs = await documents();
     expect(children).toHaveLength(5);
     expect(docs.map((d) => d.key)).toEqual(['91110105MA01ABCD1X', '91110105MA01WXYZ2Y']);
-    await runner.rebuild();
+    await runner.rebuild(await store.headPosition());
     expect(await rows()).toEqual(children);
     expect(await documents()).toEqual(docs);
   });

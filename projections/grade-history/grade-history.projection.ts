@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import type { StoredEvent } from '@ledger/event-store';
 import {
   gradeTimeline,
@@ -51,10 +52,11 @@ function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
   }
 }
 
+/** Same valid-time content. Canonical JSON: a document read back from jsonb has other key order. */
 const samePeriod = (a: GradePeriod, b: GradePeriod) => {
   const { systemFrom: _a, systemTo: _b, ...left } = a as BitemporalPeriod;
   const { systemFrom: _c, systemTo: _d, ...right } = b as BitemporalPeriod;
-  return JSON.stringify(left) === JSON.stringify(right);
+  return canonicalize(left) === canonicalize(right);
 };
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
@@ -30,26 +31,39 @@ type KnownAtSpec =
   | { kind: 'at' | 'just-before'; pick: number }
   | { kind: 'before-all' | 'now' };
 
-const queryArb = fc.record({
-  agency: fc.nat(3),
-  asOf: fc.oneof(
-    // 2025-01-01 .. 2027-06-30
-    fc.record({ kind: fc.constant('day' as const), n: fc.integer({ min: 0, max: 910 }) }),
-    // A day where some period may start or end, or the day either side of it.
-    fc.record({
+const asOfArb: fc.Arbitrary<AsOfSpec> = fc.oneof(
+  // 2025-01-01 .. 2027-06-30
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('day' as const),
+      n: fc.integer({ min: 0, max: 910 }),
+    }),
+  },
+  // A day where some period may start or end, or the day either side of it.
+  {
+    weight: 2,
+    arbitrary: fc.record({
       kind: fc.constant('boundary' as const),
       pick: fc.nat(),
       shift: fc.integer({ min: -1, max: 1 }),
     }),
-  ) as fc.Arbitrary<AsOfSpec>,
-  knownAt: fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('between'), fraction: fc.nat(1e6) }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('at'), pick: fc.nat() }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('just-before'), pick: fc.nat() }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'before-all' }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'now' }) },
-  ) as fc.Arbitrary<KnownAtSpec>,
-});
+  },
+);
+const knownAtArb: fc.Arbitrary<KnownAtSpec> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('between' as const), fraction: fc.nat(1e6) }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('at' as const), pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('just-before' as const), pick: fc.nat() }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'before-all' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'now' as const }) },
+);
+const queryArb = fc.record({ agency: fc.nat(3), asOf: asOfArb, knownAt: knownAtArb });
 type QuerySpec = { agency: number; asOf: AsOfSpec; knownAt: KnownAtSpec };
 
 function resolve(query: QuerySpec, history: RecordedHistory) {
@@ -77,6 +91,12 @@ function resolve(query: QuerySpec, history: RecordedHistory) {
   return { agency, asOf, knownAt };
 }
 
+/** Runs per property: GRADE_HISTORY_RUNS=200 for a longer search. */
+const RUNS = Number(process.env.GRADE_HISTORY_RUNS ?? 30);
+/** Stops a property (shrinking included) in time: a failure found so far is still reported. */
+const TIME_LIMIT_MS = Number(process.env.GRADE_HISTORY_TIME_LIMIT_MS ?? 40_000);
+const limits = { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true };
+
 interface PeriodRow {
   [column: string]: string | null;
 }
@@ -90,34 +110,56 @@ describe('the grade history, on random histories recorded in random order (prope
   /** Position up to which the projection has been given the events. */
   let applied = 0;
 
-  beforeAll(async () => {
+  // A database per test; a run's agencies and cycles have stream ids of their own, so the runs
+  // of a test share it (a rebuild replays every run's events).
+  beforeEach(async () => {
     db = await createTestDatabase('grade_history_property');
     store = new PostgresEventStore({ connectionString: db.url, poolSize: 4 });
     pool = new Pool({ connectionString: db.url, max: 4 });
     runner = new ProjectionRunner(gradeHistoryProjection, store, pool);
+    applied = 0;
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await store.close();
     await pool.end();
     await db.drop();
   });
 
-  /** Hands the projection every event recorded since the last call, as one page. */
-  async function applyRecorded(): Promise<void> {
+  /**
+   * Hands the projection every event readAll gives since the last call, as one page; with
+   * `until`, waits for the events up to that position. readAll holds back events above the
+   * oldest transaction still running anywhere on the server (ADR 002), so they may show late.
+   */
+  async function applyRecorded(until = 0): Promise<void> {
+    const deadline = Date.now() + 10_000;
     for (;;) {
       const events = await store.readAll({ after: applied, limit: 1000 });
-      if (events.length === 0) return;
-      await runner.apply(events);
-      applied = events[events.length - 1].position;
+      if (events.length > 0) {
+        await runner.apply(events);
+        applied = events[events.length - 1].position;
+      } else if (applied >= until) {
+        return;
+      } else if (Date.now() > deadline) {
+        throw new Error(`readAll did not reach position ${until} (stuck at ${applied})`);
+      } else {
+        await sleep(5);
+      }
     }
   }
 
+  /** Rebuilds the projection from position 0 up to the last recorded position. */
+  async function rebuild(until: number): Promise<void> {
+    await runner.rebuild(until);
+    applied = runner.position;
+  }
+
+  /** Records a history, applying each append to the projection unless it is held back. */
   async function record(spec: HistorySpec) {
     run += 1;
     const history = await recordHistory(spec, run, store, async (applyNow) => {
       if (applyNow) await applyRecorded();
     });
-    await applyRecorded();
+    await applyRecorded(history.lastPosition);
     return history;
   }
 
@@ -134,7 +176,12 @@ describe('the grade history, on random histories recorded in random order (prope
       if (!replays.has(key)) {
         replays.set(
           key,
-          replayPeriods(store, agency, history.cycleStreams.get(agency.jurisdiction) ?? [], knownAt),
+          replayPeriods(
+            store,
+            agency,
+            history.cycleStreams.get(agency.jurisdiction) ?? [],
+            knownAt,
+          ),
         );
       }
       const replayed = await replays.get(key)!;
@@ -174,48 +221,92 @@ describe('the grade history, on random histories recorded in random order (prope
     return rows.map((row) => JSON.stringify(row)).sort();
   }
 
-  it('answers every (asOf, knownAt) alike: incremental projection, projection rebuilt from 0, replay', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        historyArb,
-        fc.array(queryArb, { minLength: 10, maxLength: 25 }),
-        async (spec, queries) => {
-          const history = await record(spec);
-          await compareWithReplay('incremental', history, queries);
-          await runner.rebuild();
-          applied = runner.position;
-          await compareWithReplay('rebuilt', history, queries);
-        },
-      ),
-      { numRuns: 30 },
-    );
-  }, 120_000);
+  it(
+    'answers every (asOf, knownAt) alike: incremental projection, projection rebuilt from 0, replay',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          historyArb,
+          fc.array(queryArb, { minLength: 10, maxLength: 25 }),
+          async (spec, queries) => {
+            const history = await record(spec);
+            await compareWithReplay('incremental', history, queries);
+            await rebuild(history.lastPosition);
+            await compareWithReplay('rebuilt', history, queries);
+          },
+        ),
+        { numRuns: RUNS, ...limits },
+      );
+    },
+    TIME_LIMIT_MS + 30_000,
+  );
 
-  it('a rebuild from position 0 gives the same grade_periods rows as the incremental projection', async () => {
-    await fc.assert(
-      fc.asyncProperty(historyArb, async (spec) => {
-        const history = await record(spec);
-        const incremental = await periodRows();
-        await runner.rebuild();
-        applied = runner.position;
-        const rebuilt = await periodRows();
-        if (canonicalize(incremental) !== canonicalize(rebuilt)) {
-          const onlyIncremental = incremental.filter((r) => !rebuilt.includes(r));
-          const onlyRebuilt = rebuilt.filter((r) => !incremental.includes(r));
-          throw new Error(
-            [
-              `grade_periods differ after a rebuild (${incremental.length} rows incremental, ${rebuilt.length} rebuilt)`,
-              '  only in the incremental table:',
-              ...onlyIncremental.map((r) => `    ${r}`),
-              '  only in the rebuilt table:',
-              ...onlyRebuilt.map((r) => `    ${r}`),
-              '  recorded:',
-              ...history.log.map((line) => `    ${line}`),
-            ].join('\n'),
-          );
-        }
-      }),
-      { numRuns: 30 },
-    );
-  }, 120_000);
+  it(
+    'answers alike when a runner started before the appends follows them live',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          historyArb,
+          fc.array(queryArb, { minLength: 10, maxLength: 25 }),
+          fc.integer({ min: 1, max: 8 }),
+          async (spec, queries, batchSize) => {
+            const live = new ProjectionRunner(gradeHistoryProjection, store, pool, {
+              pollIntervalMs: 5,
+              batchSize,
+            });
+            await live.start();
+            try {
+              run += 1;
+              const history = await recordHistory(spec, run, store, () => Promise.resolve());
+              expect(await live.waitFor(history.lastPosition, 10_000)).toBe(true);
+              applied = history.lastPosition;
+              await compareWithReplay('live', history, queries);
+            } finally {
+              await live.stop();
+            }
+          },
+        ),
+        { numRuns: Math.ceil(RUNS / 2), ...limits },
+      );
+    },
+    TIME_LIMIT_MS + 30_000,
+  );
+
+  // Fails with the projection as of ADR 006: evolveGradeHistory's samePeriod compares periods
+  // with JSON.stringify, but a document loaded back from jsonb has its keys in jsonb's order, so
+  // an event applied in a later transaction than the one that opened a period finds no open
+  // period "the same", closes each at its own recordedAt and opens an identical copy. Answers
+  // stay right (the tests above), but the rows depend on how the events were paged: a rebuild
+  // (one page) gives fewer rows than the projection that followed the appends. Minimal case: a
+  // fraud penalty, then a cycle start proposing the same D, each applied on its own.
+  it(
+    'a rebuild from position 0 gives the same grade_periods rows as the incremental projection',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(historyArb, async (spec) => {
+          const history = await record(spec);
+          const incremental = await periodRows();
+          await rebuild(history.lastPosition);
+          const rebuilt = await periodRows();
+          if (canonicalize(incremental) !== canonicalize(rebuilt)) {
+            const onlyIncremental = incremental.filter((r) => !rebuilt.includes(r));
+            const onlyRebuilt = rebuilt.filter((r) => !incremental.includes(r));
+            throw new Error(
+              [
+                `grade_periods differ after a rebuild (${incremental.length} rows incremental, ${rebuilt.length} rebuilt)`,
+                '  only in the incremental table:',
+                ...onlyIncremental.map((r) => `    ${r}`),
+                '  only in the rebuilt table:',
+                ...onlyRebuilt.map((r) => `    ${r}`),
+                '  recorded:',
+                ...history.log.map((line) => `    ${line}`),
+              ].join('\n'),
+            );
+          }
+        }),
+        { numRuns: RUNS, ...limits },
+      );
+    },
+    TIME_LIMIT_MS + 30_000,
+  );
 });

@@ -61,7 +61,7 @@ export interface AgencySpec {
 }
 
 export interface ObjectionSpec {
-  /** Index into the cycle jurisdiction's agencies (modulo). */
+  /** Index into the agencies the cycle grades; past them, one of its jurisdiction's (modulo). */
   agency: number;
   /** Working days after the start of publicity (0: the same day). */
   fileAfter: number;
@@ -132,7 +132,11 @@ const assessmentArb: fc.Arbitrary<AssessmentSpec> = fc.record({
 const factArb: fc.Arbitrary<FactSpec> = fc.oneof(
   fc.record({
     type: fc.constant('PenaltyImposed' as const),
-    violationType: fc.constantFrom(...violationTypes),
+    // Mostly the kinds that downgrade directly somewhere (fraud, false data, refusal).
+    violationType: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...violationTypes.slice(0, 5)) },
+      { weight: 1, arbitrary: fc.constant(violationTypes[5]) },
+    ),
     day: fc.integer({ min: 0, max: DECISION_DAYS }),
   }),
   fc.record({
@@ -160,11 +164,19 @@ const agencyArb: fc.Arbitrary<AgencySpec> = fc.record({
 
 const objectionArb: fc.Arbitrary<ObjectionSpec> = fc.record({
   agency: fc.nat(3),
-  fileAfter: fc.nat(15),
-  outcome: fc.constantFrom('upheld' as const, 'rejected' as const),
+  // Mostly inside the window (5 working days in Beijing and Jiaxing, 15 in Chongqing).
+  fileAfter: fc.nat(6),
+  outcome: fc.oneof(
+    { weight: 2, arbitrary: fc.constant('upheld' as const) },
+    { weight: 1, arbitrary: fc.constant('rejected' as const) },
+  ),
   revisedScore: fc.integer({ min: 0, max: 100 }),
   riskScore: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
-  decide: fc.constantFrom('before' as const, 'after' as const, 'never' as const),
+  decide: fc.oneof(
+    { weight: 2, arbitrary: fc.constant('before' as const) },
+    { weight: 3, arbitrary: fc.constant('after' as const) },
+    { weight: 1, arbitrary: fc.constant('never' as const) },
+  ),
   decideAfterDays: fc.nat(40),
 });
 
@@ -217,6 +229,8 @@ export interface RecordedHistory {
   cycleStreams: Map<Jurisdiction, string[]>;
   /** recordedAt of every append, in recording order. */
   recordedAts: string[];
+  /** Global position of the last event recorded. */
+  lastPosition: number;
   /** Valid-time dates where a period may start: decision dates, publications, objections. */
   boundaries: string[];
   /** What was recorded, for the failure report. */
@@ -446,7 +460,12 @@ function cycleCursor(
       case 'file': {
         if (!started) return null;
         const o = spec.objections[step.objection];
-        const target = members[o.agency % Math.max(members.length, 1)];
+        // Mostly an agency the cycle grades; now and then one it does not (refused).
+        const graded = [...state.proposals.keys()];
+        const target =
+          o.agency < graded.length
+            ? graded[o.agency]
+            : members[o.agency % Math.max(members.length, 1)]?.recorded.uscc;
         if (!target) return null;
         const on =
           o.fileAfter === 0
@@ -455,7 +474,7 @@ function cycleCursor(
         return {
           type: 'FileObjection',
           objectionId: objectionIds[step.objection],
-          uscc: target.recorded.uscc,
+          uscc: target,
           reason: 'score',
           on,
         };
@@ -565,6 +584,7 @@ export async function recordHistory(
   }
 
   const recordedAts: string[] = [];
+  let lastPosition = 0;
   for (let step = 0; ; step++) {
     const open = cursors.filter((c) => !c.done());
     if (open.length === 0) break;
@@ -575,6 +595,7 @@ export async function recordHistory(
     if (delay > 0) await sleep(delay);
     const result = await store.append(pending.streamId, pending.events);
     recordedAts.push(result.recordedAt);
+    lastPosition = result.position;
     const stored = (await store.readStream(pending.streamId, {})).slice(-pending.events.length);
     cursor.recorded(stored);
     log.push(
@@ -584,7 +605,14 @@ export async function recordHistory(
     );
     await afterAppend(!(spec.holdBack[recordedAts.length - 1] ?? false));
   }
-  return { agencies: agencies.map((a) => a.recorded), cycleStreams, recordedAts, boundaries, log };
+  return {
+    agencies: agencies.map((a) => a.recorded),
+    cycleStreams,
+    recordedAts,
+    lastPosition,
+    boundaries,
+    log,
+  };
 }
 
 /** The few fields of an event that decide a grade, for the failure report. */

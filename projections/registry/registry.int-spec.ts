@@ -103,7 +103,7 @@ describe('the registry projection', () => {
       },
     });
 
-    await runner.rebuild();
+    await runner.rebuild(last.position);
     expect(await rows()).toEqual(live);
   });
 
