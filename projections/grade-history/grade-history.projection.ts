@@ -26,7 +26,8 @@ export interface GradeHistoryDoc {
 const AGENCY_TYPES = ['AgencyRegistered', 'PenaltyImposed', 'CreditFindingRecorded'];
 const CYCLE_TYPES = ['GradingCycleStarted', 'GradingCyclePublished', 'ObjectionDecided'];
 
-const fact = (event: StoredEvent, data: unknown): TimelineFact => ({
+/** A stored event as the grade timeline reads it (optionally with compacted data). */
+export const timelineFact = (event: StoredEvent, data: unknown = event.data): TimelineFact => ({
   eventId: event.eventId,
   streamId: event.streamId,
   position: event.position,
@@ -41,14 +42,14 @@ function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
   const cycle = { type: event.type, data: event.data } as CycleEvent;
   switch (cycle.type) {
     case 'GradingCycleStarted':
-      return fact(event, { policy: cycle.data.policy, cycleId: cycle.data.cycleId });
+      return timelineFact(event, { policy: cycle.data.policy, cycleId: cycle.data.cycleId });
     case 'GradingCyclePublished':
-      return fact(event, {
+      return timelineFact(event, {
         publishedOn: cycle.data.publishedOn,
         grades: cycle.data.grades.filter((g) => g.uscc === uscc),
       });
     default:
-      return fact(event, event.data);
+      return timelineFact(event, event.data);
   }
 }
 
@@ -74,7 +75,7 @@ export function evolveGradeHistory(
         ...current,
         agencyFacts: [
           ...current.agencyFacts,
-          fact(
+          timelineFact(
             event,
             event.type === 'AgencyRegistered'
               ? { jurisdiction: (event.data as { jurisdiction: string }).jurisdiction }

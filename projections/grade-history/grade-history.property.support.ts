@@ -36,6 +36,7 @@ import {
   type ViolationType,
 } from '@ledger/domain';
 import type { EventStore, NewEvent, StoredEvent } from '@ledger/event-store';
+import { timelineFact } from './grade-history.projection';
 
 // ---------------------------------------------------------------------------------------------
 // What is generated
@@ -655,16 +656,6 @@ function summary(event: NewEvent): unknown {
 // ---------------------------------------------------------------------------------------------
 // Replay, and the canonical form compared
 
-const timelineFact = (e: StoredEvent): TimelineFact => ({
-  eventId: e.eventId,
-  streamId: e.streamId,
-  position: e.position,
-  type: e.type,
-  data: e.data,
-  occurredAt: e.occurredAt,
-  recordedAt: e.recordedAt,
-});
-
 /**
  * The agency's periods recomputed from the raw streams as recorded up to `knownAt`, as
  * GradingService.replayTimeline does (its cycle streams: those of this run).
@@ -681,10 +672,10 @@ export async function replayPeriods(
   );
   return gradeTimeline(
     agency.uscc,
-    facts.map(timelineFact),
+    facts.map((e) => timelineFact(e)),
     cycles
       .flat()
-      .map(timelineFact)
+      .map((e) => timelineFact(e))
       .sort((a, b) => a.position - b.position),
   );
 }

@@ -14,8 +14,12 @@ import {
 } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
+import type { CreditRecordSummary } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
+
+/** A penalty's public fields, as the credit-record projection keeps them. */
+type PenaltySummary = Extract<CreditRecordSummary, { decisionNumber: string }>;
 
 /** A column of an export: its header in the platform's layout, and the field it comes from. */
 type Column<Row> = readonly [header: string, value: (row: Row) => string | number | null];
@@ -48,15 +52,7 @@ interface PenaltyRow {
   uscc: string;
   name: string | null;
   jurisdiction: string | null;
-  summary: {
-    decisionNumber: string;
-    decidedAt: string;
-    violationType: string;
-    legalBasis: string;
-    content: string;
-    fineYuan: number | null;
-    authority: string | null;
-  };
+  summary: PenaltySummary;
   recorded_at: string;
   displayed: boolean;
 }

@@ -21,7 +21,7 @@ import {
   type UpgradeBarInput,
 } from '@ledger/domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@ledger/event-store';
-import { gradeHistoryAt, gradePeriodAt } from '@ledger/projections';
+import { gradeHistoryAt, gradePeriodAt, timelineFact } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 
 /** What a grade query answers (API.md). */
@@ -54,16 +54,6 @@ export const knownAtInstant = (knownAt: string | undefined, now: Date): string =
     : BARE_DATE.test(knownAt)
       ? endOfShanghaiDay(knownAt).toISOString()
       : new Date(knownAt).toISOString();
-
-const timelineFact = (e: StoredEvent): TimelineFact => ({
-  eventId: e.eventId,
-  streamId: e.streamId,
-  position: e.position,
-  type: e.type,
-  data: e.data,
-  occurredAt: e.occurredAt,
-  recordedAt: e.recordedAt,
-});
 
 /**
  * The dates of the distinct E grades an agency received (Chongqing Art. 20). A direct E and the
@@ -110,7 +100,7 @@ export class GradingService {
     );
     return streams
       .flat()
-      .map(timelineFact)
+      .map((e) => timelineFact(e))
       .sort((a, b) => a.position - b.position);
   }
 
@@ -123,7 +113,7 @@ export class GradingService {
     const facts = await this.store.readStream(agencyStreamId(uscc), { recordedUpTo: knownAt });
     const periods = gradeTimeline(
       uscc,
-      facts.map(timelineFact),
+      facts.map((e) => timelineFact(e)),
       await this.cycleFacts(jurisdiction, knownAt),
     );
     return { jurisdiction, periods, facts };
@@ -228,9 +218,10 @@ export class GradingService {
                 noBusiness: a.noBusiness,
               },
             }),
-          binding: directDowngrades(jurisdiction, facts.map(timelineFact)).filter(
-            (d) => d.effectiveFrom <= on,
-          ),
+          binding: directDowngrades(
+            jurisdiction,
+            facts.map((e) => timelineFact(e)),
+          ).filter((d) => d.effectiveFrom <= on),
         };
       }),
     );
@@ -254,7 +245,10 @@ export class GradingService {
       standing: {
         today,
         current: current ? { grade: current.grade, from: current.from } : null,
-        downgrades: directDowngrades(jurisdiction, facts.map(timelineFact)),
+        downgrades: directDowngrades(
+          jurisdiction,
+          facts.map((e) => timelineFact(e)),
+        ),
         eGrades: distinctEGrades(periods),
       },
       currentGrade: current?.grade ?? 'ungraded',
