@@ -95,7 +95,8 @@ function resolve(query: QuerySpec, history: RecordedHistory) {
 const RUNS = Number(process.env.GRADE_HISTORY_RUNS ?? 30);
 /** Stops a property (shrinking included) in time: a failure found so far is still reported. */
 const TIME_LIMIT_MS = Number(process.env.GRADE_HISTORY_TIME_LIMIT_MS ?? 40_000);
-const limits = { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true };
+// A slow machine runs fewer cases, never fails for being slow: no timing in tests.
+const limits = { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false };
 
 interface PeriodRow {
   [column: string]: string | null;
@@ -131,7 +132,7 @@ describe('the grade history, on random histories recorded in random order (prope
    * oldest transaction still running anywhere on the server (ADR 002), so they may show late.
    */
   async function applyRecorded(until = 0): Promise<void> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const events = await store.readAll({ after: applied, limit: 1000 });
       if (events.length > 0) {
@@ -238,7 +239,7 @@ describe('the grade history, on random histories recorded in random order (prope
         { numRuns: RUNS, ...limits },
       );
     },
-    TIME_LIMIT_MS + 30_000,
+    TIME_LIMIT_MS + 120_000,
   );
 
   it(
@@ -258,7 +259,7 @@ describe('the grade history, on random histories recorded in random order (prope
             try {
               run += 1;
               const history = await recordHistory(spec, run, store, () => Promise.resolve());
-              expect(await live.waitFor(history.lastPosition, 10_000)).toBe(true);
+              expect(await live.waitFor(history.lastPosition, 60_000)).toBe(true);
               applied = history.lastPosition;
               await compareWithReplay('live', history, queries);
             } finally {
@@ -269,7 +270,7 @@ describe('the grade history, on random histories recorded in random order (prope
         { numRuns: Math.ceil(RUNS / 2), ...limits },
       );
     },
-    TIME_LIMIT_MS + 30_000,
+    TIME_LIMIT_MS + 120_000,
   );
 
   // Fails with the projection as of ADR 006: evolveGradeHistory's samePeriod compares periods
@@ -307,6 +308,6 @@ describe('the grade history, on random histories recorded in random order (prope
         { numRuns: RUNS, ...limits },
       );
     },
-    TIME_LIMIT_MS + 30_000,
+    TIME_LIMIT_MS + 120_000,
   );
 });
