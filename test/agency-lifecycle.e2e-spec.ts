@@ -19,7 +19,7 @@ describe('an agency from registration to deregistration', () => {
 
   beforeAll(async () => {
     t = await startTestApp('lifecycle');
-    http = t.app.getHttpServer() as App;
+    http = t.app.getHttpServer();
   });
   afterAll(() => t.close());
 

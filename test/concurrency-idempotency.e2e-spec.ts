@@ -18,7 +18,7 @@ describe('writes over HTTP under concurrency and repetition', () => {
 
   beforeAll(async () => {
     t = await startTestApp('concurrency');
-    http = t.app.getHttpServer() as App;
+    http = t.app.getHttpServer();
     for (const uscc of [CODES.A, CODES.C]) {
       await request(http)
         .post('/api/v1/agencies')

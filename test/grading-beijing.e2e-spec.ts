@@ -22,7 +22,7 @@ describe('a Beijing grading year', () => {
 
   beforeAll(async () => {
     t = await startTestApp('beijing_year');
-    http = t.app.getHttpServer() as App;
+    http = t.app.getHttpServer();
     for (const key of ['top', 'edge', 'low', 'mid', 'fraud', 'idle'])
       u[key] = await approvedAgency(http, 'beijing');
     u.publicOnly = await approvedAgency(http, 'beijing', { serviceTypes: ['public-monitoring'] });
