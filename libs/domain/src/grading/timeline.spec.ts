@@ -375,6 +375,22 @@ describe('the grade timeline', () => {
       expect(gradeOn(periods, '2026-02-05')).toBe('A');
     });
 
+    it('upheld, does not lift a direct downgrade decided since publication (beijing-15)', () => {
+      const fraud = penalty('p-later', 22, 'data-fraud', '2026-02-01', '2026-02-01T02:00:00.000Z');
+      const decided = c2025.decided(25, {
+        decidedOn: '2026-02-05',
+        revisedScore: 91,
+        revised: revisedA,
+      });
+      const periods = gradeTimeline(
+        USCC,
+        [registered(), fraud],
+        [started2025, published2025, decided],
+      );
+      expect(gradeOn(periods, '2026-02-05')).toBe('D');
+      expect(periods.map((p) => p.cause)).not.toContain('objection-upheld');
+    });
+
     it.each<[string, Partial<ObjectionDecided['data']>]>([
       ['rejected', { outcome: 'rejected', revised: undefined }],
       [

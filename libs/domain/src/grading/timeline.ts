@@ -100,6 +100,8 @@ export function gradeTimeline(
   }
 
   const policies = new Map<string, PolicyRef>();
+  const publishedOn = new Map<string, string>();
+  const downgradeDates = decisions.map((d) => d.from);
   for (const fact of cycleFacts) {
     const event = { type: fact.type, data: fact.data } as CycleEvent;
     if (event.type === 'GradingCycleStarted') {
@@ -115,6 +117,7 @@ export function gradeTimeline(
       proposal = event.data.grades.find((g) => g.uscc === uscc);
       from = event.data.publishedOn;
       cause = 'cycle-published';
+      publishedOn.set(streamKey(fact), from);
     } else if (
       event.type === 'ObjectionDecided' &&
       event.data.afterPublication &&
@@ -123,6 +126,10 @@ export function gradeTimeline(
       proposal = event.data.revised;
       from = event.data.decidedOn;
       cause = 'objection-upheld';
+      // It corrects the published grade; a direct downgrade decided since publication stands.
+      const published = publishedOn.get(streamKey(fact));
+      if (published !== undefined && downgradeDates.some((d) => d >= published && d <= from))
+        continue;
     } else {
       continue;
     }
