@@ -4,6 +4,7 @@ import { EventStore1763850000000 } from '@ledger/event-store/postgres/migrations
 import { Projections1763850200000 } from '@ledger/projections/migrations/1763850200000-projections';
 import { GradeHistory1763850250000 } from '@ledger/projections/migrations/1763850250000-grade-history';
 import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
+import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -14,6 +15,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   Projections1763850200000,
   GradeHistory1763850250000,
   CreditRecord1763850300000,
+  LedgerTsStable1763850400000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
