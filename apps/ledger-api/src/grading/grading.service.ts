@@ -76,16 +76,20 @@ export class GradingService {
     @Inject(DATABASE_POOL) private readonly pool: Pool,
   ) {}
 
+  /** The agency's jurisdiction, from the registry (an indexed lookup); 404 when unknown. */
   async jurisdictionOf(uscc: string): Promise<Jurisdiction> {
-    const [first] = await this.store.readStream(agencyStreamId(uscc), { fromVersion: 1 });
-    if (first?.type !== 'AgencyRegistered') {
+    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction }>(
+      'SELECT jurisdiction FROM registry_entries WHERE key = $1',
+      [uscc],
+    );
+    if (rows.length === 0) {
       throw new NotFoundException({
         statusCode: 404,
         error: 'Not Found',
         message: [`uscc: no agency ${uscc}`],
       });
     }
-    return (first.data as { jurisdiction: Jurisdiction }).jurisdiction;
+    return rows[0].jurisdiction;
   }
 
   /** Every cycle event of a jurisdiction, as known at `knownAt`, read from the raw streams. */
@@ -109,8 +113,13 @@ export class GradingService {
     uscc: string,
     knownAt: string,
   ): Promise<{ jurisdiction: Jurisdiction; periods: GradePeriod[]; facts: StoredEvent[] }> {
-    const jurisdiction = await this.jurisdictionOf(uscc);
     const facts = await this.store.readStream(agencyStreamId(uscc), { recordedUpTo: knownAt });
+    const registered = facts.find((e) => e.type === 'AgencyRegistered');
+    // Known before its registration was recorded, the agency has no facts: the registry names
+    // its jurisdiction for the answer's policy label (the grade is "ungraded" either way).
+    const jurisdiction = registered
+      ? (registered.data as { jurisdiction: Jurisdiction }).jurisdiction
+      : await this.jurisdictionOf(uscc);
     const periods = gradeTimeline(
       uscc,
       facts.map((e) => timelineFact(e)),
