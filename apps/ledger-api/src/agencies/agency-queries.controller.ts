@@ -124,18 +124,18 @@ export class AgencyQueriesController {
     @Query() query: EventsQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    const events = await this.store.readStream(agencyStreamId(uscc), {
-      fromVersion: query.fromVersion ?? 1,
-    });
-    const first =
-      events[0]?.version === 1 ? events[0] : (await this.store.readStream(agencyStreamId(uscc)))[0];
-    if (!first)
+    // The jurisdiction (who sees personal data in full) from the registry, an indexed lookup.
+    const entry = await this.registry.findOneBy({ key: uscc });
+    if (!entry)
       throw new NotFoundException({
         statusCode: 404,
         error: 'Not Found',
         message: [`uscc: no agency ${uscc}`],
       });
-    const jurisdiction = (first.data as { jurisdiction?: string }).jurisdiction;
+    const events = await this.store.readStream(agencyStreamId(uscc), {
+      fromVersion: query.fromVersion ?? 1,
+    });
+    const jurisdiction = entry.jurisdiction;
     const mode = PersonalData.seesInFull(actor, jurisdiction) ? 'full' : 'masked';
     return Promise.all(
       events.map(async (e) => ({
