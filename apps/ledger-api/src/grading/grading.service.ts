@@ -69,6 +69,13 @@ export function distinctEGrades(periods: readonly GradePeriod[]): string[] {
   return [...first.values()].sort();
 }
 
+/** An agency's direct downgrades decided by `on`. */
+const downgradesBy = (jurisdiction: Jurisdiction, facts: StoredEvent[], on: string) =>
+  directDowngrades(
+    jurisdiction,
+    facts.map((e) => timelineFact(e)),
+  ).filter((d) => d.effectiveFrom <= on);
+
 @Injectable()
 export class GradingService {
   constructor(
@@ -198,12 +205,8 @@ export class GradingService {
     year: number,
     on: string,
   ): Promise<GradingCandidate[]> {
-    const { rows } = await this.pool.query<{ key: string }>(
-      'SELECT key FROM registry_entries WHERE jurisdiction = $1 ORDER BY key',
-      [jurisdiction],
-    );
     return Promise.all(
-      rows.map(async ({ key }) => {
+      (await this.agenciesIn(jurisdiction)).map(async (key) => {
         const facts = await this.store.readStream(agencyStreamId(key));
         const state = foldAgency(facts.map((f) => f as unknown as AgencyEvent));
         const assessment = facts
@@ -227,10 +230,7 @@ export class GradingService {
                 noBusiness: a.noBusiness,
               },
             }),
-          binding: directDowngrades(
-            jurisdiction,
-            facts.map((e) => timelineFact(e)),
-          ).filter((d) => d.effectiveFrom <= on),
+          binding: downgradesBy(jurisdiction, facts, on),
         };
       }),
     );
@@ -238,8 +238,22 @@ export class GradingService {
 
   /** Every direct downgrade of a jurisdiction's agencies as known now, decided by `on`. */
   async downgradesIn(jurisdiction: Jurisdiction, on: string) {
-    const candidates = await this.candidates(jurisdiction, 0, on);
-    return candidates.flatMap((c) => c.binding.map((downgrade) => ({ uscc: c.uscc, downgrade })));
+    const perAgency = await Promise.all(
+      (await this.agenciesIn(jurisdiction)).map(async (uscc) =>
+        downgradesBy(jurisdiction, await this.store.readStream(agencyStreamId(uscc)), on).map(
+          (downgrade) => ({ uscc, downgrade }),
+        ),
+      ),
+    );
+    return perAgency.flat();
+  }
+
+  private async agenciesIn(jurisdiction: Jurisdiction): Promise<string[]> {
+    const { rows } = await this.pool.query<{ key: string }>(
+      'SELECT key FROM registry_entries WHERE jurisdiction = $1 ORDER BY key',
+      [jurisdiction],
+    );
+    return rows.map((row) => row.key);
   }
 
   /** The agency's standing for an upgrade request, from its grade history as known now. */
