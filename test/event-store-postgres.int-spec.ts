@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { PostgresEventStore } from '@ledger/event-store';
+import { PostgresEventStore, type NewEvent, type StoredEvent } from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 import { runEventStoreContract } from './contract/event-store.contract';
 
 async function superuser<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -67,11 +70,11 @@ describe('PostgreSQL event store: the database itself refuses to change the past
         metadata: { idempotencyKey: 'k-1' },
       },
     ]));
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await store.close();
     await db.drop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it.each([
     ['UPDATE', `UPDATE ledger_events SET data = '{}' WHERE event_id = $1`],
@@ -119,6 +122,148 @@ describe('PostgreSQL event store: the database itself refuses to change the past
       ).rejects.toMatchObject({ code: '25000' });
     } finally {
       await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+});
+
+describe("PostgreSQL event store: readers wait for the ledger's own appends, nothing else (ADR 007)", () => {
+  let db: TestDatabase;
+  let elsewhere: TestDatabase;
+  let store: PostgresEventStore;
+  const event = (n: number): NewEvent => ({
+    type: 'InspectionRecorded',
+    data: { n },
+    occurredAt: '2026-03-01T09:30:00+08:00',
+  });
+
+  beforeAll(async () => {
+    [db, elsewhere] = await Promise.all([
+      createTestDatabase('horizon'),
+      createTestDatabase('horizon_elsewhere'),
+    ]);
+    store = new PostgresEventStore({ connectionString: db.url });
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await store?.close();
+    await Promise.all([db?.drop(), elsewhere?.drop()]);
+  }, HOOK_TIMEOUT_MS);
+
+  /** A transaction that has written (so it has a transaction id) and stays open until closed. */
+  async function openTransaction(url: string): Promise<{ xid: string; close(): Promise<void> }> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('CREATE TEMP TABLE analyst_scratch (x int)');
+    const { rows } = await client.query<{ xid: string }>(
+      'SELECT pg_current_xact_id()::text AS xid',
+    );
+    return {
+      xid: rows[0].xid,
+      close: async () => {
+        await client.query('ROLLBACK');
+        await client.end();
+      },
+    };
+  }
+
+  /** Waits (bounded: it fails with `what`, not on Jest's timeout) until `done()` is true. */
+  async function until(done: () => boolean, what: string): Promise<void> {
+    for (let waited = 0; !done(); waited += 10) {
+      if (waited > 60_000) throw new Error(`still waiting for ${what}`);
+      await sleep(10);
+    }
+  }
+
+  it('reads and delivers new events at once while transactions stand open in another database and in its own', async () => {
+    const start = await store.headPosition();
+    const otherDatabase = await openTransaction(elsewhere.url);
+    const sameDatabase = await openTransaction(db.url); // not an append: an analyst, a migration
+    const seen: StoredEvent[] = [];
+    const errors: unknown[] = [];
+    const subscription = store.subscribeToAll({
+      after: start,
+      pollIntervalMs: 5,
+      handler: (e) => void seen.push(e),
+      onError: (e) => errors.push(e),
+    });
+    try {
+      // The server-wide horizon really is held back: the old rule would read nothing from here on.
+      const { rows } = await store.pool.query<{ held: boolean }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot()) <= $1::xid8 AS held',
+        [otherDatabase.xid],
+      );
+      expect(rows[0].held).toBe(true);
+
+      const id = `agency-${randomUUID()}`;
+      const first = await store.append(id, [event(1), event(2)]);
+      expect((await store.readAll({ after: start })).map((e) => e.eventId)).toEqual(first.eventIds);
+      expect(await store.headPosition()).toBe(first.position);
+
+      await until(() => seen.length >= 2, 'the subscriber to catch up');
+      const second = await store.append(id, [event(3)]);
+      await until(() => seen.length >= 3, 'the subscriber to see a new event');
+      expect(seen.map((e) => e.eventId)).toEqual([...first.eventIds, ...second.eventIds]);
+      expect(errors).toEqual([]);
+    } finally {
+      await subscription.stop();
+      await otherDatabase.close();
+      await sameDatabase.close();
+    }
+  });
+
+  it('holds readers back at an append still in flight, then hands over both events in position order', async () => {
+    const start = await store.headPosition();
+    const client = await store.pool.connect();
+    let open = true;
+    try {
+      await client.query('BEGIN');
+      const early = await store.appendInTransaction(client, `agency-${randomUUID()}`, [event(1)]);
+      const late = await store.append(`agency-${randomUUID()}`, [event(2)]);
+      expect(late.position).toBeGreaterThan(early.position);
+
+      // late is committed, but a reader that took it would pass early for good.
+      expect(await store.readAll({ after: start })).toEqual([]);
+      expect(await store.headPosition()).toBe(start);
+      // A reader in REPEATABLE READ falls back to the server-wide rule, which also waits.
+      const rr = await store.pool.connect();
+      try {
+        await rr.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        const { rows } = await rr.query<{ position: string }>(
+          'SELECT position FROM ledger_read_all($1, 10)',
+          [start],
+        );
+        expect(rows).toEqual([]);
+      } finally {
+        await rr.query('ROLLBACK');
+        rr.release();
+      }
+
+      await client.query('COMMIT');
+      open = false;
+      const all = await store.readAll({ after: start });
+      expect(all.map((e) => e.position)).toEqual([early.position, late.position]);
+      expect(await store.headPosition()).toBe(late.position);
+    } finally {
+      if (open) await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('lets readers pass an append that rolled back', async () => {
+    const start = await store.headPosition();
+    const client = await store.pool.connect();
+    let open = true;
+    try {
+      await client.query('BEGIN');
+      await store.appendInTransaction(client, `agency-${randomUUID()}`, [event(1)]);
+      const late = await store.append(`agency-${randomUUID()}`, [event(2)]);
+      expect(await store.readAll({ after: start })).toEqual([]);
+      await client.query('ROLLBACK');
+      open = false;
+      expect((await store.readAll({ after: start })).map((e) => e.eventId)).toEqual(late.eventIds);
+    } finally {
+      if (open) await client.query('ROLLBACK');
       client.release();
     }
   });

@@ -5,6 +5,7 @@ import { Projections1763850200000 } from '@ledger/projections/migrations/1763850
 import { GradeHistory1763850250000 } from '@ledger/projections/migrations/1763850250000-grade-history';
 import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
+import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -16,6 +17,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   GradeHistory1763850250000,
   CreditRecord1763850300000,
   LedgerTsStable1763850400000,
+  LedgerReadHorizon1763850500000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -76,9 +76,9 @@ interface EventRow {
   hash: string;
 }
 
-const SELECT_EVENT = `SELECT position, event_id, stream_id, version, type, schema_version, data, metadata,
-  ledger_ts(occurred_at, false) AS occurred_at, ledger_ts(recorded_at, true) AS recorded_at, prev_hash, hash
-  FROM ledger_events`;
+const EVENT_COLUMNS = `position, event_id, stream_id, version, type, schema_version, data, metadata,
+  ledger_ts(occurred_at, false) AS occurred_at, ledger_ts(recorded_at, true) AS recorded_at, prev_hash, hash`;
+const SELECT_EVENT = `SELECT ${EVENT_COLUMNS} FROM ledger_events`;
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
@@ -186,7 +186,8 @@ export interface PostgresEventStoreOptions {
 
 /**
  * The default adapter. Appends are one call to `ledger_append` (one round trip); reads page by
- * position below the oldest transaction still running, so no reader skips an event (ADR 002).
+ * position below the oldest of the ledger's own appends still running, so no reader skips an
+ * event (ADR 002, ADR 007).
  */
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
@@ -270,23 +271,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    // Only events of transactions older than every transaction still running: a transaction
-    // that commits later can only hold higher positions (ADR 002).
+    // Only events of transactions older than every append of this ledger still in flight: an
+    // append that commits later can only hold higher positions (ADR 002, ADR 007).
     const { rows } = await this.pool.query<EventRow>(
-      `${SELECT_EVENT} WHERE position > $1
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY position LIMIT $2`,
+      `SELECT ${EVENT_COLUMNS} FROM ledger_read_all($1, $2) ORDER BY position`,
       [options.after ?? 0, options.limit ?? 1000],
     );
     return rows.map(toStoredEvent);
   }
 
   async headPosition(): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string | null }>(
-      `SELECT max(position) AS position FROM ledger_events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    const { rows } = await this.pool.query<{ position: string }>(
+      'SELECT ledger_head_position() AS position',
     );
-    return Number(rows[0].position ?? 0);
+    return Number(rows[0].position);
   }
 
   subscribeToAll(options: SubscriptionOptions): Subscription {
