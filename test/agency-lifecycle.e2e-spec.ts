@@ -6,6 +6,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { actors, bearer, CODES, registrationBody, startTestApp, type TestApp } from './support/app';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('an agency from registration to deregistration', () => {
   let t: TestApp;
@@ -20,8 +21,8 @@ describe('an agency from registration to deregistration', () => {
   beforeAll(async () => {
     t = await startTestApp('lifecycle');
     http = t.app.getHttpServer();
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   const post = (path: string, token: string, body: object) =>
     request(http).post(`/api/v1${path}`).set('Authorization', token).send(body);

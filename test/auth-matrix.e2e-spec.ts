@@ -22,6 +22,7 @@ import {
   type TestApp,
 } from './support/app';
 import { asBeijing, freshResidentId, freshUscc, Ledger } from './support/fixtures';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 const CALLERS = [
   'anonymous',
@@ -568,8 +569,8 @@ describe('auth matrix: every route × every caller', () => {
       ).repairId,
     };
     pending = await ledger.agency({ approve: false });
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   /** A grading cycle as the public reads it; `undefined` when it does not exist (404). */
   const cycleOf = async (cycleId: string): Promise<{ version: number } | undefined> => {

@@ -8,6 +8,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { actors, bearer, CODES, registrationBody, startTestApp, type TestApp } from './support/app';
 import { asAuditor, asBeijing, freshResidentId, freshUscc, Ledger } from './support/fixtures';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 type Body = Record<string, unknown>;
 
@@ -506,8 +507,8 @@ describe('bad input', () => {
       personId: await ledger.person(uscc),
       equipmentId: await ledger.equipment(uscc),
     };
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   /** The API's error shape, the status, and every message naming its field. */
   function expectError(res: request.Response, status: number, says: RegExp) {

@@ -2,6 +2,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { actors, bearer, CODES, registrationBody, startTestApp, type TestApp } from './support/app';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('writes over HTTP under concurrency and repetition', () => {
   let t: TestApp;
@@ -31,8 +32,8 @@ describe('writes over HTTP under concurrency and repetition', () => {
         .send({ outcome: 'approved' })
         .expect(201);
     }
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   const inspection = (n: number) => ({
     inspectedAt: '2026-11-01',

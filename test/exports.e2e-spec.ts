@@ -4,6 +4,7 @@ import type { App } from 'supertest/types';
 import { parse } from 'csv-parse/sync';
 import { actors, bearer, startTestApp, type TestApp } from './support/app';
 import { approvedAgency, assess, regulatorOf } from './support/grading';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('exports', () => {
   let t: TestApp;
@@ -49,8 +50,8 @@ describe('exports', () => {
       .set('Authorization', beijing)
       .send({ occurredAt: '2026-01-20' })
       .expect(201);
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   it('exports penalties as CSV in the platform layout, each regulator its own jurisdiction', async () => {
     const res = await request(http)

@@ -8,6 +8,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { actors, bearer, startTestApp, type TestApp } from './support/app';
 import { approvedAgency, assess, regulatorOf } from './support/grading';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('a Beijing grading year', () => {
   let t: TestApp;
@@ -33,8 +34,8 @@ describe('a Beijing grading year', () => {
     await assess(http, u.fraud, 'beijing', { score: 95 });
     await assess(http, u.idle, 'beijing', { score: 0, noBusiness: true });
     await assess(http, u.publicOnly, 'beijing', { score: 99 });
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   it('downgrades to D at once from the decision date of a fraud penalty (beijing-15)', async () => {
     await request(http)

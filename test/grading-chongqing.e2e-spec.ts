@@ -10,6 +10,7 @@ import type { App } from 'supertest/types';
 import { addWorkingDays } from '@ledger/domain';
 import { actors, bearer, startTestApp, type TestApp } from './support/app';
 import { approvedAgency, assess, regulatorOf } from './support/grading';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 type Proposal = { uscc: string; grade: string; score: number | null };
 type Period = { grade: string; from: string; to: string | null; cause: string };
@@ -70,8 +71,8 @@ describe('a Chongqing grading year', () => {
     // High scores: were the E agencies ranked, they would push the others down.
     await assess(http, u.falseReport, 'chongqing', { score: 99 });
     await assess(http, u.dishonest, 'chongqing', { score: 97 });
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   it('grades E at once from the decision date of a false-report penalty (chongqing-16-4)', async () => {
     const penalty = await request(http)

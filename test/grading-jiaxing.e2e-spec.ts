@@ -11,6 +11,7 @@ import type { App } from 'supertest/types';
 import { addWorkingDays } from '@ledger/domain';
 import { actors, bearer, startTestApp, type TestApp } from './support/app';
 import { approvedAgency, assess, regulatorOf } from './support/grading';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 type Period = { grade: string; riskLevel?: string; from: string; to: string | null; cause: string };
 
@@ -79,8 +80,8 @@ describe('a Jiaxing grading year', () => {
         ...(riskScore !== undefined && { riskScore }),
       });
     }
-  });
-  afterAll(() => t.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   it('grades E and high risk at once from the decision date of a falsification penalty (jiaxing-11-4)', async () => {
     const penalty = await request(http)

@@ -1,10 +1,11 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from './support/app';
+import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('GET /health', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp('health')));
-  afterAll(() => t.close());
+  beforeAll(async () => (t = await startTestApp('health')), HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
   it('answers 200 with the database and the event store up', async () => {
     const res = await request(t.app.getHttpServer()).get('/health').expect(200);

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { ProjectionRunner } from '../runner';
 import { creditRecordProjection, type CreditRecordDocument } from './credit-record.projection';
 import { creditRecordAt } from './credit-record.query';
+import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
 
 const USCC = '91110105MA01ABCD1X';
 const on = (date: string) => `${date}T10:00:00+08:00`;
@@ -153,12 +154,12 @@ describe('the credit-record projection', () => {
     await runner.start();
     expect(await runner.waitFor(other.position)).toBe(true);
     await runner.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await store.close();
     await pool.end();
     await db.drop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('shows a penalty with the public credit platform’s fields, and only inspections with findings', async () => {
     const answer = await creditRecordAt(pool, USCC, '2026-12-31', known.records, 'public');

@@ -18,6 +18,7 @@ import {
   type HistorySpec,
   type RecordedHistory,
 } from './grade-history.property.support';
+import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
 
 /**
  * ADR 006 / issue 5 item 5: on random histories recorded in a random order, the grade-history
@@ -119,17 +120,17 @@ describe('the grade history, on random histories recorded in random order (prope
     pool = new Pool({ connectionString: db.url, max: 4 });
     runner = new ProjectionRunner(gradeHistoryProjection, store, pool);
     applied = 0;
-  });
+  }, HOOK_TIMEOUT_MS);
   afterEach(async () => {
     await store.close();
     await pool.end();
     await db.drop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   /**
    * Hands the projection every event readAll gives since the last call, as one page; with
    * `until`, waits for the events up to that position. readAll holds back events above the
-   * oldest transaction still running anywhere on the server (ADR 002), so they may show late.
+   * oldest of the ledger's own appends still in flight (ADR 007), so they may show late.
    */
   async function applyRecorded(until = 0): Promise<void> {
     const deadline = Date.now() + 60_000;

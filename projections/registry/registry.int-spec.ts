@@ -4,6 +4,7 @@ import { agencyStreamId, type AgencyEvent } from '@ledger/domain';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { ProjectionRunner } from '../runner';
 import { registryProjection } from './registry.projection';
+import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
 
 const at = '2026-01-05T10:00:00+08:00';
 const ev = (event: AgencyEvent): NewEvent => ({ ...event, occurredAt: at });
@@ -42,12 +43,12 @@ describe('the registry projection', () => {
       ev(registered('A1', '甲监测')),
       ev({ type: 'RegistrationReviewed', data: { outcome: 'approved', reviewedOn: '2026-01-07' } }),
     ]);
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await store.close();
     await pool.end();
     await db.drop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('follows the ledger live, and a rebuild from position 0 gives the same rows', async () => {
     const runner = new ProjectionRunner(registryProjection, store, pool, {

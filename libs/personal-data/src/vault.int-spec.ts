@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { PersonalDataVault } from './vault';
+import { HOOK_TIMEOUT_MS } from '../../../test/support/timeouts';
 
 describe('personal data in the ledger (crypto-shredding)', () => {
   let db: TestDatabase;
@@ -14,12 +15,12 @@ describe('personal data in the ledger (crypto-shredding)', () => {
     pool = new Pool({ connectionString: db.url });
     store = new PostgresEventStore({ connectionString: db.url });
     vault = new PersonalDataVault(pool, 'test-secret');
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await store.close();
     await pool.end();
     await db.drop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('never stores the number in clear, and reveals it in full or masked', async () => {
     const idNumberHash = vault.identityHash('11010519491231002X');

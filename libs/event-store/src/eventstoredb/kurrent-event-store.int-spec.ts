@@ -16,6 +16,7 @@ import { runEventStoreContract } from '../../../../test/contract/event-store.con
 import type { NewEvent } from '../event-store.port';
 import { createKurrentEventStore, type KurrentEventStore } from './kurrent-event-store';
 import { appendToStreamOptions, idempotentEventId, versionToStreamState } from './mapping';
+import { HOOK_TIMEOUT_MS } from '../../../../test/support/timeouts';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
@@ -50,11 +51,11 @@ if (!connectionString) {
     beforeAll(() => {
       store = createKurrentEventStore(connectionString);
       client = KurrentDBClient.connectionString(connectionString);
-    });
+    }, HOOK_TIMEOUT_MS);
     afterAll(async () => {
       await store.close();
       await client.dispose();
-    });
+    }, HOOK_TIMEOUT_MS);
 
     it('passes streamState to the server, which refuses a stale one (the client ignores expectedRevision)', async () => {
       // Event types starting with $ are KurrentDB's own: readAll and verify() leave them out,
