@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '@ledger/event-store';
+import { HOOK_TIMEOUT_MS } from '../support/timeouts';
 
 export interface ContractSubject {
   store: EventStore;
@@ -52,8 +53,8 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
     beforeAll(async () => {
       subject = await connect();
       store = subject.store;
-    });
-    afterAll(() => subject?.dispose());
+    }, HOOK_TIMEOUT_MS);
+    afterAll(() => subject?.dispose(), HOOK_TIMEOUT_MS);
 
     describe('appending and reading a stream', () => {
       it('numbers versions from 1, keeps valid time as given and sets system time itself', async () => {
@@ -172,7 +173,7 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
             Array.from({ length: perWriter }, (_, i) => i),
           );
         }
-      });
+      }, 120_000); // about 1,600 appends with the retries: 4 s on a quiet machine, over 5 s loaded
     });
 
     describe('idempotency', () => {
@@ -243,49 +244,54 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
           handler: (e) => void seen.push(e),
           onError: (e) => errors.push(e),
         });
-        // A second consumer that stops and resumes from its checkpoint, as a projection does on restart.
+        // A second consumer that stops and resumes from its checkpoint, as a projection does on
+        // restart. One at a time: the next starts only once the last has stopped (a timer that
+        // fired again while a slow stop() was pending once ran two of them, and the test saw a
+        // "duplicate" that the store never delivered).
         let checkpoint = start;
-        let resumer = store.subscribeToAll({
-          after: checkpoint,
-          pollIntervalMs: 5,
-          handler: (e) => {
-            resumed.push(e.position);
-            checkpoint = e.position;
-          },
-          onError: (e) => errors.push(e),
-        });
-        const restarts = setInterval(() => {
-          void resumer.stop().then(() => {
-            resumer = store.subscribeToAll({
-              after: checkpoint,
-              pollIntervalMs: 5,
-              handler: (e) => {
-                resumed.push(e.position);
-                checkpoint = e.position;
-              },
-              onError: (e) => errors.push(e),
-            });
+        const resume = () =>
+          store.subscribeToAll({
+            after: checkpoint,
+            pollIntervalMs: 5,
+            handler: (e) => {
+              resumed.push(e.position);
+              checkpoint = e.position;
+            },
+            onError: (e) => errors.push(e),
           });
-        }, 300);
+        let writing = true;
+        const restarts = (async () => {
+          let resumer = resume();
+          while (writing) {
+            await sleep(300);
+            await resumer.stop();
+            resumer = resume();
+          }
+          return resumer;
+        })();
 
         const appended = new Set<string>();
-        await Promise.all(
-          Array.from({ length: writers }, async (_, w) => {
-            const id = `agency-writer-${w}-${randomUUID()}`;
-            for (let i = 0; i < perWriter; i++) {
-              // Half the writers hold their transaction open a few ms after taking positions.
-              const hold =
-                w % 2 === 1 && subject.appendHoldingCommit && i % 4 === 0 ? Math.random() * 6 : 0;
-              const result = hold
-                ? await subject.appendHoldingCommit!(id, [inspection(i, { writer: w })], hold)
-                : await store.append(id, [inspection(i, { writer: w })]);
-              result.eventIds.forEach((eventId) => appended.add(eventId));
-            }
-          }),
-        );
+        try {
+          await Promise.all(
+            Array.from({ length: writers }, async (_, w) => {
+              const id = `agency-writer-${w}-${randomUUID()}`;
+              for (let i = 0; i < perWriter; i++) {
+                // Half the writers hold their transaction open a few ms after taking positions.
+                const hold =
+                  w % 2 === 1 && subject.appendHoldingCommit && i % 4 === 0 ? Math.random() * 6 : 0;
+                const result = hold
+                  ? await subject.appendHoldingCommit!(id, [inspection(i, { writer: w })], hold)
+                  : await store.append(id, [inspection(i, { writer: w })]);
+                result.eventIds.forEach((eventId) => appended.add(eventId));
+              }
+            }),
+          );
+        } finally {
+          writing = false;
+        }
+        const resumer = await restarts;
         const head = await store.headPosition();
         while ((seen.at(-1)?.position ?? start) < head || checkpoint < head) await sleep(20);
-        clearInterval(restarts);
         await live.stop();
         await resumer.stop();
 
