@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '@ledger/domain';
 /**
  * Random bitemporal histories for the grade-history property test
  * (grade-history.property.int-spec.ts): agencies of one or two jurisdictions with penalties,
@@ -432,6 +433,7 @@ function cycleCursor(
         const on = day(spec.startDay, `${spec.year + 1}-01-05`);
         return {
           type: 'StartGradingCycle',
+          calendar: BUILT_IN_CALENDAR,
           cycleId,
           jurisdiction,
           year: spec.year,
@@ -474,6 +476,7 @@ function cycleCursor(
             : addWorkingDays(started.publicityStartsOn, o.fileAfter);
         return {
           type: 'FileObjection',
+          calendar: BUILT_IN_CALENDAR,
           objectionId: objectionIds[step.objection],
           uscc: target,
           reason: 'score',

@@ -1,5 +1,6 @@
+import { BUILT_IN_CALENDAR } from '../calendar';
 import { deciderSpecification } from '../testing/decider-specification';
-import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { decide, oneMonthAfter, type AgencyCommand } from './agency.decide';
 import { evolve, initialAgencyState } from './agency';
 import type {
@@ -14,6 +15,7 @@ const sealed = (subject: string): SealedPersonalData => ({
   $pii: { subject, kind: 'phone', iv: 'iv', ct: 'ct', tag: 'tag' },
 });
 const today = '2026-03-02';
+const calendar = BUILT_IN_CALENDAR;
 
 const registration: AgencyRegistered['data'] = {
   uscc: '91110000802100433B',
@@ -56,8 +58,18 @@ describe('the agency decider', () => {
       const { reviewDueOn: _, ...data } = registration;
       spec
         .given([])
-        .when({ type: 'RegisterAgency', today: '2026-01-12', data })
-        .then([{ type: 'AgencyRegistered', data: { ...data, reviewDueOn: '2026-01-19' } }]);
+        .when({ type: 'RegisterAgency', on: '2026-01-12', calendar, data })
+        .then([
+          {
+            type: 'AgencyRegistered',
+            data: {
+              ...data,
+              filedOn: '2026-01-12',
+              reviewDueOn: '2026-01-19',
+              calendar: { '2026': 0 },
+            },
+          },
+        ]);
     });
 
     it('refuses an unsigned commitment (beijing-5)', () => {
@@ -66,7 +78,8 @@ describe('the agency decider', () => {
         .given([])
         .when({
           type: 'RegisterAgency',
-          today,
+          on: today,
+          calendar,
           data: { ...data, commitment: { signedBy: ' ', signedAt: today } },
         })
         .thenThrows(RuleViolation, 'beijing-5', 'commitment.signedBy');
@@ -76,15 +89,16 @@ describe('the agency decider', () => {
       const { reviewDueOn: _, ...data } = registration;
       spec
         .given([])
-        .when({ type: 'RegisterAgency', today: '2026-12-28', data })
+        .when({ type: 'RegisterAgency', on: '2026-12-28', calendar, data })
         .thenMatches([{ type: 'AgencyRegistered', data: { reviewDueOn: null } }]);
     });
 
     it.each<AgencyCommand>([
-      { type: 'ReviewRegistration', today, outcome: 'approved' },
+      { type: 'ReviewRegistration', on: today, calendar, outcome: 'approved' },
       {
         type: 'RecordInspection',
-        today,
+        on: today,
+        calendar,
         data: { inspectedAt: today, method: 'on-site', findings: [] },
       },
     ])('knows no agency to $type', (command) => {
@@ -97,14 +111,14 @@ describe('the agency decider', () => {
       const { reviewDueOn: _, ...data } = registration;
       spec
         .given([registered])
-        .when({ type: 'RegisterAgency', today, data })
+        .when({ type: 'RegisterAgency', on: today, calendar, data })
         .thenThrows(ConflictError, 'national-faq-1-7', 'uscc');
     });
 
     it('approves or returns the filing once, and a returned filing needs a reason', () => {
       spec
         .given([registered])
-        .when({ type: 'ReviewRegistration', today, outcome: 'approved' })
+        .when({ type: 'ReviewRegistration', on: today, calendar, outcome: 'approved' })
         .then([
           {
             type: 'RegistrationReviewed',
@@ -113,11 +127,11 @@ describe('the agency decider', () => {
         ]);
       spec
         .given([registered])
-        .when({ type: 'ReviewRegistration', today, outcome: 'returned' })
+        .when({ type: 'ReviewRegistration', on: today, calendar, outcome: 'returned' })
         .thenThrows(RuleViolation, 'beijing-7', 'reason');
       spec
         .given([registered, approved])
-        .when({ type: 'ReviewRegistration', today, outcome: 'approved' })
+        .when({ type: 'ReviewRegistration', on: today, calendar, outcome: 'approved' })
         .thenThrows(RuleViolation, 'beijing-7');
     });
   });
@@ -126,7 +140,8 @@ describe('the agency decider', () => {
     const change = (changes: object, extra: Partial<AgencyCommand> = {}): AgencyCommand =>
       ({
         type: 'ChangeRegistration',
-        today,
+        on: today,
+        calendar,
         changedAt: '2026-02-20',
         changes,
         ...extra,
@@ -200,7 +215,8 @@ describe('the agency decider', () => {
         decide(
           {
             type: 'ChangeRegistration',
-            today: '2026-03-20',
+            on: '2026-03-20',
+            calendar,
             changedAt: '2026-02-20',
             changes: { scope: ['air'] },
           },
@@ -225,11 +241,11 @@ describe('the agency decider', () => {
     it('takes a person on, and refuses the same person again while engaged', () => {
       spec
         .given([registered, approved])
-        .when({ type: 'AddPersonnel', today, data: person('p1', 'h1') })
+        .when({ type: 'AddPersonnel', on: today, calendar, data: person('p1', 'h1') })
         .then([joined('p1', 'h1')]);
       spec
         .given([registered, approved, joined('p1', 'h1')])
-        .when({ type: 'AddPersonnel', today, data: person('p2', 'h1') })
+        .when({ type: 'AddPersonnel', on: today, calendar, data: person('p2', 'h1') })
         .thenThrows(ConflictError, 'national-faq-3', 'idNumber');
     });
 
@@ -241,7 +257,7 @@ describe('the agency decider', () => {
           joined('p1', 'h1'),
           { type: 'PersonnelLeft', data: { personId: 'p1', leftAt: '2026-02-01' } },
         ])
-        .when({ type: 'AddPersonnel', today, data: person('p2', 'h1') })
+        .when({ type: 'AddPersonnel', on: today, calendar, data: person('p2', 'h1') })
         .then([joined('p2', 'h1')]);
     });
 
@@ -254,7 +270,8 @@ describe('the agency decider', () => {
         .given([registered, approved, joined('p1', 'h1')])
         .when({
           type: 'RecordDeparture',
-          today,
+          on: today,
+          calendar,
           personId: 'p1',
           leftAt: '2026-02-01',
           proof: '离职证明',
@@ -262,15 +279,27 @@ describe('the agency decider', () => {
         .then([left]);
       spec
         .given([registered, approved, joined('p1', 'h1'), left])
-        .when({ type: 'RecordDeparture', today, personId: 'p1', leftAt: '2026-02-02' })
+        .when({
+          type: 'RecordDeparture',
+          on: today,
+          calendar,
+          personId: 'p1',
+          leftAt: '2026-02-02',
+        })
         .thenThrows(RuleViolation, 'national-faq-3-5');
       spec
         .given([registered, approved, joined('p1', 'h1')])
-        .when({ type: 'RecordDeparture', today, personId: 'p1', leftAt: '2026-01-01' })
+        .when({
+          type: 'RecordDeparture',
+          on: today,
+          calendar,
+          personId: 'p1',
+          leftAt: '2026-01-01',
+        })
         .thenThrows(RuleViolation, 'national-faq-3-5', 'leftAt');
       spec
         .given([registered, approved])
-        .when({ type: 'RecordDeparture', today, personId: 'nobody', leftAt: today })
+        .when({ type: 'RecordDeparture', on: today, calendar, personId: 'nobody', leftAt: today })
         .thenThrows(NotFoundError, 'national-faq-3-5', 'personId');
     });
 
@@ -281,11 +310,23 @@ describe('the agency decider', () => {
       };
       spec
         .given([registered, approved, joined('p1', 'h1')])
-        .when({ type: 'MovePersonToNonTechnicalPost', today, personId: 'p1', changedAt: today })
+        .when({
+          type: 'MovePersonToNonTechnicalPost',
+          on: today,
+          calendar,
+          personId: 'p1',
+          changedAt: today,
+        })
         .then([moved]);
       spec
         .given([registered, approved, joined('p1', 'h1'), moved])
-        .when({ type: 'MovePersonToNonTechnicalPost', today, personId: 'p1', changedAt: today })
+        .when({
+          type: 'MovePersonToNonTechnicalPost',
+          on: today,
+          calendar,
+          personId: 'p1',
+          changedAt: today,
+        })
         .thenThrows(RuleViolation, 'national-faq-3-9');
     });
   });
@@ -298,15 +339,20 @@ describe('the agency decider', () => {
     it('adds, scraps once, and knows what it has', () => {
       spec
         .given([registered, approved])
-        .when({ type: 'AddEquipment', today, data: { equipmentId: 'e1', name: '气相色谱仪' } })
+        .when({
+          type: 'AddEquipment',
+          on: today,
+          calendar,
+          data: { equipmentId: 'e1', name: '气相色谱仪' },
+        })
         .then([added]);
       spec
         .given([registered, approved, added])
-        .when({ type: 'AddEquipment', today, data: { equipmentId: 'e1', name: 'x' } })
+        .when({ type: 'AddEquipment', on: today, calendar, data: { equipmentId: 'e1', name: 'x' } })
         .thenThrows(ConflictError, 'national-faq-5-4');
       spec
         .given([registered, approved, added])
-        .when({ type: 'ScrapEquipment', today, equipmentId: 'e1', scrappedAt: today })
+        .when({ type: 'ScrapEquipment', on: today, calendar, equipmentId: 'e1', scrappedAt: today })
         .then([{ type: 'EquipmentScrapped', data: { equipmentId: 'e1', scrappedAt: today } }]);
       spec
         .given([
@@ -315,11 +361,11 @@ describe('the agency decider', () => {
           added,
           { type: 'EquipmentScrapped', data: { equipmentId: 'e1', scrappedAt: today } },
         ])
-        .when({ type: 'ScrapEquipment', today, equipmentId: 'e1', scrappedAt: today })
+        .when({ type: 'ScrapEquipment', on: today, calendar, equipmentId: 'e1', scrappedAt: today })
         .thenThrows(RuleViolation, 'national-faq-5-4');
       spec
         .given([registered, approved])
-        .when({ type: 'ScrapEquipment', today, equipmentId: 'e9', scrappedAt: today })
+        .when({ type: 'ScrapEquipment', on: today, calendar, equipmentId: 'e9', scrappedAt: today })
         .thenThrows(NotFoundError, 'national-faq-5-4');
     });
   });
@@ -333,7 +379,7 @@ describe('the agency decider', () => {
       };
       spec
         .given([registered, approved])
-        .when({ type: 'RecordInspection', today, data: inspection })
+        .when({ type: 'RecordInspection', on: today, calendar, data: inspection })
         .then([{ type: 'InspectionRecorded', data: inspection }]);
       const penalty = {
         decisionNumber: '京环罚〔2026〕1号',
@@ -344,7 +390,7 @@ describe('the agency decider', () => {
       };
       spec
         .given([registered, approved])
-        .when({ type: 'ImposePenalty', today, data: penalty })
+        .when({ type: 'ImposePenalty', on: today, calendar, data: penalty })
         .then([{ type: 'PenaltyImposed', data: penalty }]);
       const finding = {
         kind: 'credit-bad' as const,
@@ -353,19 +399,26 @@ describe('the agency decider', () => {
       };
       spec
         .given([registered, approved])
-        .when({ type: 'RecordCreditFinding', today, data: finding })
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: finding })
         .then([{ type: 'CreditFindingRecorded', data: finding }]);
     });
   });
 
   describe('when deregistered (beijing-24)', () => {
     it.each<AgencyCommand>([
-      { type: 'Deregister', today, reason: 'voluntary' },
-      { type: 'ChangeRegistration', today, changedAt: today, changes: { scope: ['air'] } },
-      { type: 'AddPersonnel', today, data: person('p9', 'h9') },
+      { type: 'Deregister', on: today, calendar, reason: 'voluntary' },
+      {
+        type: 'ChangeRegistration',
+        on: today,
+        calendar,
+        changedAt: today,
+        changes: { scope: ['air'] },
+      },
+      { type: 'AddPersonnel', on: today, calendar, data: person('p9', 'h9') },
       {
         type: 'ImposePenalty',
-        today,
+        on: today,
+        calendar,
         data: {
           decisionNumber: 'x',
           decidedAt: today,
@@ -384,7 +437,7 @@ describe('the agency decider', () => {
     it('deregisters an open agency, whatever its review state', () => {
       spec
         .given([registered])
-        .when({ type: 'Deregister', today, reason: 'qualification-lost' })
+        .when({ type: 'Deregister', on: today, calendar, reason: 'qualification-lost' })
         .then([
           {
             type: 'AgencyDeregistered',
@@ -401,5 +454,140 @@ describe('the agency decider', () => {
       ['2024-01-31', '2024-02-29'],
       ['2026-12-10', '2027-01-10'],
     ])('%s → %s', (from, to) => expect(oneMonthAfter(from)).toBe(to));
+  });
+
+  describe("valid time: every date is the command's own, never the day it was keyed in", () => {
+    const filedOnJan12: AgencyEvent = {
+      type: 'AgencyRegistered',
+      data: { ...registration, filedOn: '2026-01-12' },
+    };
+
+    it('a change filed on time and keyed in months later is not late (beijing-6)', () => {
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'ChangeRegistration',
+          on: '2026-03-20',
+          calendar,
+          changedAt: '2026-02-20',
+          changes: { scope: ['air'] },
+        })
+        .thenMatches([{ type: 'RegistrationChanged', data: { filedOn: '2026-03-20' } }]);
+    });
+
+    it('a review before the filing it reviews is refused (beijing-7)', () => {
+      spec
+        .given([filedOnJan12])
+        .when({ type: 'ReviewRegistration', on: '2026-01-11', calendar, outcome: 'approved' })
+        .thenThrows(RuleViolation, 'beijing-7', 'occurredAt');
+    });
+
+    it('a review records its own valid date', () => {
+      spec
+        .given([filedOnJan12])
+        .when({ type: 'ReviewRegistration', on: '2026-01-13', calendar, outcome: 'approved' })
+        .then([
+          {
+            type: 'RegistrationReviewed',
+            data: { outcome: 'approved', reason: undefined, reviewedOn: '2026-01-13' },
+          },
+        ]);
+    });
+
+    it('a deregistration before the registration is refused (beijing-24)', () => {
+      spec
+        .given([filedOnJan12])
+        .when({ type: 'Deregister', on: '2026-01-05', calendar, reason: 'voluntary' })
+        .thenThrows(RuleViolation, 'beijing-24', 'occurredAt');
+    });
+
+    it('a repair decided before it was requested is refused (beijing-20)', () => {
+      const requested: AgencyEvent = {
+        type: 'CreditRepairRequested',
+        data: {
+          repairId: 'r1',
+          recordEventId: 'e1',
+          recordType: 'PenaltyImposed',
+          reason: 'corrected',
+          requestedOn: '2026-06-01',
+        },
+      };
+      spec
+        .given([registered, approved, requested])
+        .when({
+          type: 'DecideCreditRepair',
+          on: '2026-05-31',
+          calendar,
+          repairId: 'r1',
+          outcome: 'approved',
+        })
+        .thenThrows(RuleViolation, 'beijing-20', 'occurredAt');
+      spec
+        .given([registered, approved, requested])
+        .when({
+          type: 'DecideCreditRepair',
+          on: '2026-06-10',
+          calendar,
+          repairId: 'r1',
+          outcome: 'approved',
+        })
+        .thenMatches([{ type: 'CreditRepairDecided', data: { decidedOn: '2026-06-10' } }]);
+    });
+
+    it('scraps on the valid date when no date is given', () => {
+      const added: AgencyEvent = { type: 'EquipmentAdded', data: { equipmentId: 'e1', name: 'x' } };
+      spec
+        .given([registered, approved, added])
+        .when({ type: 'ScrapEquipment', on: '2026-04-01', calendar, equipmentId: 'e1' })
+        .then([
+          { type: 'EquipmentScrapped', data: { equipmentId: 'e1', scrappedAt: '2026-04-01' } },
+        ]);
+    });
+
+    it.each<[AgencyCommand, string]>([
+      [
+        {
+          type: 'RecordInspection',
+          on: today,
+          calendar,
+          data: { inspectedAt: '2026-03-03', method: 'on-site', findings: [] },
+        },
+        'inspectedAt',
+      ],
+      [
+        {
+          type: 'ImposePenalty',
+          on: today,
+          calendar,
+          data: {
+            decisionNumber: 'x',
+            decidedAt: '2026-03-03',
+            violationType: 'other',
+            legalBasis: 'x',
+            content: 'x',
+          },
+        },
+        'decidedAt',
+      ],
+      [
+        { type: 'RecordDeparture', on: today, calendar, personId: 'p1', leftAt: '2026-03-03' },
+        'leftAt',
+      ],
+    ])('a date in the data after the valid time contradicts it: %# (%s, 400)', (command, field) => {
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(command)
+        .thenThrows(InvalidInput, 'ledger-valid-time', field);
+    });
+
+    it('a registration whose review falls in a year with no calendar is accepted, naming the year', () => {
+      const { reviewDueOn: _, ...data } = registration;
+      spec
+        .given([])
+        .when({ type: 'RegisterAgency', on: '2026-12-28', calendar, data })
+        .thenMatches([
+          { type: 'AgencyRegistered', data: { reviewDueOn: null, calendarMissing: 2027 } },
+        ]);
+    });
   });
 });

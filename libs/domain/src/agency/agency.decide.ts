@@ -1,6 +1,6 @@
-import { addWorkingDays, CalendarOutOfRangeError, parseIsoDate } from '../calendar';
+import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '../calendar';
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
-import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
+import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
 import type {
   AgencyEvent,
@@ -20,8 +20,13 @@ import { isEngaged, type AgencyState } from './agency';
 
 /** Time comes in with the command, never from a clock inside the domain. */
 export interface CommandTime {
-  /** The Shanghai date on which the ledger receives the command (system time). */
-  today: string;
+  /**
+   * The valid date of the command: the Shanghai date of its `occurredAt`. Every date the
+   * decision records or compares is this one, never the day the command was keyed in.
+   */
+  on: string;
+  /** The official calendar as recorded in the ledger, for deadlines in working days. */
+  calendar: OfficialCalendar;
 }
 
 export type AgencyCommand =
@@ -48,7 +53,11 @@ export type AgencyCommand =
         changedAt: string;
       })
   | ({ type: 'AddEquipment' } & CommandTime & { data: EquipmentAdded['data'] })
-  | ({ type: 'ScrapEquipment' } & CommandTime & { equipmentId: string; scrappedAt: string })
+  | ({ type: 'ScrapEquipment' } & CommandTime & {
+        equipmentId: string;
+        /** Default: the command's valid date. */
+        scrappedAt?: string;
+      })
   | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
   | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
   | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
@@ -94,13 +103,36 @@ const LATE_CHANGE_ARTICLE: Record<Jurisdiction, string> = {
 
 const FORMAL_REVIEW_WORKING_DAYS = 5; // seed 000 Art. 7
 
-/** The formal review's due date; null when the official calendar does not reach it yet. */
-function reviewDueOn(today: string): string | null {
+/**
+ * The formal review's due date with the calendar versions it used. A filing is never refused
+ * for want of next year's calendar (that would take the agency's right to file away): the due
+ * date is then null, naming the missing year, until an administrator records it.
+ */
+function reviewDue(
+  calendar: OfficialCalendar,
+  filedOn: string,
+): { reviewDueOn: string | null; calendar?: Record<string, number>; calendarMissing?: number } {
   try {
-    return addWorkingDays(today, FORMAL_REVIEW_WORKING_DAYS);
+    const due = calendar.deadline(filedOn, FORMAL_REVIEW_WORKING_DAYS);
+    return { reviewDueOn: due.date, calendar: due.calendar };
   } catch (error) {
-    if (error instanceof CalendarOutOfRangeError) return null;
+    if (error instanceof CalendarOutOfRangeError)
+      return { reviewDueOn: null, calendarMissing: error.year };
     throw error;
+  }
+}
+
+/**
+ * A date the command states (inspectedAt, decidedAt, …) cannot be later than the command's
+ * own valid time: the event's data would contradict its occurredAt.
+ */
+function notAfterValidTime(date: string | undefined, on: string, field: string): void {
+  if (date !== undefined && date > on) {
+    throw new InvalidInput(
+      `${date} is after the command's valid time (occurredAt, ${on}): a fact is recorded on or after the day it happened`,
+      'ledger-valid-time',
+      field,
+    );
   }
 }
 
@@ -156,10 +188,15 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'commitment.signedBy',
         );
       }
+      notAfterValidTime(commitment.signedAt, command.on, 'commitment.signedAt');
       return [
         {
           type: 'AgencyRegistered',
-          data: { ...command.data, reviewDueOn: reviewDueOn(command.today) },
+          data: {
+            ...command.data,
+            filedOn: command.on,
+            ...reviewDue(command.calendar, command.on),
+          },
         },
       ];
     }
@@ -176,10 +213,17 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       if (command.outcome === 'returned' && !command.reason?.trim()) {
         throw new RuleViolation('a returned filing needs the reason', 'beijing-7', 'reason');
       }
+      if (state.filedOn !== undefined && command.on < state.filedOn) {
+        throw new RuleViolation(
+          `the filing was made on ${state.filedOn}: it is reviewed on or after that day`,
+          'beijing-7',
+          'occurredAt',
+        );
+      }
       return [
         {
           type: 'RegistrationReviewed',
-          data: { outcome: command.outcome, reason: command.reason, reviewedOn: command.today },
+          data: { outcome: command.outcome, reason: command.reason, reviewedOn: command.on },
         },
       ];
     }
@@ -197,7 +241,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'changes',
         );
       }
-      if (command.changedAt > command.today) {
+      if (command.changedAt > command.on) {
         throw new RuleViolation(
           'a change is filed after it happened, not before',
           'beijing-6',
@@ -227,20 +271,20 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           data: {
             changes: Object.fromEntries(changed.map((field) => [field, command.changes[field]])),
             changedAt: command.changedAt,
-            filedOn: command.today,
+            filedOn: command.on,
             needsReview,
-            reviewDueOn: needsReview ? reviewDueOn(command.today) : null,
+            ...(needsReview ? reviewDue(command.calendar, command.on) : { reviewDueOn: null }),
             ...(command.commitment ? { commitment: command.commitment } : {}),
           },
         },
       ];
       const dueBy = oneMonthAfter(command.changedAt);
-      if (command.today > dueBy) {
+      if (command.on > dueBy) {
         events.push({
           type: 'ChangeFiledLate',
           data: {
             changedAt: command.changedAt,
-            filedOn: command.today,
+            filedOn: command.on,
             dueBy,
             article: LATE_CHANGE_ARTICLE[state.jurisdiction],
           },
@@ -252,6 +296,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'AddPersonnel': {
       requireOpen(state);
       const { idNumberHash, personId } = command.data;
+      notAfterValidTime(command.data.joinedAt, command.on, 'joinedAt');
       if (state.personnel.has(personId)) {
         throw new ConflictError(
           `person ${personId} is already recorded`,
@@ -281,6 +326,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'personId',
         );
       }
+      notAfterValidTime(command.leftAt, command.on, 'leftAt');
       if (person.joinedAt && command.leftAt < person.joinedAt) {
         throw new RuleViolation(
           `leftAt is before the person joined on ${person.joinedAt}`,
@@ -299,6 +345,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'MovePersonToNonTechnicalPost': {
       requireOpen(state);
       const person = requirePerson(state, command.personId);
+      notAfterValidTime(command.changedAt, command.on, 'changedAt');
       if (person.status !== 'active') {
         throw new RuleViolation(
           `the person is ${person.status}, not in a technical post`,
@@ -316,6 +363,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
 
     case 'AddEquipment': {
       requireOpen(state);
+      notAfterValidTime(command.data.acquiredAt, command.on, 'acquiredAt');
       if (state.equipment.has(command.data.equipmentId)) {
         throw new ConflictError(
           'this equipment is already recorded',
@@ -342,38 +390,47 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'equipmentId',
         );
       }
+      const scrappedAt = command.scrappedAt ?? command.on;
+      notAfterValidTime(scrappedAt, command.on, 'scrappedAt');
       return [
-        {
-          type: 'EquipmentScrapped',
-          data: { equipmentId: command.equipmentId, scrappedAt: command.scrappedAt },
-        },
+        { type: 'EquipmentScrapped', data: { equipmentId: command.equipmentId, scrappedAt } },
       ];
     }
 
     case 'RecordInspection':
       requireOpen(state);
+      notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
       requireOpen(state);
+      notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       return [{ type: 'PenaltyImposed', data: command.data }];
 
     case 'RecordCreditFinding':
       requireOpen(state);
+      notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
     case 'Deregister':
       requireOpen(state);
+      if (state.registeredOn !== undefined && command.on < state.registeredOn) {
+        throw new RuleViolation(
+          `the agency registered on ${state.registeredOn}: it deregisters on or after that day`,
+          'beijing-24',
+          'occurredAt',
+        );
+      }
       return [
         {
           type: 'AgencyDeregistered',
-          data: { reason: command.reason, deregisteredOn: command.today },
+          data: { reason: command.reason, deregisteredOn: command.on },
         },
       ];
 
     case 'RecordAssessment': {
       requireOpen(state);
-      if (command.data.year > Number(command.today.slice(0, 4))) {
+      if (command.data.year > Number(command.on.slice(0, 4))) {
         throw new RuleViolation('an assessment is of a year that has begun', 'beijing-13', 'year');
       }
       return [{ type: 'AssessmentRecorded', data: command.data }];
@@ -388,7 +445,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           type: 'UpgradeRequested',
           data: {
             reason: command.reason,
-            requestedOn: command.today,
+            requestedOn: command.on,
             currentGrade: command.currentGrade,
           },
         },
@@ -429,7 +486,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
             recordEventId: command.recordEventId,
             recordType: command.recordType,
             reason: command.reason,
-            requestedOn: command.today,
+            requestedOn: command.on,
           },
         },
       ];
@@ -441,6 +498,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         throw new NotFoundError(`no credit repair ${command.repairId}`, 'beijing-20', 'repairId');
       if (repair.status !== 'pending')
         throw new RuleViolation(`the repair is already ${repair.status}`, 'beijing-20', 'repairId');
+      if (command.on < repair.requestedOn) {
+        throw new RuleViolation(
+          `the repair was requested on ${repair.requestedOn}: it is decided on or after that day`,
+          'beijing-20',
+          'occurredAt',
+        );
+      }
       return [
         {
           type: 'CreditRepairDecided',
@@ -449,7 +513,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
             recordEventId: repair.recordEventId,
             outcome: command.outcome,
             reason: command.reason,
-            decidedOn: command.today,
+            decidedOn: command.on,
           },
         },
       ];

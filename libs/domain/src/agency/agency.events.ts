@@ -1,3 +1,4 @@
+import type { CalendarVersions } from '../calendar/official-calendar';
 /**
  * What is recorded about an agency, one stream per agency keyed by its USCC. Past tense,
  * type-only. A stored event's shape never changes: a new shape is a new schemaVersion with an
@@ -62,8 +63,14 @@ export interface AgencyRegistered {
     commitment: Commitment;
     /** False when a regulator or admin registered a code that fails its check character. */
     codeVerified: boolean;
-    /** Formal review due (seed 000 Art. 7: 5 working days); null past the known calendar. */
+    /** The Shanghai date of the filing: the valid date of the command (absent before v1.1). */
+    filedOn?: string;
+    /** Formal review due (seed 000 Art. 7: 5 working days); null past the recorded calendar. */
     reviewDueOn: string | null;
+    /** The version of each calendar year the due date was computed with. */
+    calendar?: CalendarVersions;
+    /** The year whose official calendar was missing when reviewDueOn came out null. */
+    calendarMissing?: number;
   };
 }
 
@@ -81,6 +88,8 @@ export interface RegistrationChanged {
     /** Name, category, legal representative or monitoring type changed: reviewed again. */
     needsReview: boolean;
     reviewDueOn: string | null;
+    calendar?: CalendarVersions;
+    calendarMissing?: number;
     commitment?: Commitment;
   };
 }

@@ -18,11 +18,19 @@ export interface AgencyState {
   registration?: RegistrationFields;
   /** Whether the last formal review returned the filing. */
   returned: boolean;
+  /** The valid date of the filing (registration or change) awaiting or last given review. */
+  filedOn?: string;
+  /** The valid date of the registration. */
+  registeredOn?: string;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
   repairs: ReadonlyMap<
     string,
-    { recordEventId: string; status: 'pending' | 'approved' | 'rejected' }
+    {
+      recordEventId: string;
+      status: 'pending' | 'approved' | 'rejected';
+      requestedOn: string;
+    }
   >;
 }
 
@@ -44,6 +52,9 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         commitment: _c,
         codeVerified: _v,
         reviewDueOn: _d,
+        calendar: _cal,
+        calendarMissing: _m,
+        filedOn,
         ...registration
       } = event.data;
       return {
@@ -53,6 +64,8 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         jurisdiction,
         registration,
         returned: false,
+        filedOn,
+        registeredOn: filedOn,
       };
     }
     case 'RegistrationReviewed':
@@ -65,6 +78,7 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         registration: { ...state.registration!, ...event.data.changes },
         status: event.data.needsReview ? 'pending-review' : state.status,
         returned: event.data.needsReview ? false : state.returned,
+        filedOn: event.data.needsReview ? event.data.filedOn : state.filedOn,
       };
     case 'PersonnelJoined': {
       const { personId, idNumberHash, name, role, technical, joinedAt } = event.data;
@@ -108,12 +122,14 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         repairs: new Map(state.repairs).set(event.data.repairId, {
           recordEventId: event.data.recordEventId,
           status: 'pending',
+          requestedOn: event.data.requestedOn,
         }),
       };
     case 'CreditRepairDecided':
       return {
         ...state,
         repairs: new Map(state.repairs).set(event.data.repairId, {
+          ...state.repairs.get(event.data.repairId)!,
           recordEventId: event.data.recordEventId,
           status: event.data.outcome,
         }),

@@ -129,15 +129,15 @@ describe('working days follow the official PRC calendar', () => {
       );
     });
 
-    it('a period starting in 2027 is refused, naming the date and the last known year', () => {
+    it('a period starting in 2027 is refused, naming the year missing', () => {
       expect(() => addWorkingDays('2027-01-04', 1)).toThrow(
-        '2027-01-04 is past 2026, the last year whose official PRC holiday calendar is known',
+        'no official PRC calendar is recorded for 2027 (needed for 2027-01-04)',
       );
     });
 
     it('a date before 2004 is refused', () => {
       expect(() => isWorkingDay('2003-12-31')).toThrow(
-        '2003-12-31 is before 2004, the first year whose official PRC holiday calendar is known',
+        'no official PRC calendar is recorded for 2003 (needed for 2003-12-31)',
       );
     });
 
@@ -150,12 +150,13 @@ describe('working days follow the official PRC calendar', () => {
       expect(() => workingDaysBetween('2026-12-01', '2027-01-04')).toThrow(CalendarOutOfRangeError);
     });
 
-    it('the error carries the date and the known years', () => {
+    it('the error carries the date and the missing year, and says how to record it', () => {
       const error = new CalendarOutOfRangeError('2027-01-04');
       expect(error).toBeInstanceOf(Error);
       expect(error.name).toBe('CalendarOutOfRangeError');
       expect(error.date).toBe('2027-01-04');
-      expect(error.knownYears).toEqual({ first: 2004, last: 2026 });
+      expect(error.year).toBe(2027);
+      expect(error.message).toContain('PUT /api/v1/calendar/2027');
     });
   });
 

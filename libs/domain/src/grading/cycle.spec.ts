@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '../calendar';
 import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
 import { deciderSpecification } from '../testing/decider-specification';
 import {
@@ -53,6 +54,7 @@ const start = (
   on = '2026-01-12',
 ): Extract<CycleCommand, { type: 'StartGradingCycle' }> => ({
   type: 'StartGradingCycle',
+  calendar: BUILT_IN_CALENDAR,
   cycleId: `${jurisdiction}-2025`,
   jurisdiction,
   year: 2025,
@@ -103,6 +105,7 @@ const beijingStarted: GradingCycleStarted = {
     publicityStartsOn: '2026-01-12',
     publicityEndsOn: '2026-01-19',
     objectionWindowEndsOn: '2026-01-19',
+    calendar: { '2026': 0 },
     proposals: beijingProposals,
   },
 };
@@ -114,6 +117,7 @@ const objectionByU2: ObjectionFiled = {
     reason: 'an indicator was miscounted',
     filedOn: '2026-01-14',
     reviewDueOn: '2026-01-21',
+    calendar: { '2026': 0 },
   },
 };
 // The revised grade keeps the facts that fed it before (the assessment) and adds the objection.
@@ -180,6 +184,7 @@ const [jiaxingStarted] = decideCycle(
 
 const objection = (uscc: string, on: string, objectionId = 'obj-1'): CycleCommand => ({
   type: 'FileObjection',
+  calendar: BUILT_IN_CALENDAR,
   objectionId,
   uscc,
   reason: 'an indicator was miscounted',
@@ -281,7 +286,7 @@ describe('the grading cycle decider', () => {
     // seed 001 Art. 13: the evaluation covers 1 January–31 December of the previous year.
     it.each<[Jurisdiction, number, string, string]>([
       ['beijing', 2026, '2026-03-01', 'beijing-13'],
-      ['beijing', 2025, '2025-12-31', 'beijing-13'],
+      ['beijing', 2026, '2026-12-31', 'beijing-13'],
       ['chongqing', 2026, '2026-03-01', 'chongqing-13'],
       ['jiaxing', 2026, '2026-03-01', 'jiaxing-18'],
     ])(
@@ -351,6 +356,7 @@ describe('the grading cycle decider', () => {
                 reason: 'an indicator was miscounted',
                 filedOn: on,
                 reviewDueOn: due,
+                calendar: { '2026': 0 },
               },
             },
           ]);

@@ -1,4 +1,9 @@
-import { addWorkingDays, CalendarOutOfRangeError } from '../calendar';
+import {
+  CalendarOutOfRangeError,
+  type CalendarVersions,
+  type Deadline,
+  type OfficialCalendar,
+} from '../calendar';
 import type { Jurisdiction } from '../agency/agency.events';
 import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
 import type { DirectDowngrade, GradeDecision, GradingCandidate, PolicyRef } from './grading.types';
@@ -18,12 +23,24 @@ export interface GradingCycleStarted {
     publicityStartsOn: string;
     publicityEndsOn: string;
     objectionWindowEndsOn: string;
+    /** The version of each calendar year the dates were computed with (absent before v1.1). */
+    calendar?: CalendarVersions;
     proposals: Proposal[];
   };
 }
 export interface ObjectionFiled {
   type: 'ObjectionFiled';
-  data: { objectionId: string; uscc: string; reason: string; filedOn: string; reviewDueOn: string };
+  data: {
+    objectionId: string;
+    uscc: string;
+    reason: string;
+    filedOn: string;
+    /** Null while the official calendar of the year it falls in is not recorded. */
+    reviewDueOn: string | null;
+    calendar?: CalendarVersions;
+    /** The year whose calendar was missing when reviewDueOn came out null. */
+    calendarMissing?: number;
+  };
 }
 export interface ObjectionDecided {
   type: 'ObjectionDecided';
@@ -74,7 +91,8 @@ export interface CycleState {
       uscc: string;
       status: 'pending' | 'upheld' | 'rejected';
       filedOn: string;
-      reviewDueOn: string;
+      reviewDueOn: string | null;
+      calendarMissing?: number;
     }
   >;
   publishedOn?: string;
@@ -103,6 +121,9 @@ export function evolveCycle(state: CycleState, event: CycleEvent): CycleState {
           status: 'pending',
           filedOn: event.data.filedOn,
           reviewDueOn: event.data.reviewDueOn,
+          ...(event.data.calendarMissing !== undefined && {
+            calendarMissing: event.data.calendarMissing,
+          }),
         }),
       };
     case 'ObjectionDecided': {
@@ -132,9 +153,17 @@ export type CycleCommand =
       jurisdiction: Jurisdiction;
       year: number;
       on: string;
+      calendar: OfficialCalendar;
       candidates: GradingCandidate[];
     }
-  | { type: 'FileObjection'; objectionId: string; uscc: string; reason: string; on: string }
+  | {
+      type: 'FileObjection';
+      objectionId: string;
+      uscc: string;
+      reason: string;
+      on: string;
+      calendar: OfficialCalendar;
+    }
   | {
       type: 'DecideObjection';
       objectionId: string;
@@ -151,9 +180,14 @@ export type CycleCommand =
       downgrades: { uscc: string; downgrade: DirectDowngrade }[];
     };
 
-function workingDaysAfter(start: string, days: number, field: string): string {
+function workingDaysAfter(
+  calendar: OfficialCalendar,
+  start: string,
+  days: number,
+  field: string,
+): Deadline {
   try {
-    return addWorkingDays(start, days);
+    return calendar.deadline(start, days);
   } catch (error) {
     if (error instanceof CalendarOutOfRangeError)
       throw new RuleViolation(error.message, 'prc-official-calendar', field);
@@ -184,6 +218,18 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
     const proposals = [...policy.propose(command.candidates, command.year)].map(
       ([uscc, decision]) => ({ uscc, ...decision }),
     );
+    const publicityEnds = workingDaysAfter(
+      command.calendar,
+      command.on,
+      policy.publicityWorkingDays,
+      'occurredAt',
+    );
+    const windowEnds = workingDaysAfter(
+      command.calendar,
+      command.on,
+      policy.objectionWindowWorkingDays,
+      'occurredAt',
+    );
     return [
       {
         type: 'GradingCycleStarted',
@@ -193,12 +239,9 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           year: command.year,
           policy: { id: policy.id, jurisdiction: policy.jurisdiction, version: policy.version },
           publicityStartsOn: command.on,
-          publicityEndsOn: workingDaysAfter(command.on, policy.publicityWorkingDays, 'occurredAt'),
-          objectionWindowEndsOn: workingDaysAfter(
-            command.on,
-            policy.objectionWindowWorkingDays,
-            'occurredAt',
-          ),
+          publicityEndsOn: publicityEnds.date,
+          objectionWindowEndsOn: windowEnds.date,
+          calendar: { ...publicityEnds.calendar, ...windowEnds.calendar },
           proposals: proposals.sort((a, b) => a.uscc.localeCompare(b.uscc)),
         },
       },
@@ -229,7 +272,9 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
           'occurredAt',
         );
       }
-      const reviewDueOn = policy.objectionReviewDueOn(command.on, started.publicityEndsOn);
+      // An objection filed in time is a right: it is never refused for want of next year's
+      // calendar. Its due date is then null, naming the missing year, until it is recorded.
+      const due = objectionReviewDue(started, command.on, command.calendar);
       return [
         {
           type: 'ObjectionFiled',
@@ -238,7 +283,7 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
             uscc: command.uscc,
             reason: command.reason,
             filedOn: command.on,
-            reviewDueOn,
+            ...due,
           },
         },
       ];
@@ -397,3 +442,43 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
 
 export const foldCycle = (events: readonly CycleEvent[]): CycleState =>
   events.reduce(evolveCycle, initialCycleState);
+
+/** An objection's review due date from `calendar`; null while its year is not recorded. */
+export function objectionReviewDue(
+  started: GradingCycleStarted['data'],
+  filedOn: string,
+  calendar: OfficialCalendar,
+): { reviewDueOn: string | null; calendar?: CalendarVersions; calendarMissing?: number } {
+  try {
+    const due = policyById(started.policy.id).objectionReviewDueOn(calendar, filedOn, {
+      date: started.publicityEndsOn,
+      calendar: started.calendar ?? {},
+    });
+    return { reviewDueOn: due.date, calendar: due.calendar };
+  } catch (error) {
+    if (error instanceof CalendarOutOfRangeError)
+      return { reviewDueOn: null, calendarMissing: error.year };
+    throw error;
+  }
+}
+
+/**
+ * The cycle's publicity dates recomputed from its recorded start, with `calendar`: given the
+ * calendar at the versions the start recorded, a replay gives the recorded dates.
+ */
+export function replayPublicity(
+  started: GradingCycleStarted['data'],
+  calendar: OfficialCalendar,
+): { publicityEndsOn: string; objectionWindowEndsOn: string } {
+  const policy = policyById(started.policy.id);
+  return {
+    publicityEndsOn: calendar.addWorkingDays(
+      started.publicityStartsOn,
+      policy.publicityWorkingDays,
+    ),
+    objectionWindowEndsOn: calendar.addWorkingDays(
+      started.publicityStartsOn,
+      policy.objectionWindowWorkingDays,
+    ),
+  };
+}

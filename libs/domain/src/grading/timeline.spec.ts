@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '../calendar';
 import type { Jurisdiction } from '../agency/agency.events';
 import {
   decideCycle,
@@ -456,6 +457,7 @@ describe('the grade timeline', () => {
       const started = decideCycle(
         {
           type: 'StartGradingCycle',
+          calendar: BUILT_IN_CALENDAR,
           cycleId: 'beijing-2025',
           jurisdiction: 'beijing',
           year: 2025,

@@ -8,7 +8,7 @@ import type {
   PolicyRef,
   RiskLevel,
 } from './grading.types';
-import { policyFor } from './policies';
+import { policyInForce } from './policies';
 
 /** An event as the timeline reads it: what it says, and its place in the ledger. */
 export interface TimelineFact {
@@ -55,7 +55,9 @@ export function directDowngrades(
   for (const fact of facts) {
     if (fact.type !== 'PenaltyImposed' && fact.type !== 'CreditFindingRecorded') continue;
     const data = fact.data as Record<string, unknown>;
-    const policy = policyFor(jurisdiction, String(data.decidedAt));
+    // A fact decided before any policy of the jurisdiction took effect triggers none.
+    const policy = policyInForce(jurisdiction, String(data.decidedAt));
+    if (policy === undefined) continue;
     const downgrade = policy.directDowngrade(
       { eventId: fact.eventId, type: fact.type, data },
       String(data.decidedAt),

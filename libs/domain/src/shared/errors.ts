@@ -1,9 +1,10 @@
 /**
  * Errors the domain raises. Each names the rule it enforces, so that the API can cite it:
- * a refused rule is 422 with its article, a conflict 409, an unknown resource 404.
+ * a refused rule is 422 with its article, a conflict 409, an unknown resource 404, and input
+ * that cannot be true (a valid time in the future, dates that contradict each other) 400.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 404 | 409 | 422;
+  abstract readonly status: 400 | 404 | 409 | 422;
   constructor(
     message: string,
     /** The rule's id, `<source>-<article>[-<item>]`, e.g. `beijing-23`, `national-faq-3-5`. */
@@ -31,4 +32,10 @@ export class ConflictError extends DomainError {
 export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
   readonly status = 404 as const;
+}
+
+/** The input cannot be a fact: a date in the future, dates that contradict each other (400). */
+export class InvalidInput extends DomainError {
+  override readonly name = 'InvalidInput';
+  readonly status = 400 as const;
 }

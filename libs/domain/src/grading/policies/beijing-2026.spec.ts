@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '../../calendar';
 import { decideCycle, initialCycleState } from '../cycle';
 import type {
   DirectDowngrade,
@@ -63,6 +64,7 @@ const publicityEndsOn = (on: string) => {
   const [started] = decideCycle(
     {
       type: 'StartGradingCycle',
+      calendar: BUILT_IN_CALENDAR,
       cycleId: 'beijing-2025',
       jurisdiction: 'beijing',
       year: 2025,
@@ -76,14 +78,22 @@ const publicityEndsOn = (on: string) => {
 };
 
 describe('Beijing 2026 (seed 000)', () => {
-  it('is the version in force in Beijing from 2026-01-01', () => {
-    expect(policyFor('beijing', '2026-01-01')).toBe(policy);
+  it('is the version in force in Beijing from 2025-01-01, an assumption recorded with its reason', () => {
+    expect(policyFor('beijing', '2025-01-01')).toBe(policy);
+    expect(policyFor('beijing', '2029-06-01')).toBe(policy);
     expect(policy).toMatchObject({
       id: 'beijing/2026-draft',
       jurisdiction: 'beijing',
-      effectiveFrom: '2026-01-01',
+      effectiveFrom: '2025-01-01',
+      effectiveAssumption: expect.stringContaining('征求意见稿') as string,
     });
     expect(BEIJING_BANDS.map(([grade]) => grade)).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('decides nothing dated before any Beijing policy took effect: 422 policy-in-force, never the nearest version', () => {
+    expect(() => policyFor('beijing', '2024-12-31')).toThrow(
+      expect.objectContaining({ article: 'policy-in-force', status: 422 }) as Error,
+    );
   });
 
   describe('bands by score (Art. 15: A ≥ 90, B 75–<90, C 60–<75, D < 60)', () => {
@@ -311,7 +321,7 @@ describe('Beijing 2026 (seed 000)', () => {
     ])('a D for fraud bars an upgrade on %s (%s), until 2029-12-31', (today) => {
       expect(
         policy.upgradeBar({
-          today,
+          on: today,
           current: { grade: 'D', from: '2026-05-20' },
           downgrades: [fraudD],
           eGrades: [],
@@ -326,7 +336,7 @@ describe('Beijing 2026 (seed 000)', () => {
     it('after the 3 natural years the bar is lifted', () => {
       expect(
         policy.upgradeBar({
-          today: '2030-01-01',
+          on: '2030-01-01',
           current: { grade: 'D', from: '2026-05-20' },
           downgrades: [fraudD],
           eGrades: [],
@@ -335,13 +345,13 @@ describe('Beijing 2026 (seed 000)', () => {
     });
 
     it('a downgrade decided after today does not bar yet', () => {
-      expect(policy.upgradeBar({ ...none, today: '2026-05-19', downgrades: [fraudD] })).toBeNull();
+      expect(policy.upgradeBar({ ...none, on: '2026-05-19', downgrades: [fraudD] })).toBeNull();
     });
 
     it('with several barring downgrades, the bar runs to the latest end', () => {
       const later = downgradeBy(finding('credit-bad', 'beijing-9-6', '2027-02-01', 'finding-2'));
       expect(
-        policy.upgradeBar({ ...none, today: '2027-03-01', downgrades: [fraudD, later] }),
+        policy.upgradeBar({ ...none, on: '2027-03-01', downgrades: [fraudD, later] }),
       ).toMatchObject({
         article: 'beijing-23',
         until: '2030-12-31',
@@ -352,7 +362,7 @@ describe('Beijing 2026 (seed 000)', () => {
       expect(
         policy.upgradeBar({
           ...none,
-          today: '2026-03-01',
+          on: '2026-03-01',
           current: { grade: 'A', from: '2026-01-20' },
         }),
       ).toEqual({
@@ -370,12 +380,12 @@ describe('Beijing 2026 (seed 000)', () => {
       'a %s adjusted on %s may apply from 6 months later: barred on %s, allowed on %s',
       (grade, from, dayBefore, dayOf) => {
         const current = { grade, from };
-        expect(policy.upgradeBar({ ...none, today: dayBefore, current })).toEqual({
+        expect(policy.upgradeBar({ ...none, on: dayBefore, current })).toEqual({
           reason: `the grade was last adjusted on ${from}: apply from ${dayOf}`,
           article: 'beijing-23',
           until: dayOf,
         });
-        expect(policy.upgradeBar({ ...none, today: dayOf, current })).toBeNull();
+        expect(policy.upgradeBar({ ...none, on: dayOf, current })).toBeNull();
       },
     );
 
@@ -384,7 +394,7 @@ describe('Beijing 2026 (seed 000)', () => {
       { grade: 'ungraded', from: '2026-01-01' },
       { grade: 'no-business', from: '2026-01-20' },
     ])('nothing bars an agency whose standing is %j', (current) => {
-      expect(policy.upgradeBar({ ...none, today: '2026-03-01', current })).toBeNull();
+      expect(policy.upgradeBar({ ...none, on: '2026-03-01', current })).toBeNull();
     });
   });
 
@@ -414,7 +424,12 @@ describe('Beijing 2026 (seed 000)', () => {
       ['2026-09-30', '2026-10-13'],
       ['2026-04-30', '2026-05-11'],
     ])('an objection received on %s is reviewed by %s', (filedOn, due) => {
-      expect(policy.objectionReviewDueOn(filedOn, '2026-12-31')).toBe(due);
+      expect(
+        policy.objectionReviewDueOn(BUILT_IN_CALENDAR, filedOn, {
+          date: '2026-12-31',
+          calendar: {},
+        }).date,
+      ).toBe(due);
     });
 
     it('cites Art. 13 for the cycle, Art. 16 for publicity and objections and Art. 23 for upgrades', () => {

@@ -1,4 +1,3 @@
-import { addWorkingDays } from '../../calendar';
 import type { GradeDecision } from '../grading.types';
 import { addMonths, bandOf, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
 
@@ -30,10 +29,12 @@ export const beijing2026: GradingPolicy = {
   id: 'beijing/2026-draft',
   jurisdiction: 'beijing',
   version: '2026-draft',
-  effectiveFrom: '2026-01-01',
+  effectiveFrom: '2025-01-01',
+  effectiveAssumption:
+    'seed 000 is a consultation draft (征求意见稿) with no date of effect: assumed in force from 2025-01-01, so that the cycle of early 2026 grades the natural year 2025 (Art. 13) and its facts (Art. 15 downgrades) under one text, until a final text names its date',
   publicityWorkingDays: 5,
   objectionWindowWorkingDays: 5,
-  objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 5),
+  objectionReviewDueOn: (calendar, filedOn) => calendar.deadline(filedOn, 5),
   articles: {
     cycle: 'beijing-13',
     publicity: 'beijing-16',
@@ -130,9 +131,9 @@ export const beijing2026: GradingPolicy = {
     return null;
   },
 
-  upgradeBar({ today, current, downgrades }) {
+  upgradeBar({ on, current, downgrades }) {
     const barred = downgrades.filter(
-      (d) => d.barsUpgrade && d.effectiveFrom <= today && today <= barEnd(d.effectiveFrom),
+      (d) => d.barsUpgrade && d.effectiveFrom <= on && on <= barEnd(d.effectiveFrom),
     );
     if (barred.length > 0) {
       const until = barred
@@ -146,10 +147,10 @@ export const beijing2026: GradingPolicy = {
       };
     }
     if (current?.grade === 'A')
-      return { reason: 'an A grade cannot be raised', article: 'beijing-23', until: today };
+      return { reason: 'an A grade cannot be raised', article: 'beijing-23', until: on };
     if (current && ['B', 'C', 'D'].includes(current.grade)) {
       const until = addMonths(current.from, UPGRADE_WAIT_MONTHS);
-      if (today < until)
+      if (on < until)
         return {
           reason: `the grade was last adjusted on ${current.from}: apply from ${until}`,
           article: 'beijing-23',

@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '../../calendar';
 import { decideCycle, evolveCycle, initialCycleState } from '../cycle';
 import type { DirectDowngrade, Grade, GradingCandidate, GradingFact } from '../grading.types';
 import { chongqing2023, CHONGQING_RANK_CUTOFFS, rankGrades } from './chongqing-2023';
@@ -63,6 +64,7 @@ const started = (on: string) => {
   const [event] = decideCycle(
     {
       type: 'StartGradingCycle',
+      calendar: BUILT_IN_CALENDAR,
       cycleId: 'chongqing-2025',
       jurisdiction: 'chongqing',
       year: 2025,
@@ -319,6 +321,7 @@ describe('Chongqing 2023 (seed 001)', () => {
       const cycle = decideCycle(
         {
           type: 'StartGradingCycle',
+          calendar: BUILT_IN_CALENDAR,
           cycleId: 'chongqing-2025',
           jurisdiction: 'chongqing',
           year: 2025,
@@ -367,7 +370,7 @@ describe('Chongqing 2023 (seed 001)', () => {
       ['2025-03-10', '2027-03-09', 'barred'],
       ['2025-03-10', '2027-03-10', 'free'],
     ])('one E on %s: on %s %s (2 years, chongqing-20-1)', (e, today, outcome) => {
-      const bar = policy.upgradeBar({ ...none, today, eGrades: [e] });
+      const bar = policy.upgradeBar({ ...none, on: today, eGrades: [e] });
       if (outcome === 'free') expect(bar).toBeNull();
       else
         expect(bar).toEqual({
@@ -384,7 +387,11 @@ describe('Chongqing 2023 (seed 001)', () => {
     ])(
       'two E grades, the last on 2025-03-10: on %s %s (5 years, chongqing-20-3)',
       (today, outcome) => {
-        const bar = policy.upgradeBar({ ...none, today, eGrades: ['2025-03-10', '2023-06-01'] });
+        const bar = policy.upgradeBar({
+          ...none,
+          on: today,
+          eGrades: ['2025-03-10', '2023-06-01'],
+        });
         if (outcome === 'free') expect(bar).toBeNull();
         else
           expect(bar).toEqual({
@@ -396,18 +403,16 @@ describe('Chongqing 2023 (seed 001)', () => {
     );
 
     it('an E dated after today does not count yet', () => {
+      expect(policy.upgradeBar({ ...none, on: '2025-03-09', eGrades: ['2025-03-10'] })).toBeNull();
       expect(
-        policy.upgradeBar({ ...none, today: '2025-03-09', eGrades: ['2025-03-10'] }),
-      ).toBeNull();
-      expect(
-        policy.upgradeBar({ ...none, today: '2025-03-10', eGrades: ['2023-01-01', '2025-03-11'] }),
+        policy.upgradeBar({ ...none, on: '2025-03-10', eGrades: ['2023-01-01', '2025-03-11'] }),
       ).toBeNull();
     });
 
     it('sets no other bar: an A, or a grade adjusted a day ago, may apply', () => {
       expect(
         policy.upgradeBar({
-          today: '2026-03-01',
+          on: '2026-03-01',
           current: { grade: 'A', from: '2026-02-01' },
           downgrades: [],
           eGrades: [],
@@ -415,7 +420,7 @@ describe('Chongqing 2023 (seed 001)', () => {
       ).toBeNull();
       expect(
         policy.upgradeBar({
-          today: '2026-03-01',
+          on: '2026-03-01',
           current: { grade: 'C', from: '2026-02-28' },
           downgrades: [],
           eGrades: [],
@@ -438,8 +443,18 @@ describe('Chongqing 2023 (seed 001)', () => {
     });
 
     it('an objection is due for review by the end of publicity, whenever it is filed', () => {
-      expect(policy.objectionReviewDueOn('2026-01-13', '2026-02-02')).toBe('2026-02-02');
-      expect(policy.objectionReviewDueOn('2026-02-02', '2026-02-02')).toBe('2026-02-02');
+      expect(
+        policy.objectionReviewDueOn(BUILT_IN_CALENDAR, '2026-01-13', {
+          date: '2026-02-02',
+          calendar: {},
+        }).date,
+      ).toBe('2026-02-02');
+      expect(
+        policy.objectionReviewDueOn(BUILT_IN_CALENDAR, '2026-02-02', {
+          date: '2026-02-02',
+          calendar: {},
+        }).date,
+      ).toBe('2026-02-02');
     });
 
     it('cites Art. 13, 17, 18 and 20', () => {

@@ -41,10 +41,12 @@ export const chongqing2023: GradingPolicy = {
   jurisdiction: 'chongqing',
   version: '2023',
   effectiveFrom: '2023-01-01',
+  effectiveAssumption:
+    'seed 001 is a consultation draft (征求意见稿, comments until 2023-11-14) whose Art. 24 leaves the date of effect blank: assumed in force from 2023-01-01, so that it grades 2023 and later years, until a final text names its date',
   publicityWorkingDays: 15,
   objectionWindowWorkingDays: 15,
   // Art. 18: objections are reviewed before the results are published.
-  objectionReviewDueOn: (_filedOn, publicityEndsOn) => publicityEndsOn,
+  objectionReviewDueOn: (_calendar, _filedOn, publicityEndsOn) => publicityEndsOn,
   articles: {
     cycle: 'chongqing-13',
     publicity: 'chongqing-17',
@@ -128,11 +130,11 @@ export const chongqing2023: GradingPolicy = {
     return null;
   },
 
-  upgradeBar({ today, eGrades }) {
-    const es = [...eGrades].filter((d) => d <= today).sort();
+  upgradeBar({ on, eGrades }) {
+    const es = [...eGrades].filter((d) => d <= on).sort();
     if (es.length >= 2) {
       const until = addMonths(es[es.length - 1], 60);
-      if (today < until)
+      if (on < until)
         return {
           reason: `graded E twice: no re-entry before ${until}`,
           article: 'chongqing-20-3',
@@ -141,7 +143,7 @@ export const chongqing2023: GradingPolicy = {
     }
     if (es.length >= 1) {
       const until = addMonths(es[es.length - 1], 24);
-      if (today < until)
+      if (on < until)
         return {
           reason: `graded E: out of the directory until ${until}`,
           article: 'chongqing-20-1',

@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '../../agency/agency.events';
+import { RuleViolation } from '../../shared/errors';
 import { beijing2026 } from './beijing-2026';
 import { chongqing2023 } from './chongqing-2023';
 import { jiaxing2023 } from './jiaxing-2023';
@@ -18,10 +19,38 @@ export function policyById(id: string): GradingPolicy {
   return policy;
 }
 
-/** The version in force in a jurisdiction on a date (the latest that took effect by then). */
+/**
+ * The version in force in a jurisdiction on a date: the latest that took effect by then and
+ * has not expired. A date no version covers is refused (422), never answered by the nearest
+ * version: grading by a text not in force would not stand.
+ */
 export function policyFor(jurisdiction: Jurisdiction, on: string): GradingPolicy {
-  const candidates = POLICIES.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) =>
-    b.effectiveFrom.localeCompare(a.effectiveFrom),
-  );
-  return candidates.find((p) => p.effectiveFrom <= on) ?? candidates[candidates.length - 1];
+  const inForce = policyInForce(jurisdiction, on);
+  if (inForce === undefined) {
+    const versions = POLICIES.filter((p) => p.jurisdiction === jurisdiction)
+      .map((p) => `${p.id} (${p.effectiveFrom} to ${p.effectiveTo ?? 'now'})`)
+      .join(', ');
+    throw new RuleViolation(
+      `no ${jurisdiction} grading policy is in force on ${on}; versions: ${versions || 'none'}`,
+      'policy-in-force',
+      'occurredAt',
+    );
+  }
+  return inForce;
 }
+
+/** The version in force in a jurisdiction on a date, or undefined when none is. */
+export function policyInForce(jurisdiction: Jurisdiction, on: string): GradingPolicy | undefined {
+  return POLICIES.filter(
+    (p) =>
+      p.jurisdiction === jurisdiction &&
+      p.effectiveFrom <= on &&
+      (p.effectiveTo === undefined || on <= p.effectiveTo),
+  ).sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+}
+
+/** The first version of a jurisdiction's policy: it labels an answer dated before any version. */
+export const firstPolicyOf = (jurisdiction: Jurisdiction): GradingPolicy =>
+  POLICIES.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) =>
+    a.effectiveFrom.localeCompare(b.effectiveFrom),
+  )[0];

@@ -1,3 +1,4 @@
+import { BUILT_IN_CALENDAR } from '../../calendar';
 import { decideCycle, initialCycleState } from '../cycle';
 import type { DirectDowngrade, GradingCandidate, GradingFact } from '../grading.types';
 import { policyFor } from './index';
@@ -274,7 +275,7 @@ describe('Jiaxing 2023 (seed 003)', () => {
       const e = downgradeBy(penalty('data-fraud', '2025-06-03'));
       expect(
         policy.upgradeBar({
-          today: '2025-06-04',
+          on: '2025-06-04',
           current: { grade: 'E', from: '2025-06-03' },
           downgrades: [e],
           eGrades: ['2024-01-01', '2025-06-03'],
@@ -282,7 +283,7 @@ describe('Jiaxing 2023 (seed 003)', () => {
       ).toBeNull();
       expect(
         policy.upgradeBar({
-          today: '2025-06-04',
+          on: '2025-06-04',
           current: { grade: 'A', from: '2025-06-03' },
           downgrades: [],
           eGrades: [],
@@ -301,6 +302,7 @@ describe('Jiaxing 2023 (seed 003)', () => {
         const [started] = decideCycle(
           {
             type: 'StartGradingCycle',
+            calendar: BUILT_IN_CALENDAR,
             cycleId: 'jiaxing-2025',
             jurisdiction: 'jiaxing',
             year: 2025,
@@ -330,7 +332,12 @@ describe('Jiaxing 2023 (seed 003)', () => {
         'across Spring Festival, with Saturdays 2026-02-14 and 2026-02-28 worked',
       ],
     ])('an objection filed on %s is due for review by %s (15 working days: %s)', (filedOn, due) => {
-      expect(policy.objectionReviewDueOn(filedOn, '2026-01-19')).toBe(due);
+      expect(
+        policy.objectionReviewDueOn(BUILT_IN_CALENDAR, filedOn, {
+          date: '2026-01-19',
+          calendar: {},
+        }).date,
+      ).toBe(due);
     });
 
     it('cites (十八) for the cycle and (十六) for publicity and objections', () => {

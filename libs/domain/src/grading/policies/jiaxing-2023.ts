@@ -1,4 +1,3 @@
-import { addWorkingDays } from '../../calendar';
 import type { GradeDecision } from '../grading.types';
 import { bandOf, downgradeDecision, riskOf, worstBinding, type GradingPolicy } from './policy';
 
@@ -37,7 +36,7 @@ export const jiaxing2023: GradingPolicy = {
   // publicity no other length (assumption: the same 5 working days).
   publicityWorkingDays: 5,
   objectionWindowWorkingDays: 5,
-  objectionReviewDueOn: (filedOn) => addWorkingDays(filedOn, 15),
+  objectionReviewDueOn: (calendar, filedOn) => calendar.deadline(filedOn, 15),
   articles: {
     cycle: 'jiaxing-18',
     publicity: 'jiaxing-16',

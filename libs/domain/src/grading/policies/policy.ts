@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '../../agency/agency.events';
+import type { Deadline, OfficialCalendar } from '../../calendar/official-calendar';
 import type {
   DirectDowngrade,
   Grade,
@@ -17,12 +18,23 @@ import type {
 export interface GradingPolicy extends PolicyRef {
   /** First day decisions may use this version. */
   effectiveFrom: string;
+  /** Last day decisions may use this version, where the text sets one. */
+  effectiveTo?: string;
+  /** Why effectiveFrom (and effectiveTo) are what they are, where the text does not say. */
+  effectiveAssumption?: string;
   /** Working days of publicity after a cycle's proposals. */
   publicityWorkingDays: number;
   /** Working days from the start of publicity within which an objection may be filed. */
   objectionWindowWorkingDays: number;
-  /** Due date of an objection's review, from its filing date and the cycle's publicity. */
-  objectionReviewDueOn(filedOn: string, publicityEndsOn: string): string;
+  /**
+   * Due date of an objection's review, from its filing date and the cycle's publicity, with
+   * the calendar versions used. Throws CalendarOutOfRangeError for a year not recorded.
+   */
+  objectionReviewDueOn(
+    calendar: OfficialCalendar,
+    filedOn: string,
+    publicityEndsOn: Deadline,
+  ): Deadline;
   /** Articles cited when a cycle, an objection or a publication is refused. */
   articles: { cycle: string; publicity: string; objectionReview: string; upgrade: string };
   /**
@@ -51,7 +63,8 @@ export interface GradingPolicy extends PolicyRef {
 }
 
 export interface UpgradeBarInput {
-  today: string;
+  /** The valid date of the upgrade request: bars are judged on it. */
+  on: string;
   current: { grade: string; from: string } | null;
   downgrades: DirectDowngrade[];
   /** Dates of the E grades the agency received (Chongqing Art. 20). */
