@@ -69,6 +69,8 @@ interface Target {
   body?: object;
   /** The grading cycle the call records in, when it records in one rather than in the agency. */
   cycleId?: string;
+  /** The calendar year the call records in (PUT /calendar/:year). */
+  calendarYear?: number;
 }
 
 /** The agency every refused call and every read is made against (set up in beforeAll). */
@@ -91,10 +93,19 @@ interface Setup {
   graded(): string;
   /** A Beijing year no cycle has been started for yet. */
   year(): number;
+  /** A year far ahead with no calendar recorded yet. */
+  calendarYear(): number;
 }
 
+/** A FICTIONAL official calendar, for tests only: New Year's Day off, nothing else. */
+const fictionalCalendar = (year: number) => ({
+  holidays: [`${year}-01-01`],
+  makeupWorkdays: [],
+  source: { notice: `TEST-ONLY fictional notice for ${year}`, issuedOn: '2026-11-01' },
+});
+
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   /** `public`: anyone, token or not; else the callers that may (API.md, "who"). */
   access: 'public' | readonly Caller[];
@@ -414,8 +425,39 @@ const ROUTES: readonly Route[] = [
       body: { asOf: '2026-03-15', knownAt: '2026-11-01' },
     }),
   },
+  {
+    method: 'POST',
+    path: `${cycles}/:cycleId/replay`,
+    access: ['reviewer', 'auditor'],
+    reads: true,
+    fresh: (_setup, { uscc }) =>
+      Promise.resolve({ uscc, path: `${cycles}/${CYCLE}/replay`, cycleId: CYCLE }),
+    shared: ({ uscc }) => ({ uscc, path: `${cycles}/${CYCLE}/replay`, cycleId: CYCLE }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/calendar/:year',
+    access: ['admin'],
+    // Each success records a FICTIONAL year far ahead, in this test's own database only.
+    fresh: (setup, { uscc }) => {
+      const year = setup.calendarYear();
+      return Promise.resolve({
+        uscc,
+        path: `/api/v1/calendar/${year}`,
+        body: fictionalCalendar(year),
+        calendarYear: year,
+      });
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: '/api/v1/calendar/2099',
+      body: fictionalCalendar(2099),
+      calendarYear: 2099,
+    }),
+  },
   ...(
     [
+      ['/api/v1/calendar/:year', 'public', () => '/api/v1/calendar/2026'],
       [agencies, 'public', () => `${agencies}?jurisdiction=beijing`],
       [`${agencies}/:uscc`, 'public', (uscc: string) => `${agencies}/${uscc}`],
       [
@@ -539,6 +581,7 @@ describe('auth matrix: every route × every caller', () => {
     });
     const free = graded.slice(1);
     let year = 2024;
+    let calendarYear = 2098;
     setup = {
       ledger,
       created,
@@ -548,6 +591,7 @@ describe('auth matrix: every route × every caller', () => {
         return next;
       },
       year: () => year--,
+      calendarYear: () => calendarYear--,
     };
     const { eventIds } = await created(
       `${agencies}/${uscc}/penalties`,
@@ -572,6 +616,11 @@ describe('auth matrix: every route × every caller', () => {
   }, HOOK_TIMEOUT_MS);
   afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
+  /** A calendar year's version in force; 0 when the ledger has none. */
+  const calendarVersion = async (year: number): Promise<number> => {
+    const res = await request(http).get(`/api/v1/calendar/${year}`);
+    return res.status === 404 ? 0 : (res.body as { version: number }).version;
+  };
   /** A grading cycle as the public reads it; `undefined` when it does not exist (404). */
   const cycleOf = async (cycleId: string): Promise<{ version: number } | undefined> => {
     const res = await request(http).get(`${cycles}/${cycleId}`);
@@ -583,17 +632,27 @@ describe('auth matrix: every route × every caller', () => {
   };
   /** What a call on `target` may change: its cycle, else the agency's stream. */
   const recorded = (target: Target) =>
-    target.cycleId !== undefined ? cycleOf(target.cycleId) : ledger.events(target.uscc);
+    target.calendarYear !== undefined
+      ? calendarVersion(target.calendarYear)
+      : target.cycleId !== undefined
+        ? cycleOf(target.cycleId)
+        : ledger.events(target.uscc);
   const recordedLength = async (target: Target) =>
-    target.cycleId !== undefined
-      ? ((await cycleOf(target.cycleId))?.version ?? 0)
-      : ledger.streamLength(target.uscc);
+    target.calendarYear !== undefined
+      ? calendarVersion(target.calendarYear)
+      : target.cycleId !== undefined
+        ? ((await cycleOf(target.cycleId))?.version ?? 0)
+        : ledger.streamLength(target.uscc);
 
   const send = (route: Route, target: Target, token: string | undefined) => {
     const req =
-      route.method === 'GET' ? request(http).get(target.path) : request(http).post(target.path);
+      route.method === 'GET'
+        ? request(http).get(target.path)
+        : route.method === 'PUT'
+          ? request(http).put(target.path)
+          : request(http).post(target.path);
     if (token !== undefined) req.set('Authorization', token);
-    return route.method === 'POST' ? req.send(target.body ?? {}) : req;
+    return route.method === 'GET' ? req : req.send(target.body ?? {});
   };
 
   it('covers every route the OpenAPI document lists, × every caller', async () => {
@@ -618,9 +677,13 @@ describe('auth matrix: every route × every caller', () => {
       expect({ status: res.status, body: res.body as unknown }).toMatchObject({
         status: expected,
       });
-      if (route.method === 'POST' && !route.reads) {
+      if (route.method !== 'GET' && !route.reads) {
         expect(res.body).toMatchObject({
-          ...(target.cycleId !== undefined ? { cycleId: target.cycleId } : { uscc: target.uscc }),
+          ...(target.calendarYear !== undefined
+            ? { year: target.calendarYear }
+            : target.cycleId !== undefined
+              ? { cycleId: target.cycleId }
+              : { uscc: target.uscc }),
           eventIds: [expect.any(String)],
         });
         expect(await recordedLength(target)).toBeGreaterThan(before);

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../apps/ledger-api/src/create-app';
 import { readConfig } from '../../apps/ledger-api/src/config';
+import type { Clock } from '../../apps/ledger-api/src/clock';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret';
@@ -12,11 +13,14 @@ export interface TestApp {
 }
 
 /** The real app, configured as main.ts configures it, on a database of its own. */
-export async function startTestApp(label: string): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   process.env.NODE_ENV = 'test';
   const db = await createTestDatabase(label);
   const config = readConfig({ LEDGER_JWT_SECRET: TEST_JWT_SECRET, PORT: '0' }, db.url);
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   return {
     app,

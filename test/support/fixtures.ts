@@ -55,12 +55,18 @@ export class Ledger {
     return res;
   }
 
-  /** A beijing agency filed by the regulator; approved unless `approve` is false. */
+  /** A beijing agency filed by the regulator on 2026-01-12; approved (01-13) unless `approve` is false. */
   async agency({ approve = true }: { approve?: boolean } = {}): Promise<string> {
     const uscc = freshUscc();
-    await this.created('/api/v1/agencies', asBeijing, registrationBody(uscc));
+    await this.created('/api/v1/agencies', asBeijing, {
+      ...registrationBody(uscc),
+      occurredAt: '2026-01-12',
+    });
     if (approve) {
-      await this.created(`/api/v1/agencies/${uscc}/review`, asBeijing, { outcome: 'approved' });
+      await this.created(`/api/v1/agencies/${uscc}/review`, asBeijing, {
+        outcome: 'approved',
+        occurredAt: '2026-01-13',
+      });
     }
     return uscc;
   }

@@ -28,7 +28,11 @@ export async function approvedAgency(
     .post('/api/v1/agencies')
     .set('Authorization', bearer(actors.agency(uscc)))
     .send({
-      ...registrationBody(uscc, { jurisdiction, name: `${jurisdiction}监测${uscc.slice(10, 14)}` }),
+      ...registrationBody(uscc, {
+        jurisdiction,
+        name: `${jurisdiction}监测${uscc.slice(10, 14)}`,
+        commitment: { signedBy: '王明', signedAt: '2025-01-06' },
+      }),
       occurredAt: '2025-01-06',
       ...overrides,
     })

@@ -10,10 +10,12 @@ import { AgenciesModule } from './agencies/agencies.module';
 import { DatabasePoolModule } from './database-pool.module';
 import { GradingModule } from './grading/grading.module';
 import { ExportsModule } from './exports/exports.module';
+import { CalendarModule } from './calendar/calendar.module';
+import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: LedgerConfig): DynamicModule {
+  static forRoot(config: LedgerConfig, clock: Clock = SYSTEM_CLOCK): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -34,9 +36,13 @@ export class AppModule {
         AgenciesModule,
         GradingModule,
         ExportsModule,
+        CalendarModule,
       ],
-      providers: [{ provide: LEDGER_CONFIG, useValue: config }],
-      exports: [LEDGER_CONFIG],
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+      ],
+      exports: [LEDGER_CONFIG, CLOCK],
     };
   }
 }

@@ -3,15 +3,28 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { LedgerConfig } from './config';
+import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
+import type { TimedRequest } from './commands/request-context';
 import { configureHttp } from './http';
 
 /** The HTTP app as it runs in production and in the e2e tests: one place configures both. */
-export async function createApp(config: LedgerConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createApp(
+  config: LedgerConfig,
+  options: { clock?: Clock } = {},
+): Promise<NestExpressApplication> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
     bufferLogs: false,
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
   app.enableShutdownHooks();
+  // The ledger's clock is read once, as the request arrives: it defaults a command's valid
+  // time and bounds it (CLOCK_TOLERANCE_MS); no decision reads it.
+  const ledgerClock = app.get<Clock>(CLOCK);
+  app.use((req: TimedRequest, _res: unknown, next: () => void) => {
+    req.receivedAt = ledgerClock.now();
+    next();
+  });
   configureHttp(app);
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegistryEntryRow } from '@ledger/projections';
+import { CalendarService } from '../calendar/calendar.service';
 import { CommandPipeline } from '../commands/command-pipeline';
 import { ProjectionsService } from '../projections/projections.service';
 import { AgencyCommandsController } from './agency-commands.controller';
@@ -12,7 +13,13 @@ import { PersonalData } from './personal-data.provider';
 @Module({
   imports: [TypeOrmModule.forFeature([RegistryEntryRow])],
   controllers: [AgencyCommandsController, AgencyQueriesController, LedgerController],
-  providers: [ExecuteAgencyCommandHandler, ProjectionsService, CommandPipeline, PersonalData],
-  exports: [ProjectionsService, CommandPipeline, PersonalData],
+  providers: [
+    ExecuteAgencyCommandHandler,
+    ProjectionsService,
+    CommandPipeline,
+    CalendarService,
+    PersonalData,
+  ],
+  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData],
 })
 export class AgenciesModule {}

@@ -13,7 +13,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
-  toShanghaiDate,
   validateUscc,
   type AgencyCommand,
   type RegistrationFields,
@@ -334,7 +333,7 @@ export class AgencyCommandsController {
     return this.run(req, res, actor, uscc, body, ['agency'], {
       type: 'ScrapEquipment',
       equipmentId,
-      scrappedAt: body.scrappedAt ?? toShanghaiDate(new Date()),
+      scrappedAt: body.scrappedAt,
     });
   }
 

@@ -24,7 +24,7 @@ import {
   type DecidedEvent,
 } from '../commands/command-pipeline';
 
-type WithoutTime<C> = C extends unknown ? Omit<C, 'today'> : never;
+type WithoutTime<C> = C extends unknown ? Omit<C, 'on' | 'calendar'> : never;
 
 export class ExecuteAgencyCommand {
   constructor(
@@ -51,10 +51,10 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
     return this.pipeline.run(
       agencyStreamId(uscc),
       context,
-      ({ history, today }) => {
+      ({ history, on, calendar }) => {
         const state = foldAgency(history.map((event) => event as unknown as AgencyEvent));
         authorise(uscc, command, state, allowed, context.actor);
-        return decide({ ...command, today }, state);
+        return decide({ ...command, on, calendar }, state);
       },
       (streamId, events, version, decided) => this.append(streamId, uscc, events, version, decided),
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, toShanghaiDate } from '@ledger/domain';
+import { ConflictError, toShanghaiDate, type OfficialCalendar } from '@ledger/domain';
 import {
   EVENT_STORE,
   WrongExpectedVersionError,
@@ -11,6 +11,7 @@ import {
 } from '@ledger/event-store';
 import type { Actor } from '../auth';
 import { ProjectionsService } from '../projections/projections.service';
+import { CalendarService } from '../calendar/calendar.service';
 
 export interface CommandContext {
   actor: Actor;
@@ -19,8 +20,8 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** sha256 of method, path and canonical body: tells a repeated request from another one. */
   requestHash: string;
-  /** Valid time of the fact; default now. */
-  occurredAt?: string;
+  /** Valid time of the fact (an ISO instant): as given, or the ledger's clock on arrival. */
+  occurredAt: string;
   correlationId?: string;
 }
 
@@ -39,13 +40,16 @@ export interface CommandOutcome {
   replayed: boolean;
 }
 
-/** What the pipeline hands a decision: the stream as it stands, and the times of the command. */
+/** What the pipeline hands a decision: the stream as it stands, and the time of the command. */
 export interface Decision {
   history: StoredEvent[];
-  /** Shanghai date of the system time at which the ledger decides. */
-  today: string;
   /** Shanghai date of the command's valid time (occurredAt, default now). */
   on: string;
+  /**
+   * The official calendar as recorded in the ledger, for the years a deadline from `on` can
+   * reach (the year of `on` and the next).
+   */
+  calendar: OfficialCalendar;
 }
 
 /** Appends differently when other rows must commit with the events (ADR 005). */
@@ -74,6 +78,7 @@ export class CommandPipeline {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: ProjectionsService,
+    private readonly calendars: CalendarService,
   ) {}
 
   async run(
@@ -87,18 +92,28 @@ export class CommandPipeline {
       const earlier = await this.store.readByIdempotencyKey(streamId, key);
       if (earlier.length > 0) return replay(streamId, earlier, context);
     }
+    const { occurredAt } = context;
+    const on = toShanghaiDate(occurredAt);
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(streamId);
+      const [history, calendar] = await Promise.all([
+        this.store.readStream(streamId),
+        this.calendars.forDecisionOn(on),
+      ]);
       const version = history.at(-1)?.version ?? 0;
-      const now = new Date();
-      const occurredAt = context.occurredAt ?? now.toISOString();
-      const decided = decide({
-        history,
-        today: toShanghaiDate(now),
-        on: toShanghaiDate(occurredAt),
-      });
+      const decided = decide({ history, on, calendar });
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw new WrongExpectedVersionError(streamId, context.expectedVersion, version);
+      }
+      if (decided.length === 0) {
+        // Nothing new to record (the same fact again): the stream as it stands.
+        return {
+          streamId,
+          version,
+          position: history.at(-1)?.position ?? 0,
+          eventIds: [],
+          events: [],
+          replayed: false,
+        };
       }
       const events: NewEvent[] = decided.map((event) => ({
         eventId: randomUUID(),

@@ -1,10 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import canonicalize from 'canonicalize';
-import { startOfShanghaiDay } from '@ledger/domain';
+import { InvalidInput, startOfShanghaiDay, toShanghaiDate } from '@ledger/domain';
 import { requireActor, type Actor } from '../auth';
+import { CLOCK_TOLERANCE_MS } from '../clock';
 import type { CommandContext } from '../commands/command-pipeline';
 import { parseIdempotencyKey, parseIfMatch } from '../http';
+
+/** The ledger's clock as read when the request arrived (set by the middleware in configureHttp). */
+export interface TimedRequest extends Request {
+  receivedAt?: Date;
+}
+
+export function receivedAt(req: Request): Date {
+  return (req as TimedRequest).receivedAt ?? new Date();
+}
 
 /** A bare date as valid time means the start of that day in Asia/Shanghai (API.md). */
 export function occurredAtOf(occurredAt: string | undefined): string | undefined {
@@ -13,6 +23,28 @@ export function occurredAtOf(occurredAt: string | undefined): string | undefined
     ? startOfShanghaiDay(occurredAt).toISOString()
     : new Date(occurredAt).toISOString();
 }
+
+/**
+ * The command's valid time: `occurredAt` as given, or the ledger's clock when the request
+ * arrived. A valid time later than that (beyond the clock tolerance) is not a fact yet: 400.
+ */
+export function validTimeOf(req: Request, occurredAt: string | undefined): string {
+  const now = receivedAt(req);
+  const given = occurredAtOf(occurredAt);
+  if (given === undefined) return now.toISOString();
+  if (Date.parse(given) > now.getTime() + CLOCK_TOLERANCE_MS) {
+    throw new InvalidInput(
+      `${occurredAt} is in the future (the ledger's clock reads ${now.toISOString()}): a fact is recorded once it has happened`,
+      'ledger-valid-time',
+      'occurredAt',
+    );
+  }
+  return given;
+}
+
+/** The Shanghai date of the command's valid time. */
+export const validDateOf = (req: Request, occurredAt: string | undefined): string =>
+  toShanghaiDate(validTimeOf(req, occurredAt));
 
 /** The pipeline's context from an HTTP request: actor, If-Match, Idempotency-Key, request hash. */
 export function commandContext(
@@ -27,7 +59,7 @@ export function commandContext(
     requestHash: createHash('sha256')
       .update(`${req.method} ${req.path}\n${canonicalize(req.body as object) ?? ''}`)
       .digest('hex'),
-    occurredAt: occurredAtOf(occurredAt),
+    occurredAt: validTimeOf(req, occurredAt),
     correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID(),
   };
 }

@@ -14,7 +14,7 @@ import {
   type CommandOutcome,
 } from '../commands/command-pipeline';
 
-type WithoutOn<C> = C extends unknown ? Omit<C, 'on'> : never;
+type WithoutOn<C> = C extends unknown ? Omit<C, 'on' | 'calendar'> : never;
 
 export class ExecuteCycleCommand {
   constructor(
@@ -36,7 +36,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<
   constructor(private readonly pipeline: CommandPipeline) {}
 
   execute({ cycleId, command, context }: ExecuteCycleCommand): Promise<CommandOutcome> {
-    return this.pipeline.run(cycleStreamId(cycleId), context, ({ history, on }) => {
+    return this.pipeline.run(cycleStreamId(cycleId), context, ({ history, on, calendar }) => {
       const state = foldCycle(history.map((e) => e as unknown as CycleEvent));
       const jurisdiction: Jurisdiction | undefined =
         command.type === 'StartGradingCycle' ? command.jurisdiction : state.started?.jurisdiction;
@@ -47,7 +47,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<
           assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator', 'reviewer']);
         else assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator']);
       }
-      return decideCycle({ ...command, on }, state);
+      return decideCycle({ ...command, on, calendar } as CycleCommand, state);
     });
   }
 }

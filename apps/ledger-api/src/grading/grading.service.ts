@@ -10,7 +10,9 @@ import {
   foldAgency,
   gradeTimeline,
   periodAt,
+  firstPolicyOf,
   policyFor,
+  policyInForce,
   toShanghaiDate,
   type AgencyEvent,
   type AssessmentRecorded,
@@ -143,7 +145,7 @@ export class GradingService {
     period: GradePeriod | undefined,
   ): GradeAnswer {
     if (!period) {
-      const policy = policyFor(jurisdiction, asOf);
+      const policy = policyInForce(jurisdiction, asOf) ?? firstPolicyOf(jurisdiction);
       return {
         uscc,
         asOf,
@@ -256,17 +258,20 @@ export class GradingService {
     return rows.map((row) => row.key);
   }
 
-  /** The agency's standing for an upgrade request, from its grade history as known now. */
+  /**
+   * The agency's standing for an upgrade request on its valid date `on`, from its grade
+   * history as known when the request arrived.
+   */
   async standing(
     uscc: string,
-    today: string,
+    on: string,
+    knownAt: string,
   ): Promise<{ standing: UpgradeBarInput; currentGrade: string; policyId: string }> {
-    const now = new Date().toISOString();
-    const { jurisdiction, periods, facts } = await this.replayTimeline(uscc, now);
-    const current = periodAt(periods, today);
+    const { jurisdiction, periods, facts } = await this.replayTimeline(uscc, knownAt);
+    const current = periodAt(periods, on);
     return {
       standing: {
-        today,
+        on,
         current: current ? { grade: current.grade, from: current.from } : null,
         downgrades: directDowngrades(
           jurisdiction,
@@ -275,7 +280,7 @@ export class GradingService {
         eGrades: distinctEGrades(periods),
       },
       currentGrade: current?.grade ?? 'ungraded',
-      policyId: policyFor(jurisdiction, today).id,
+      policyId: policyFor(jurisdiction, on).id,
     };
   }
 }

@@ -27,7 +27,12 @@ export interface ApiErrorAnswer {
   unexpected: boolean;
 }
 
-const DOMAIN_ERROR_NAMES = { 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' };
+const DOMAIN_ERROR_NAMES = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+};
 
 /** Said of a path that express cannot decode (`/agencies/%ZZ/review`). */
 export const MALFORMED_PATH_MESSAGE = 'path: malformed percent-encoding';

@@ -1,0 +1,134 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  BUILT_IN_CALENDAR,
+  calendarStreamId,
+  calendarYearOf,
+  decideCalendar,
+  type OfficialCalendarRecorded,
+} from '@ledger/domain';
+import { CurrentActor, Public, Roles, type Actor } from '../auth';
+import { CommandPipeline } from '../commands/command-pipeline';
+import { commandContext } from '../commands/request-context';
+import { versionETag } from '../http';
+import { RecordCalendarDto } from './calendar.dto';
+import { CalendarService } from './calendar.service';
+
+/** Years the ledger accepts a calendar for. */
+const YEARS = { first: 2004, last: 2100 } as const;
+
+const yearPipe = new ParseIntPipe({
+  exceptionFactory: () =>
+    new NotFoundException({
+      statusCode: 404,
+      error: 'Not Found',
+      message: [`year: must be a year from ${YEARS.first} to ${YEARS.last}`],
+    }),
+});
+
+function checkYear(year: number): number {
+  if (year < YEARS.first || year > YEARS.last || !Number.isSafeInteger(year)) {
+    throw new NotFoundException({
+      statusCode: 404,
+      error: 'Not Found',
+      message: [`year: must be a year from ${YEARS.first} to ${YEARS.last}`],
+    });
+  }
+  return year;
+}
+
+/**
+ * The official PRC calendar as ledger data (API.md v1.1, "Valid time and the calendar"). An
+ * administrator records each year when the State Council's notice comes out; deadlines that
+ * reach a year with no calendar wait for it (or are refused), never guessed.
+ */
+@ApiTags('calendar')
+@Controller('api/v1/calendar')
+export class CalendarController {
+  constructor(
+    private readonly calendars: CalendarService,
+    private readonly pipeline: CommandPipeline,
+  ) {}
+
+  @Get(':year')
+  @Public()
+  @ApiOperation({
+    summary: "A year's official calendar in force: holidays, make-up working days, source",
+  })
+  @ApiOkResponse({
+    description:
+      '{ year, version, builtIn, source: { notice, issuedOn }, holidays, makeupWorkdays, recordedAt }',
+  })
+  async show(@Param('year', yearPipe) year: number) {
+    const entry = await this.calendars.year(checkYear(year));
+    if (!entry) {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [
+          `year: the ledger has no official calendar for ${year}; an administrator records it with PUT /api/v1/calendar/${year}`,
+        ],
+      });
+    }
+    return {
+      year: entry.year,
+      version: entry.version,
+      builtIn: entry.builtIn,
+      source: entry.source,
+      holidays: entry.holidays,
+      makeupWorkdays: entry.makeupWorkdays,
+      recordedAt: entry.recordedAt,
+    };
+  }
+
+  @Put(':year')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      "Record a year's official calendar from the State Council's notice; a different body for a recorded year is a new version and needs a reason",
+  })
+  @ApiCreatedResponse({ description: '{ year, version, position, eventIds }' })
+  async record(
+    @Param('year', yearPipe) year: number,
+    @Body() body: RecordCalendarDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    checkYear(year);
+    const outcome = await this.pipeline.run(
+      calendarStreamId(year),
+      commandContext(req, actor, undefined),
+      ({ history }) =>
+        decideCalendar(
+          { type: 'RecordOfficialCalendar', year, ...body },
+          calendarYearOf(
+            year,
+            history.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] })),
+            BUILT_IN_CALENDAR.year(year),
+          ),
+        ),
+    );
+    // The same body again appends nothing: the answer is the version in force (0: built in).
+    res.setHeader('ETag', versionETag(outcome.version));
+    return {
+      year,
+      version: outcome.version,
+      position: outcome.position,
+      eventIds: outcome.eventIds,
+    };
+  }
+}

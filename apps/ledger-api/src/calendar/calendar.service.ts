@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  BUILT_IN_CALENDAR,
+  calendarStreamId,
+  calendarYearOf,
+  OfficialCalendar,
+  type CalendarVersions,
+  type CalendarYear,
+  type OfficialCalendarRecorded,
+} from '@ledger/domain';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '@ledger/event-store';
+
+export interface CalendarYearAnswer extends CalendarYear {
+  /** When the ledger recorded this version; null for a built-in year. */
+  recordedAt: string | null;
+}
+
+/**
+ * The official calendar as the ledger has recorded it: one stream per year, the built-in
+ * baseline (version 0) for 2004–2026. Read from the event store at each decision, so every
+ * instance decides with what is recorded, never with a cached copy.
+ */
+@Injectable()
+export class CalendarService {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  private async recorded(year: number): Promise<StoredEvent[]> {
+    return (await this.store.readStream(calendarStreamId(year))).filter(
+      (e) => e.type === 'OfficialCalendarRecorded',
+    );
+  }
+
+  /** The version in force of a year, with when it was recorded; undefined when the ledger has none. */
+  async year(year: number): Promise<CalendarYearAnswer | undefined> {
+    const events = await this.recorded(year);
+    const entry = calendarYearOf(year, asRecorded(events), BUILT_IN_CALENDAR.year(year));
+    if (!entry) return undefined;
+    return { ...entry, recordedAt: events.at(-1)?.recordedAt ?? null };
+  }
+
+  /** The calendar a decision on `on` uses: the years a deadline from `on` can reach. */
+  async forDecisionOn(on: string): Promise<OfficialCalendar> {
+    const first = Number(on.slice(0, 4));
+    const years = await Promise.all([first, first + 1].map((year) => this.year(year)));
+    return new OfficialCalendar(years.filter((y): y is CalendarYearAnswer => y !== undefined));
+  }
+
+  /**
+   * The calendar exactly as a past decision used it: each year at the version it recorded.
+   * Replaying with it gives the recorded dates, whatever was corrected since.
+   */
+  async atVersions(versions: CalendarVersions): Promise<OfficialCalendar> {
+    const years: CalendarYear[] = [];
+    for (const [key, version] of Object.entries(versions)) {
+      const year = Number(key);
+      if (version === 0) {
+        const builtIn = BUILT_IN_CALENDAR.year(year);
+        if (builtIn) years.push(builtIn);
+        continue;
+      }
+      const events = asRecorded(await this.recorded(year)).slice(0, version);
+      const entry = events.length === version ? calendarYearOf(year, events, undefined) : undefined;
+      if (entry) years.push(entry);
+    }
+    return new OfficialCalendar(years);
+  }
+}
+
+const asRecorded = (events: StoredEvent[]) =>
+  events.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] }));
