@@ -15,6 +15,8 @@ const base = {
   testEnvironment: 'node',
   rootDir: __dirname,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
+  // LEDGER_TEST_CLOCK moves Node's clock for a whole run (test/support/test-clock.ts).
+  setupFiles: ['<rootDir>/test/support/test-clock.ts'],
 };
 
 module.exports = {

@@ -11,8 +11,15 @@ const ROOT = resolve(__dirname, '..');
 const SECRET = 'token-script-spec-secret';
 const USCC = '91110105MA01ABCD2X';
 const jwt = new JwtService();
-/** As `npm run token` runs it (package.json). */
-const NODE_ARGS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+/** As `npm run token` runs it (package.json), on the test run's clock (LEDGER_TEST_CLOCK). */
+const NODE_ARGS = [
+  '-r',
+  'ts-node/register/transpile-only',
+  '-r',
+  'tsconfig-paths/register',
+  '-r',
+  './test/support/test-clock.ts',
+];
 const runScript = (args: string[], env: NodeJS.ProcessEnv) =>
   promisify(execFile)(process.execPath, [...NODE_ARGS, 'scripts/token.ts', ...args], {
     cwd: ROOT,

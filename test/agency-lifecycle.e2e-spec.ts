@@ -24,8 +24,12 @@ describe('an agency from registration to deregistration', () => {
   }, HOOK_TIMEOUT_MS);
   afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
+  /** Every fact of this agency's year happens on 2026-11-25 unless its body says otherwise. */
   const post = (path: string, token: string, body: object) =>
-    request(http).post(`/api/v1${path}`).set('Authorization', token).send(body);
+    request(http)
+      .post(`/api/v1${path}`)
+      .set('Authorization', token)
+      .send({ occurredAt: '2026-11-25', ...body });
 
   it('registers, and the filing awaits formal review (not yet in the public registry)', async () => {
     const res = await post('/agencies', asAgencyA, registrationBody(A)).expect(201);

@@ -149,6 +149,7 @@ const creditFinding = { kind: 'credit-bad', article: 'beijing-9-3', decidedAt: '
 const change = {
   changes: { addresses: { registered: '北京市海淀区', workplace: '北京市海淀区某路2号' } },
   changedAt: '2026-11-20',
+  occurredAt: '2026-11-25',
 };
 const person = () => ({
   idNumber: freshResidentId(),

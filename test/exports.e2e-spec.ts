@@ -33,7 +33,7 @@ describe('exports', () => {
       .set('Authorization', beijing)
       .send(penalty('京环罚〔2026〕1号', 50000))
       .expect(201);
-    sinceSecond = new Date().toISOString();
+    sinceSecond = await t.ledgerNow();
     await request(http)
       .post(`/api/v1/agencies/${cq}/penalties`)
       .set('Authorization', regulatorOf('chongqing'))

@@ -196,23 +196,23 @@ describe('a Beijing grading year', () => {
     const barred = await request(http)
       .post(`/api/v1/agencies/${u.fraud}/upgrade-requests`)
       .set('Authorization', agency('fraud'))
-      .send({ reason: '已整改' })
+      .send({ reason: '已整改', occurredAt: '2026-11-25' })
       .expect(422);
     expect(barred.body).toMatchObject({ article: 'beijing-23' });
     await request(http)
       .post(`/api/v1/agencies/${u.top}/upgrade-requests`)
       .set('Authorization', agency('top'))
-      .send({})
+      .send({ occurredAt: '2026-11-25' })
       .expect(422);
     await request(http)
       .post(`/api/v1/agencies/${u.mid}/upgrade-requests`)
       .set('Authorization', agency('mid'))
-      .send({ reason: '扩充实验室' })
+      .send({ reason: '扩充实验室', occurredAt: '2026-11-25' })
       .expect(201);
   });
 
   it('answers differently for the past exactly where a late-recorded penalty says, and replay agrees', async () => {
-    const before = new Date().toISOString();
+    const before = await t.ledgerNow();
     await new Promise((r) => setTimeout(r, 5));
     const penalty = await request(http)
       .post(`/api/v1/agencies/${u.top}/penalties`)
@@ -263,7 +263,7 @@ describe('a Beijing grading year', () => {
       ['D', '2026-03-01', null],
     ]);
 
-    for (const knownAt of [before, new Date().toISOString()]) {
+    for (const knownAt of [before, await t.ledgerNow()]) {
       const replay = await request(http)
         .post(`/api/v1/agencies/${u.top}/replay`)
         .set('Authorization', auditor)

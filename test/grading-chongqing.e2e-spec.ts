@@ -127,7 +127,7 @@ describe('a Chongqing grading year', () => {
     const barred = await request(http)
       .post(`/api/v1/agencies/${u.falseReport}/upgrade-requests`)
       .set('Authorization', agency('falseReport'))
-      .send({ reason: '已整改' })
+      .send({ reason: '已整改', occurredAt: '2026-11-25' })
       .expect(422);
     expect(barred.body).toMatchObject({ article: 'chongqing-20-1' });
   });
@@ -241,7 +241,7 @@ describe('a Chongqing grading year', () => {
 
   let beforePublication: string;
   it('publishes after publicity: grades in force from the publication date', async () => {
-    beforePublication = new Date().toISOString();
+    beforePublication = await t.ledgerNow();
     await new Promise((r) => setTimeout(r, 5));
     const published = await request(http)
       .post('/api/v1/grading-cycles/chongqing-2025/publish')
@@ -299,7 +299,7 @@ describe('a Chongqing grading year', () => {
     await request(http)
       .post(`/api/v1/agencies/${u.mid}/upgrade-requests`)
       .set('Authorization', agency('mid'))
-      .send({ reason: '扩充实验室' })
+      .send({ reason: '扩充实验室', occurredAt: '2026-11-25' })
       .expect(201);
   });
 
@@ -316,7 +316,7 @@ describe('a Chongqing grading year', () => {
     const barred = await request(http)
       .post(`/api/v1/agencies/${u.falseReport}/upgrade-requests`)
       .set('Authorization', agency('falseReport'))
-      .send({ reason: '已整改' });
+      .send({ reason: '已整改', occurredAt: '2026-11-25' });
     expect({ status: barred.status, body: barred.body as unknown }).toMatchObject({
       status: 422,
       body: { article: 'chongqing-20-1' },
@@ -324,7 +324,7 @@ describe('a Chongqing grading year', () => {
   });
 
   it('replays every grade as recorded, before and after publication', async () => {
-    const now = new Date().toISOString();
+    const now = await t.ledgerNow();
     expect((await grade('low', `?asOf=2026-11-01&knownAt=${beforePublication}`)).body.grade).toBe(
       'ungraded',
     );

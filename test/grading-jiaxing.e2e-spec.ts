@@ -251,7 +251,7 @@ describe('a Jiaxing grading year', () => {
       const res = await request(http)
         .post(`/api/v1/agencies/${u[key]}/upgrade-requests`)
         .set('Authorization', agency(key))
-        .send({ reason: '已整改' });
+        .send({ reason: '已整改', occurredAt: '2026-11-25' });
       expect({ key, status: res.status, body: res.body as unknown }).toMatchObject({
         key,
         status: 201,
@@ -261,7 +261,7 @@ describe('a Jiaxing grading year', () => {
   });
 
   it('answers differently for the past exactly where a late-recorded penalty says, and replay agrees', async () => {
-    const before = new Date().toISOString();
+    const before = await t.ledgerNow();
     await new Promise((r) => setTimeout(r, 5));
     const penalty = await request(http)
       .post(`/api/v1/agencies/${u.a90}/penalties`)
@@ -298,7 +298,7 @@ describe('a Jiaxing grading year', () => {
       ['E', 'high', '2026-06-01', null, 'direct-downgrade'],
     ]);
 
-    const now = new Date().toISOString();
+    const now = await t.ledgerNow();
     const pairs: [string, string, string][] = [
       ['a90', '2026-07-01', before],
       ['a90', '2026-07-01', now],

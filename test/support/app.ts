@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
 import { createApp } from '../../apps/ledger-api/src/create-app';
 import { readConfig } from '../../apps/ledger-api/src/config';
 import type { Clock } from '../../apps/ledger-api/src/clock';
@@ -9,6 +10,11 @@ export const TEST_JWT_SECRET = 'e2e-test-secret';
 export interface TestApp {
   app: NestExpressApplication;
   db: TestDatabase;
+  /**
+   * The ledger's own system time (the database's clock, which stamps `recordedAt`): knownAt
+   * instants come from it, never from the test's clock, which a shifted run moves.
+   */
+  ledgerNow(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -25,6 +31,16 @@ export async function startTestApp(
   return {
     app,
     db,
+    ledgerNow: async () => {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+        return rows[0].now.toISOString();
+      } finally {
+        await client.end();
+      }
+    },
     close: async () => {
       await app.close();
       await db.drop();

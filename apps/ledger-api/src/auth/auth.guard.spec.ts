@@ -1,3 +1,4 @@
+import { HOOK_TIMEOUT_MS } from '../../../../test/support/timeouts';
 import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
@@ -70,11 +71,11 @@ describe('AuthGuard', () => {
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await app.close();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   const get = (path: string, token?: string) => {
     const call = request(app.getHttpServer()).get(path);

@@ -30,7 +30,7 @@ import {
   type Actor,
 } from '../auth';
 import type { CommandOutcome } from '../commands/command-pipeline';
-import { commandContext, receivedAt, validDateOf } from '../commands/request-context';
+import { commandContext, validDateOf } from '../commands/request-context';
 import { ParseUsccPipe, versionETag } from '../http';
 import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
 import { ExecuteCycleCommand } from './execute-cycle-command';
@@ -370,7 +370,6 @@ export class GradingController {
     const { standing, currentGrade, policyId } = await this.grading.standing(
       uscc,
       validDateOf(req, body.occurredAt),
-      receivedAt(req).toISOString(),
     );
     const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['agency'], {
       type: 'RequestUpgrade',

@@ -101,14 +101,21 @@ export class GradingService {
     return rows[0].jurisdiction;
   }
 
-  /** Every cycle event of a jurisdiction, as known at `knownAt`, read from the raw streams. */
-  async cycleFacts(jurisdiction: Jurisdiction, knownAt: string): Promise<TimelineFact[]> {
-    const lastYear = Number(knownAt.slice(0, 4)) + 1;
+  /**
+   * Every cycle event of a jurisdiction up to the cycle of `lastYear`, as known at `knownAt`
+   * (every one recorded, when undefined), read from the raw streams.
+   */
+  async cycleFacts(
+    jurisdiction: Jurisdiction,
+    knownAt: string | undefined,
+    lastYear = Number(knownAt!.slice(0, 4)) + 1,
+  ): Promise<TimelineFact[]> {
     const streams = await Promise.all(
       Array.from({ length: lastYear - FIRST_CYCLE_YEAR + 1 }, (_, i) =>
-        this.store.readStream(cycleStreamId(cycleIdOf(jurisdiction, FIRST_CYCLE_YEAR + i)), {
-          recordedUpTo: knownAt,
-        }),
+        this.store.readStream(
+          cycleStreamId(cycleIdOf(jurisdiction, FIRST_CYCLE_YEAR + i)),
+          knownAt === undefined ? {} : { recordedUpTo: knownAt },
+        ),
       ),
     );
     return streams
@@ -120,9 +127,13 @@ export class GradingService {
   /** The agency's grade history recomputed from raw facts alone: no projection (replay). */
   async replayTimeline(
     uscc: string,
-    knownAt: string,
+    knownAt: string | undefined,
+    lastCycleYear?: number,
   ): Promise<{ jurisdiction: Jurisdiction; periods: GradePeriod[]; facts: StoredEvent[] }> {
-    const facts = await this.store.readStream(agencyStreamId(uscc), { recordedUpTo: knownAt });
+    const facts = await this.store.readStream(
+      agencyStreamId(uscc),
+      knownAt === undefined ? {} : { recordedUpTo: knownAt },
+    );
     const registered = facts.find((e) => e.type === 'AgencyRegistered');
     // Known before its registration was recorded, the agency has no facts: the registry names
     // its jurisdiction for the answer's policy label (the grade is "ungraded" either way).
@@ -132,7 +143,7 @@ export class GradingService {
     const periods = gradeTimeline(
       uscc,
       facts.map((e) => timelineFact(e)),
-      await this.cycleFacts(jurisdiction, knownAt),
+      await this.cycleFacts(jurisdiction, knownAt, lastCycleYear),
     );
     return { jurisdiction, periods, facts };
   }
@@ -258,16 +269,18 @@ export class GradingService {
     return rows.map((row) => row.key);
   }
 
-  /**
-   * The agency's standing for an upgrade request on its valid date `on`, from its grade
-   * history as known when the request arrived.
-   */
+  /** The agency's standing for an upgrade request on its valid date `on`. */
   async standing(
     uscc: string,
     on: string,
-    knownAt: string,
   ): Promise<{ standing: UpgradeBarInput; currentGrade: string; policyId: string }> {
-    const { jurisdiction, periods, facts } = await this.replayTimeline(uscc, knownAt);
+    // Every fact recorded so far, whatever the clocks say: the request is decided on what the
+    // ledger holds; its grade history is read on the request's valid date.
+    const { jurisdiction, periods, facts } = await this.replayTimeline(
+      uscc,
+      undefined,
+      Number(on.slice(0, 4)) + 1,
+    );
     const current = periodAt(periods, on);
     return {
       standing: {

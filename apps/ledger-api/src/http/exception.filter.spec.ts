@@ -1,3 +1,4 @@
+import { HOOK_TIMEOUT_MS } from '../../../../test/support/timeouts';
 import {
   Body,
   Controller,
@@ -87,8 +88,8 @@ describe('HTTP errors, as configured by configureHttp', () => {
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     configureHttp(app);
     await app.init();
-  });
-  afterAll(() => app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => {
     logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });

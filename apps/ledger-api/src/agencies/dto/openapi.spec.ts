@@ -1,3 +1,4 @@
+import { HOOK_TIMEOUT_MS } from '../../../../../test/support/timeouts';
 import { Body, Controller, Post } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -68,7 +69,7 @@ describe('the OpenAPI document of the command bodies', () => {
     await app.init();
     document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     await app.close();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   const schema = (name: string) =>
     document.components!.schemas![name] as {

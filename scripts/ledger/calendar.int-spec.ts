@@ -1,0 +1,81 @@
+/**
+ * The calendar CLI as an administrator runs it, against a ledger database of its own. The
+ * 2027 recorded here is FICTIONAL: no official calendar for 2027 exists yet.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+
+describe('npm run calendar', () => {
+  let db: TestDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'calendar-cli-'));
+  const file = (name: string, body: object) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(body));
+    return path;
+  };
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'scripts/ledger.ts',
+          'calendar',
+          ...args,
+        ],
+        { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } },
+      );
+      return { code: 0, out: stdout };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, out: failed.stdout + failed.stderr };
+    }
+  };
+  const fictional = {
+    year: 2027,
+    holidays: ['2027-01-01'],
+    makeupWorkdays: [],
+    source: { notice: 'TEST-ONLY fictional notice', issuedOn: '2026-11-20' },
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('calendar_cli');
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => db.drop(), HOOK_TIMEOUT_MS);
+
+  it('shows a built-in year, and says how to record a missing one', async () => {
+    const builtIn = await cli('show', '2026');
+    expect(builtIn.code).toBe(0);
+    expect(JSON.parse(builtIn.out)).toMatchObject({ year: 2026, version: 0, builtIn: true });
+    const missing = await cli('show', '2027');
+    expect(missing.out).toContain('npm run calendar -- import');
+  }, 60_000);
+
+  it('imports a year once; again changes nothing; a correction needs a reason', async () => {
+    expect((await cli('import', file('a.json', fictional))).out).toContain('recorded version 1');
+    expect((await cli('import', file('a.json', fictional))).out).toContain('nothing recorded');
+    const noReason = await cli('import', file('b.json', { ...fictional, holidays: [] }));
+    expect(noReason.code).toBe(2);
+    expect(noReason.out).toContain('reason: ');
+    const bad = await cli('import', file('c.json', { ...fictional, holidays: ['2028-01-01'] }));
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('holidays.0: ');
+    const corrected = await cli(
+      'import',
+      file('d.json', { ...fictional, holidays: [], reason: 'TEST' }),
+    );
+    expect(corrected.out).toContain('recorded version 2');
+    expect(JSON.parse((await cli('show', '2027')).out)).toMatchObject({ version: 2, holidays: [] });
+  }, 120_000);
+});
