@@ -1,5 +1,10 @@
 import type { StoredEvent } from '@ledger/event-store';
-import { toShanghaiDate, type AgencyEvent, type AgencyEventType } from '@ledger/domain';
+import {
+  decodeAgencyEvent,
+  toShanghaiDate,
+  type AgencyEvent,
+  type AgencyEventType,
+} from '@ledger/domain';
 import type { Projection } from '../projection';
 
 /**
@@ -182,7 +187,7 @@ export function evolveCreditRecord(
   document: CreditRecordDocument | null,
   stored: StoredEvent,
 ): CreditRecordDocument | null {
-  const event = stored as unknown as AgencyEvent;
+  const event = decodeAgencyEvent(stored);
   const current: CreditRecordDocument = document ?? {
     uscc: stored.streamId.slice('agency-'.length),
     records: [],

@@ -1,8 +1,10 @@
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '@ledger/event-store';
 import {
+  decodeAgencyEvent,
+  decodeCycleEvent,
+  decodeLedgerEvent,
   gradeTimeline,
-  type CycleEvent,
   type GradePeriod,
   type TimelineFact,
 } from '@ledger/domain';
@@ -26,8 +28,14 @@ export interface GradeHistoryDoc {
 const AGENCY_TYPES = ['AgencyRegistered', 'PenaltyImposed', 'CreditFindingRecorded'];
 const CYCLE_TYPES = ['GradingCycleStarted', 'GradingCyclePublished', 'ObjectionDecided'];
 
-/** A stored event as the grade timeline reads it (optionally with compacted data). */
-export const timelineFact = (event: StoredEvent, data: unknown = event.data): TimelineFact => ({
+/**
+ * A stored event as the grade timeline reads it: its data decoded to today's shape (ADR 010),
+ * or compacted from that.
+ */
+export const timelineFact = (
+  event: StoredEvent,
+  data: unknown = decodeLedgerEvent(event).data,
+): TimelineFact => ({
   eventId: event.eventId,
   streamId: event.streamId,
   position: event.position,
@@ -39,7 +47,7 @@ export const timelineFact = (event: StoredEvent, data: unknown = event.data): Ti
 
 /** Keeps of a cycle event only what concerns this agency, so each document stays small. */
 function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
-  const cycle = { type: event.type, data: event.data } as CycleEvent;
+  const cycle = decodeCycleEvent(event);
   switch (cycle.type) {
     case 'GradingCycleStarted':
       return timelineFact(event, { policy: cycle.data.policy, cycleId: cycle.data.cycleId });
@@ -49,7 +57,7 @@ function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
         grades: cycle.data.grades.filter((g) => g.uscc === uscc),
       });
     default:
-      return timelineFact(event, event.data);
+      return timelineFact(event, cycle.data);
   }
 }
 
@@ -79,7 +87,7 @@ export function evolveGradeHistory(
             event,
             event.type === 'AgencyRegistered'
               ? { jurisdiction: (event.data as { jurisdiction: string }).jurisdiction }
-              : event.data,
+              : decodeAgencyEvent(event).data,
           ),
         ],
       }
@@ -110,7 +118,7 @@ export const gradeHistoryProjection: Projection<GradeHistoryDoc> = {
   handles: new Set([...AGENCY_TYPES, ...CYCLE_TYPES]),
   keyOf(event) {
     if (AGENCY_TYPES.includes(event.type)) return agencyKey(event);
-    const cycle = { type: event.type, data: event.data } as CycleEvent;
+    const cycle = decodeCycleEvent(event);
     switch (cycle.type) {
       case 'GradingCycleStarted':
         return cycle.data.proposals.map((p) => p.uscc);

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@ledger/event-store';
 import {
   AGENCY_EVENT_TYPES,
+  decodeAgencyEvent,
   toShanghaiDate,
   type AgencyEvent,
   type AgencyStatus,
@@ -180,7 +181,7 @@ export const registryProjection: Projection<RegistryEntry> = {
   handles: new Set(AGENCY_EVENT_TYPES),
   keyOf: (event) =>
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
-  evolve: (row, event) => evolveEntry(row, event as unknown as AgencyEvent, event),
+  evolve: (row, event) => evolveEntry(row, decodeAgencyEvent(event), event),
   columns: (row) => ({
     name: row.name,
     jurisdiction: row.jurisdiction,

@@ -3,3 +3,4 @@ export * from './calendar';
 export * from './shared';
 export * from './agency';
 export * from './grading';
+export * from './ledger-events';

@@ -28,6 +28,8 @@ export interface CommandContext {
 export interface DecidedEvent {
   type: string;
   data: unknown;
+  /** The version of the event's shape, from its stream's decode point (ADR 010). Default 1. */
+  schemaVersion?: number;
 }
 
 export interface CommandOutcome {
@@ -118,6 +120,7 @@ export class CommandPipeline {
       const events: NewEvent[] = decided.map((event) => ({
         eventId: randomUUID(),
         type: event.type,
+        schemaVersion: event.schemaVersion,
         data: event.data,
         occurredAt,
         metadata: {

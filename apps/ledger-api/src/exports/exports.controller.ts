@@ -6,11 +6,11 @@ import { stringify } from 'csv-stringify/sync';
 import {
   cycleIdOf,
   cycleStreamId,
+  decodeCycleEvent,
   foldCycle,
   JURISDICTIONS,
   startOfShanghaiDay,
   toShanghaiDate,
-  type CycleEvent,
 } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
@@ -153,7 +153,7 @@ export class ExportsController {
     for (const jurisdiction of jurisdictions) {
       for (const year of years) {
         const events = await this.store.readStream(cycleStreamId(cycleIdOf(jurisdiction, year)));
-        const cycle = foldCycle(events.map((e) => e as unknown as CycleEvent));
+        const cycle = foldCycle(events.map(decodeCycleEvent));
         const published = events.find((e) => e.type === 'GradingCyclePublished')?.data as
           | {
               publishedOn: string;

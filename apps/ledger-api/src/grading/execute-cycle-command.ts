@@ -1,10 +1,11 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  cycleSchemaVersion,
   cycleStreamId,
   decideCycle,
+  decodeCycleEvent,
   foldCycle,
   type CycleCommand,
-  type CycleEvent,
   type Jurisdiction,
 } from '@ledger/domain';
 import { assertCanActInJurisdiction, assertCanActOnAgency } from '../auth';
@@ -37,7 +38,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<
 
   execute({ cycleId, command, context }: ExecuteCycleCommand): Promise<CommandOutcome> {
     return this.pipeline.run(cycleStreamId(cycleId), context, ({ history, on, calendar }) => {
-      const state = foldCycle(history.map((e) => e as unknown as CycleEvent));
+      const state = foldCycle(history.map(decodeCycleEvent));
       const jurisdiction: Jurisdiction | undefined =
         command.type === 'StartGradingCycle' ? command.jurisdiction : state.started?.jurisdiction;
       if (jurisdiction !== undefined) {
@@ -47,7 +48,10 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<
           assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator', 'reviewer']);
         else assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator']);
       }
-      return decideCycle({ ...command, on, calendar } as CycleCommand, state);
+      return decideCycle({ ...command, on, calendar } as CycleCommand, state).map((event) => ({
+        ...event,
+        schemaVersion: cycleSchemaVersion(event.type),
+      }));
     });
   }
 }

@@ -7,11 +7,11 @@ import {
   agencyStreamId,
   cycleIdOf,
   cycleStreamId,
+  decodeCycleEvent,
   foldCycle,
   objectionReviewDue,
   replayPublicity,
   type AssessmentRecorded,
-  type CycleEvent,
   type GradingCycleStarted,
   type Jurisdiction,
   type ObjectionFiled,
@@ -141,7 +141,7 @@ export class GradingController {
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
   async cycle(@Param('cycleId') cycleId: string) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
-    const state = foldCycle(events.map((e) => e as unknown as CycleEvent));
+    const state = foldCycle(events.map(decodeCycleEvent));
     if (!state.started) throw noCycle(cycleId);
     const started = state.started;
     const { proposals: _p, ...rest } = started;
@@ -177,7 +177,7 @@ export class GradingController {
   })
   async replayCycle(@Param('cycleId') cycleId: string) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
-    const cycleEvents = events.map((e) => e as unknown as CycleEvent);
+    const cycleEvents = events.map(decodeCycleEvent);
     const started = foldCycle(cycleEvents).started;
     if (!started) throw noCycle(cycleId);
     const publicity = replayPublicity(

@@ -5,6 +5,7 @@ import {
   agencyStreamId,
   cycleIdOf,
   cycleStreamId,
+  decodeAgencyEvent,
   directDowngrades,
   endOfShanghaiDay,
   foldAgency,
@@ -14,7 +15,6 @@ import {
   policyFor,
   policyInForce,
   toShanghaiDate,
-  type AgencyEvent,
   type AssessmentRecorded,
   type GradePeriod,
   type GradingCandidate,
@@ -221,7 +221,7 @@ export class GradingService {
     return Promise.all(
       (await this.agenciesIn(jurisdiction)).map(async (key) => {
         const facts = await this.store.readStream(agencyStreamId(key));
-        const state = foldAgency(facts.map((f) => f as unknown as AgencyEvent));
+        const state = foldAgency(facts.map(decodeAgencyEvent));
         const assessment = facts
           .filter(
             (f) =>

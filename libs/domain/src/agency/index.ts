@@ -1,3 +1,4 @@
 export * from './agency.events';
 export * from './agency';
 export * from './agency.decide';
+export * from './agency.schema';

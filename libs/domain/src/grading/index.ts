@@ -2,3 +2,4 @@ export * from './grading.types';
 export * from './policies';
 export * from './cycle';
 export * from './timeline';
+export * from './cycle.schema';
