@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ReservationConflictError,
   WrongExpectedVersionError,
   type AppendResult,
   type EventStore,
@@ -320,6 +321,91 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         await store.append(later, [inspection(2)]);
         while (!seen.includes(later)) await sleep(5);
         await sub.stop();
+      });
+    });
+
+    describe('unique values across streams (one person, one agency)', () => {
+      const joined = (n: number): NewEvent => ({
+        type: 'PersonnelJoined',
+        data: { personId: randomUUID(), n },
+        metadata: { actor: 'contract' },
+        occurredAt: '2026-03-02T09:00:00+08:00',
+      });
+      const left: NewEvent = {
+        type: 'PersonnelLeft',
+        data: { leftAt: '2026-03-03' },
+        metadata: { actor: 'contract' },
+        occurredAt: '2026-03-03T09:00:00+08:00',
+      };
+      const person = () => ({ scope: 'person', key: randomUUID() });
+
+      it('lets exactly one of two concurrent claims of a value win; the other stores nothing and learns the holder', async () => {
+        const value = person();
+        const [a, b] = [stream(), stream()];
+        const outcomes = await Promise.allSettled(
+          [a, b].map((id, n) =>
+            store.append(id, [joined(n)], {
+              expectedVersion: 'no-stream',
+              claim: [{ ...value, holder: { uscc: id.slice('agency-'.length) } }],
+            }),
+          ),
+        );
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        const winner = outcomes[0].status === 'fulfilled' ? a : b;
+        const loser = winner === a ? b : a;
+        expect(lost[0].reason).toBeInstanceOf(ReservationConflictError);
+        expect(lost[0].reason).toMatchObject({
+          scope: 'person',
+          key: value.key,
+          heldBy: { streamId: winner, holder: { uscc: winner.slice('agency-'.length) } },
+        });
+        expect(await store.streamVersion(loser)).toBe(0);
+        expect(await store.streamVersion(winner)).toBe(1);
+      });
+
+      it('keeps the value for its holder until a departure releases it, then another stream may claim it', async () => {
+        const value = person();
+        const [a, b] = [stream(), stream()];
+        await store.append(a, [joined(1)], { claim: [value] });
+        // The holder claims it again (a retry): still held, by it.
+        await store.append(a, [inspection(1)], { claim: [value] });
+        await expect(store.append(b, [joined(2)], { claim: [value] })).rejects.toBeInstanceOf(
+          ReservationConflictError,
+        );
+        // Another stream cannot release what it does not hold.
+        await store.append(b, [left], { release: [value] });
+        await expect(store.append(b, [joined(3)], { claim: [value] })).rejects.toMatchObject({
+          heldBy: { streamId: a },
+        });
+        await store.append(a, [left], { release: [value] });
+        await store.append(b, [joined(4)], { claim: [value] });
+        await expect(store.append(a, [joined(5)], { claim: [value] })).rejects.toMatchObject({
+          heldBy: { streamId: b },
+        });
+      });
+
+      it('holds nothing for an append that failed, and claims nothing again on a replay', async () => {
+        const value = person();
+        const [a, b] = [stream(), stream()];
+        await store.append(a, [inspection(1)]);
+        await expect(
+          store.append(a, [joined(1)], { expectedVersion: 0, claim: [value] }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        const key = randomUUID();
+        const keyed = { ...joined(2), metadata: { idempotencyKey: key } };
+        const first = await store.append(b, [keyed], { claim: [value] });
+        await store.append(b, [left], { release: [value] });
+        const again = await store.append(b, [keyed], { claim: [value] });
+        expect(again).toMatchObject({ replayed: true, eventIds: first.eventIds });
+        // The replay stored nothing, so it holds nothing: a that failed before may claim now.
+        await store.append(a, [joined(3)], { claim: [value] });
+        expect((await store.readStream(a)).map((e) => e.type)).toEqual([
+          'InspectionRecorded',
+          'PersonnelJoined',
+        ]);
       });
     });
 

@@ -6,6 +6,7 @@ import { GradeHistory1763850250000 } from '@ledger/projections/migrations/176385
 import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
+import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -18,6 +19,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   CreditRecord1763850300000,
   LedgerTsStable1763850400000,
   LedgerReadHorizon1763850500000,
+  LedgerReservations1763850900000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -16,3 +16,18 @@ export class WrongExpectedVersionError extends Error {
 export class InvalidAppendError extends Error {
   override readonly name = 'InvalidAppendError';
 }
+
+/**
+ * An append claimed a unique value that another stream holds (AppendOptions.claim); nothing
+ * was appended. `heldBy` says which stream holds it and what the holder chose to tell.
+ */
+export class ReservationConflictError extends Error {
+  override readonly name = 'ReservationConflictError';
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+    readonly heldBy: { streamId: string; holder: Record<string, string> },
+  ) {
+    super(`${scope}: the value is held by stream ${heldBy.streamId}`);
+  }
+}

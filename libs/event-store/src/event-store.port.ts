@@ -47,8 +47,39 @@ export interface StoredEvent<Data = unknown> {
   hash: string;
 }
 
+/**
+ * A value that at most one stream may hold at a time, across streams (one person, one agency:
+ * ADR 005). `scope` names the kind of value, `key` the value itself; the key is stored, so it
+ * must not be personal data in clear (a keyed hash is).
+ */
+export interface UniqueValue {
+  scope: string;
+  key: string;
+}
+
+/** A claim of a unique value for the appending stream. */
+export interface UniqueClaim extends UniqueValue {
+  /**
+   * What a refused claimant may be told about the holder (e.g. `{ uscc }`), kept with the claim
+   * and handed back in ReservationConflictError. Strings only, and nothing personal.
+   */
+  holder?: Record<string, string>;
+}
+
 export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
+  /**
+   * Values this append claims for its stream. The events are appended only if every claim
+   * holds: a value held by another stream refuses the whole append with
+   * ReservationConflictError, and nothing of it is stored. A value the stream already holds
+   * is held still. Of two concurrent claims of one value exactly one wins.
+   */
+  claim?: UniqueClaim[];
+  /**
+   * Values this append gives up, once its events are stored. Only the holder releases: a
+   * value another stream holds, or nobody, is left as it is.
+   */
+  release?: UniqueValue[];
 }
 
 export interface AppendResult {

@@ -1,17 +1,21 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  agencySchemaVersion,
   agencyStreamId,
-  ConflictError,
   decide,
+  decodeAgencyEvent,
   foldAgency,
+  initialAgencyState,
+  PersonEngagedElsewhere,
+  personReservations,
   type AgencyCommand,
   type AgencyEvent,
   type AgencyState,
 } from '@ledger/domain';
 import {
   EVENT_STORE,
-  PostgresEventStore,
+  ReservationConflictError,
   type AppendResult,
   type EventStore,
   type NewEvent,
@@ -21,7 +25,6 @@ import {
   CommandPipeline,
   type CommandContext,
   type CommandOutcome,
-  type DecidedEvent,
 } from '../commands/command-pipeline';
 
 type WithoutTime<C> = C extends unknown ? Omit<C, 'on' | 'calendar'> : never;
@@ -48,74 +51,50 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
   ) {}
 
   execute({ uscc, command, allowed, context }: ExecuteAgencyCommand): Promise<CommandOutcome> {
+    // The state the last decision was taken on: a departure releases the person it names.
+    let decidedOn: AgencyState = initialAgencyState;
     return this.pipeline.run(
       agencyStreamId(uscc),
       context,
       ({ history, on, calendar }) => {
-        const state = foldAgency(history.map((event) => event as unknown as AgencyEvent));
+        const state = foldAgency(history.map(decodeAgencyEvent));
         authorise(uscc, command, state, allowed, context.actor);
-        return decide({ ...command, on, calendar }, state);
+        decidedOn = state;
+        return decide({ ...command, on, calendar }, state).map((event) => ({
+          ...event,
+          schemaVersion: agencySchemaVersion(event.type),
+        }));
       },
-      (streamId, events, version, decided) => this.append(streamId, uscc, events, version, decided),
+      (streamId, events, version, decided) =>
+        this.append(streamId, uscc, events, version, decided as AgencyEvent[], decidedOn),
     );
   }
 
   /**
-   * One person, one agency (national-faq-3) spans streams: an engagement row keyed by the
-   * person's keyed hash is written in the same transaction as PersonnelJoined, and removed in
-   * the one that records the departure. Two agencies hiring the same person at once: the
-   * primary key lets exactly one commit (ADR 005).
+   * One person, one agency (national-faq-3) spans streams: a hire claims the person's identity
+   * hash for this agency's stream, a departure releases it, through the event store's port
+   * (ADR 005). Of two agencies hiring the same person at once, exactly one append is stored.
    */
   private async append(
     streamId: string,
     uscc: string,
     events: NewEvent[],
     version: number,
-    decided: DecidedEvent[],
+    decided: AgencyEvent[],
+    state: AgencyState,
   ): Promise<AppendResult> {
-    const joined = (decided as AgencyEvent[]).find((e) => e.type === 'PersonnelJoined');
-    const left = (decided as AgencyEvent[]).find((e) => e.type === 'PersonnelLeft');
-    if (!joined && !left) return this.store.append(streamId, events, { expectedVersion: version });
-    if (!(this.store instanceof PostgresEventStore)) {
-      throw new Error('personnel changes need the PostgreSQL event store (ADR 005)');
-    }
-    const client = await this.store.pool.connect();
+    const { claim, release } = personReservations(uscc, decided, state);
     try {
-      await client.query('BEGIN');
-      const result = await this.store.appendInTransaction(client, streamId, events, {
+      return await this.store.append(streamId, events, {
         expectedVersion: version,
+        claim,
+        release,
       });
-      if (joined) {
-        const { idNumberHash, personId } = joined.data;
-        const taken = await client.query(
-          `INSERT INTO agency_person_engagements (id_number_hash, uscc, person_id) VALUES ($1, $2, $3)
-           ON CONFLICT (id_number_hash) DO NOTHING`,
-          [idNumberHash, uscc, personId],
-        );
-        if (taken.rowCount === 0) {
-          const { rows } = await client.query<{ uscc: string }>(
-            'SELECT uscc FROM agency_person_engagements WHERE id_number_hash = $1',
-            [idNumberHash],
-          );
-          throw new ConflictError(
-            `this person is on the staff of agency ${rows[0]?.uscc ?? 'another agency'}; record the departure there first`,
-            'national-faq-3',
-            'idNumber',
-          );
-        }
-      }
-      if (left) {
-        await client.query('DELETE FROM agency_person_engagements WHERE person_id = $1', [
-          left.data.personId,
-        ]);
-      }
-      await client.query('COMMIT');
-      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof ReservationConflictError) {
+        throw new PersonEngagedElsewhere(error.heldBy.holder.uscc);
+      }
       throw error;
-    } finally {
-      client.release();
     }
   }
 }

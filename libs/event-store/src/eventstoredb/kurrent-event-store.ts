@@ -3,7 +3,7 @@
  * `@kurrent/kurrentdb-client`. Why this client and how the port maps onto KurrentDB:
  * docs/adr/003-kurrentdb-client.md. The pure translations live in mapping.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -22,7 +22,7 @@ import {
   type RecordedEvent,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import { InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import { InvalidAppendError, ReservationConflictError, WrongExpectedVersionError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -34,6 +34,8 @@ import type {
   StoredEvent,
   Subscription,
   SubscriptionOptions,
+  UniqueClaim,
+  UniqueValue,
   VerifyReport,
 } from '../event-store.port';
 import { eventHash } from '../hash';
@@ -73,11 +75,231 @@ export class KurrentEventStore implements EventStore {
   constructor(private readonly client: KurrentDBClient) {}
 
   /**
+   * Claims and releases (ADR 005) go through a reservation stream per value; see
+   * appendReserving. Everything else is one append (appendEvents).
+   */
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const { claim = [], release = [], ...rest } = options;
+    if (claim.length === 0 && release.length === 0) {
+      return this.appendEvents(streamId, events, rest);
+    }
+    return this.appendReserving(
+      streamId,
+      events,
+      rest,
+      checkedValues(claim),
+      checkedValues(release),
+    );
+  }
+
+  /**
+   * KurrentDB writes one stream atomically, not two, so a claim is its own append, made first,
+   * to the value's reservation stream (`<scope>-reservation-<sha256 of the key>`) at the
+   * revision read: of two concurrent claims the server lets exactly one through, the other reads
+   * again and finds the value held. Each claim names the events it guards. Then the events are
+   * appended; if that fails, or is a replay (which stores nothing), the claim is compensated
+   * (see compensate). Releases follow the stored events: a release that fails leaves the value
+   * held (it is logged), which refuses a later claim rather than letting two streams hold it.
+   */
+  private async appendReserving(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+    claims: UniqueClaim[],
+    releases: UniqueValue[],
+  ): Promise<AppendResult> {
+    assertWritableStreamId(streamId);
+    // The ids the events will be stored under, known before the claim that guards them.
+    const key = idempotencyKeyOf(events);
+    const identified = events.map((event, index) => ({
+      ...event,
+      eventId:
+        event.eventId?.toLowerCase() ??
+        (key === undefined ? randomUUID() : idempotentEventId(streamId, key, index)),
+    }));
+    const eventIds = identified.map((event) => event.eventId);
+    const claimed: { value: UniqueValue; version: number }[] = [];
+    let result: AppendResult;
+    try {
+      for (const claim of claims) {
+        claimed.push({ value: claim, version: await this.claimValue(streamId, claim, eventIds) });
+      }
+      result = await this.appendEvents(streamId, identified, options);
+    } catch (error) {
+      await this.compensate(streamId, claimed);
+      throw error;
+    }
+    if (result.replayed) {
+      await this.compensate(streamId, claimed);
+      return result;
+    }
+    for (const value of releases) {
+      try {
+        await this.releaseValue(streamId, value);
+      } catch (error) {
+        console.warn(
+          `event store: ${value.scope} reservation of ${streamId} not released: ${(error as Error).message}`,
+        );
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Claims a value for `streamId` (again, when the stream holds it: a concurrent append of the
+   * same stream may still fail), guarding `eventIds`; the reservation stream's version after it.
+   */
+  private async claimValue(
+    streamId: string,
+    claim: UniqueClaim,
+    eventIds: string[],
+  ): Promise<number> {
+    const reservation = reservationStreamId(claim);
+    for (let attempt = 1; ; attempt += 1) {
+      const head = await this.reservationHead(reservation);
+      if (head.claim && head.claim.streamId !== streamId) {
+        throw new ReservationConflictError(claim.scope, claim.key, {
+          streamId: head.claim.streamId,
+          holder: head.claim.holder,
+        });
+      }
+      const data: ReservationClaimed = {
+        scope: claim.scope,
+        key: claim.key,
+        streamId,
+        holder: claim.holder ?? {},
+        eventIds,
+      };
+      try {
+        const { version } = await this.appendEvents(
+          reservation,
+          [{ type: RESERVATION_CLAIMED, data, occurredAt: new Date() }],
+          { expectedVersion: head.version },
+        );
+        return version;
+      } catch (error) {
+        // Another claim or release came first: read again, it may hold the value now.
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Releases a value `streamId` holds; a value held by another stream, or none, is left alone. */
+  private async releaseValue(streamId: string, value: UniqueValue): Promise<void> {
+    const reservation = reservationStreamId(value);
+    for (let attempt = 1; ; attempt += 1) {
+      const head = await this.reservationHead(reservation);
+      if (head.claim?.streamId !== streamId) return;
+      try {
+        await this.appendReleased(reservation, value, streamId, 'released', head.version);
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /**
+   * Undoes the claims of an append that stored nothing (it failed, or replayed an earlier one).
+   * Only the author of the reservation's last claim undoes it (a later claim by the same stream
+   * is that append's to keep or undo), and not while an event guarded by an earlier claim of
+   * this stream since the last release is stored: two appends of one stream claimed the same
+   * value and the other one won, or the replayed append still holds it. A failure here is
+   * logged, not thrown: the append's own error is the answer.
+   */
+  private async compensate(
+    streamId: string,
+    claimed: { value: UniqueValue; version: number }[],
+  ): Promise<void> {
+    for (const { value, version } of claimed) {
+      try {
+        const reservation = reservationStreamId(value);
+        const guarded = await this.claimsBefore(reservation, streamId);
+        if (guarded.version !== version) continue;
+        const stored = new Set((await this.readStream(streamId)).map((event) => event.eventId));
+        if (guarded.eventIds.some((id) => stored.has(id))) continue;
+        await this.appendReleased(reservation, value, streamId, 'compensation', version);
+      } catch (error) {
+        console.warn(
+          `event store: ${value.scope} reservation of ${streamId} not compensated: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async appendReleased(
+    reservation: string,
+    value: UniqueValue,
+    streamId: string,
+    reason: 'released' | 'compensation',
+    expectedVersion: number,
+  ): Promise<void> {
+    const data = { scope: value.scope, key: value.key, streamId, reason };
+    await this.appendEvents(
+      reservation,
+      [{ type: RESERVATION_RELEASED, data, occurredAt: new Date() }],
+      { expectedVersion },
+    );
+  }
+
+  /** A reservation stream's version and, while claimed, its last claim. */
+  private async reservationHead(
+    reservation: string,
+  ): Promise<{ version: number; claim?: ReservationClaimed }> {
+    const records = this.readStreamRecords(reservation, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
+    for await (const recorded of records) {
+      const version = revisionToVersion(recorded.revision);
+      if (recorded.type !== RESERVATION_CLAIMED) return { version };
+      return { version, claim: recorded.data as unknown as ReservationClaimed };
+    }
+    return { version: 0 };
+  }
+
+  /**
+   * The reservation's version, and the events guarded by the claims of `streamId` before the
+   * last record (the claim being compensated) back to the last release.
+   */
+  private async claimsBefore(
+    reservation: string,
+    streamId: string,
+  ): Promise<{ version: number; eventIds: string[] }> {
+    let version = 0;
+    const eventIds: string[] = [];
+    const records = this.readStreamRecords(reservation, {
+      direction: BACKWARDS,
+      fromRevision: END,
+    });
+    for await (const recorded of records) {
+      if (version === 0) {
+        version = revisionToVersion(recorded.revision);
+        continue;
+      }
+      if (recorded.type !== RESERVATION_CLAIMED) break;
+      const claim = recorded.data as unknown as ReservationClaimed;
+      if (claim.streamId !== streamId) break;
+      eventIds.push(...claim.eventIds);
+    }
+    return { version, eventIds };
+  }
+
+  /**
    * Reads the stream's head (and, with an idempotency key, looks for the append that first used
    * the key), checks the expected version, then appends with `streamState` = the exact revision
    * it read, so the head it chained onto (prevHash) is still the head when the server commits.
    */
-  async append(
+  private async appendEvents(
     streamId: string,
     events: NewEvent[],
     options: AppendOptions = {},
@@ -392,6 +614,38 @@ export class KurrentEventStore implements EventStore {
       `stream ${streamId}: the event appended at revision ${result.nextExpectedRevision} cannot be read back`,
     );
   }
+}
+
+// -----------------------------------------------------------------------------------------------
+// Reservations
+
+const RESERVATION_CLAIMED = 'ReservationClaimed';
+const RESERVATION_RELEASED = 'ReservationReleased';
+
+interface ReservationClaimed {
+  scope: string;
+  key: string;
+  /** The stream that holds the value. */
+  streamId: string;
+  holder: Record<string, string>;
+  /** The events of the append this claim guards. */
+  eventIds: string[];
+}
+
+/** One stream per value, e.g. `person-reservation-<sha256 of the identity hash>`. */
+export function reservationStreamId({ scope, key }: UniqueValue): string {
+  return `${scope}-reservation-${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function checkedValues<V extends UniqueValue>(values: V[]): V[] {
+  values.forEach((value, i) => {
+    if (typeof value?.scope !== 'string' || !/^[a-z][a-z0-9-]*$/.test(value.scope))
+      throw new InvalidAppendError(`reservation[${i}].scope: lower-case letters, digits and -`);
+    if (typeof value.key !== 'string' || value.key.length === 0)
+      throw new InvalidAppendError(`reservation[${i}].key: must be a non-empty string`);
+  });
+  // One order for every append, so two appends claiming the same values meet on the first.
+  return [...values].sort((a, b) => a.scope.localeCompare(b.scope) || a.key.localeCompare(b.key));
 }
 
 // -----------------------------------------------------------------------------------------------

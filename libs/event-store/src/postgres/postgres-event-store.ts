@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 import canonicalize from 'canonicalize';
-import { InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import { InvalidAppendError, ReservationConflictError, WrongExpectedVersionError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -14,6 +14,8 @@ import type {
   StoredEvent,
   Subscription,
   SubscriptionOptions,
+  UniqueClaim,
+  UniqueValue,
   VerifyReport,
 } from '../event-store.port';
 import { chainBreak } from '../hash';
@@ -178,6 +180,32 @@ function appendError(error: unknown, streamId: string, options: AppendOptions): 
   return error;
 }
 
+/** The claims and releases of an append, checked, each list in one order (no deadlock between two). */
+function reservationsOf(options: AppendOptions): {
+  claims: UniqueClaim[];
+  releases: UniqueValue[];
+} {
+  const check = (value: UniqueValue, at: string) => {
+    // The KurrentDB adapter names a stream after the scope: the same rule in both.
+    if (typeof value?.scope !== 'string' || !/^[a-z][a-z0-9-]*$/.test(value.scope))
+      throw new InvalidAppendError(`${at}.scope: lower-case letters, digits and -`);
+    if (typeof value.key !== 'string' || value.key.length === 0)
+      throw new InvalidAppendError(`${at}.key: must be a non-empty string`);
+  };
+  const order = (a: UniqueValue, b: UniqueValue) =>
+    a.scope.localeCompare(b.scope) || a.key.localeCompare(b.key);
+  const claims = [...(options.claim ?? [])];
+  const releases = [...(options.release ?? [])];
+  claims.forEach((claim, i) => check(claim, `claim[${i}]`));
+  releases.forEach((release, i) => check(release, `release[${i}]`));
+  return { claims: claims.sort(order), releases: releases.sort(order) };
+}
+
+interface ReservationRow {
+  stream_id: string;
+  holder: Record<string, string>;
+}
+
 export interface PostgresEventStoreOptions {
   connectionString: string;
   /** Connections in the pool. Default 10. */
@@ -208,6 +236,10 @@ export class PostgresEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const params = prepareAppend(streamId, events, options);
+    const reservations = reservationsOf(options);
+    if (reservations.claims.length > 0 || reservations.releases.length > 0) {
+      return this.appendReserving(streamId, params, reservations, options);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return appendResult(streamId, await this.pool.query<AppendRow>(APPEND, params));
@@ -215,6 +247,66 @@ export class PostgresEventStore implements EventStore {
         // The same idempotency key won in a concurrent append: the next attempt replays it.
         if ((error as PgError).code === 'LE002' && attempt < 3) continue;
         throw appendError(error, streamId, options);
+      }
+    }
+  }
+
+  /**
+   * An append with claims or releases (ADR 005): in one transaction, the events first (an
+   * append must be its transaction's first write, ADR 002), then a row per claimed value in
+   * `ledger_reservations`, whose primary key makes the second of two concurrent claims wait
+   * for the first and find it held; then the released rows go. A refused claim rolls the
+   * events back. A replayed append (its idempotency key stored before) changes nothing.
+   */
+  private async appendReserving(
+    streamId: string,
+    params: unknown[],
+    { claims, releases }: { claims: UniqueClaim[]; releases: UniqueValue[] },
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      // A connection lost while checked out fails the query in flight; without a listener pg
+      // would also throw the error from the client and end the process.
+      const onError = () => undefined;
+      client.on('error', onError);
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+        if (!result.replayed) {
+          for (const { scope, key, holder } of claims) {
+            // A no-op update on conflict returns the row as it stands: ours, or the holder's.
+            const { rows } = await client.query<ReservationRow>(
+              `INSERT INTO ledger_reservations (scope, key, stream_id, holder) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (scope, key) DO UPDATE SET scope = EXCLUDED.scope
+               RETURNING stream_id, holder`,
+              [scope, key, streamId, JSON.stringify(holder ?? {})],
+            );
+            if (rows[0].stream_id !== streamId) {
+              throw new ReservationConflictError(scope, key, {
+                streamId: rows[0].stream_id,
+                holder: rows[0].holder,
+              });
+            }
+          }
+          for (const { scope, key } of releases) {
+            await client.query(
+              'DELETE FROM ledger_reservations WHERE scope = $1 AND key = $2 AND stream_id = $3',
+              [scope, key, streamId],
+            );
+          }
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A client that cannot roll back is broken: discarded, not handed to the next caller.
+        await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+        if ((error as PgError).code === 'LE002' && attempt < 3) continue;
+        throw appendError(error, streamId, options);
+      } finally {
+        client.off('error', onError);
+        client.release(broken);
       }
     }
   }

@@ -1,0 +1,49 @@
+import { ConflictError } from '../shared/errors';
+import type { AgencyState } from './agency';
+import type { AgencyEvent } from './agency.events';
+
+/**
+ * One person, one agency (seed 002 §三, national-faq-3) spans agency streams, so the event
+ * store keeps it (ADR 005): a hire claims the person's identity hash for the agency's stream, a
+ * departure releases it. These are the values an agency's new events claim and release, in
+ * the shape of the event store's `claim` and `release` options.
+ */
+export const PERSON_SCOPE = 'person';
+
+export interface PersonReservations {
+  claim: { scope: string; key: string; holder: { uscc: string } }[];
+  release: { scope: string; key: string }[];
+}
+
+/** What `events`, decided on `state`, claim and release for the agency `uscc`. */
+export function personReservations(
+  uscc: string,
+  events: readonly AgencyEvent[],
+  state: AgencyState,
+): PersonReservations {
+  const reservations: PersonReservations = { claim: [], release: [] };
+  for (const event of events) {
+    if (event.type === 'PersonnelJoined') {
+      const key = event.data.idNumberHash;
+      reservations.claim.push({ scope: PERSON_SCOPE, key, holder: { uscc } });
+    } else if (event.type === 'PersonnelLeft') {
+      const person = state.personnel.get(event.data.personId);
+      if (person) reservations.release.push({ scope: PERSON_SCOPE, key: person.idNumberHash });
+    }
+  }
+  return reservations;
+}
+
+/**
+ * The person is on the staff of another agency (409). `engagedAt` is that agency's USCC, for
+ * whoever may be told it; the message names it as it always has.
+ */
+export class PersonEngagedElsewhere extends ConflictError {
+  constructor(readonly engagedAt: string | undefined) {
+    super(
+      `this person is on the staff of ${engagedAt === undefined ? 'another agency' : `agency ${engagedAt}`}; record the departure there first`,
+      'national-faq-3',
+      'idNumber',
+    );
+  }
+}
