@@ -387,6 +387,21 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         });
       });
 
+      it('keeps the value held when two appends of its holder race for it and one is stored', async () => {
+        const value = person();
+        const [a, b] = [stream(), stream()];
+        const outcomes = await Promise.allSettled(
+          [1, 2].map((n) =>
+            store.append(a, [joined(n)], { expectedVersion: 'no-stream', claim: [value] }),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.streamVersion(a)).toBe(1);
+        await expect(store.append(b, [joined(3)], { claim: [value] })).rejects.toMatchObject({
+          heldBy: { streamId: a },
+        });
+      });
+
       it('holds nothing for an append that failed, and claims nothing again on a replay', async () => {
         const value = person();
         const [a, b] = [stream(), stream()];

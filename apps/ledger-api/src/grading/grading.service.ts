@@ -221,15 +221,13 @@ export class GradingService {
     return Promise.all(
       (await this.agenciesIn(jurisdiction)).map(async (key) => {
         const facts = await this.store.readStream(agencyStreamId(key));
-        const state = foldAgency(facts.map(decodeAgencyEvent));
-        const assessment = facts
-          .filter(
-            (f) =>
-              f.type === 'AssessmentRecorded' &&
-              (f.data as AssessmentRecorded['data']).year === year,
-          )
-          .at(-1);
-        const a = assessment?.data as AssessmentRecorded['data'] | undefined;
+        const events = facts.map(decodeAgencyEvent);
+        const state = foldAgency(events);
+        const at = events.findLastIndex(
+          (e) => e.type === 'AssessmentRecorded' && e.data.year === year,
+        );
+        const assessment = at < 0 ? undefined : facts[at];
+        const a = at < 0 ? undefined : (events[at] as AssessmentRecorded).data;
         return {
           uscc: key,
           registered: state.status === 'registered',

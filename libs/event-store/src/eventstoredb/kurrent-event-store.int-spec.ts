@@ -15,7 +15,12 @@ import {
 import { runEventStoreContract } from '../../../../test/contract/event-store.contract';
 import type { NewEvent } from '../event-store.port';
 import { createKurrentEventStore, type KurrentEventStore } from './kurrent-event-store';
-import { appendToStreamOptions, idempotentEventId, versionToStreamState } from './mapping';
+import {
+  appendToStreamOptions,
+  idempotentEventId,
+  reservationStreamId,
+  versionToStreamState,
+} from './mapping';
 import { HOOK_TIMEOUT_MS } from '../../../../test/support/timeouts';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
@@ -103,6 +108,19 @@ if (!connectionString) {
       expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
       expect(await store.verify()).toMatchObject({ ok: true });
+    });
+
+    it('claims a value on its reservation stream, and compensates the claim when the events are refused', async () => {
+      const value = { scope: 'person', key: randomUUID() };
+      const id = stream();
+      await store.append(id, [inspection(1)]);
+      await expect(
+        store.append(id, [inspection(2)], { expectedVersion: 0, claim: [value] }),
+      ).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
+      const reservation = await store.readStream(reservationStreamId(value));
+      expect(reservation.map((e) => e.type)).toEqual(['ReservationClaimed', 'ReservationReleased']);
+      expect(reservation[0].data).toMatchObject({ scope: 'person', streamId: id });
+      expect(reservation[1].data).toMatchObject({ streamId: id, reason: 'compensation' });
     });
 
     it('refuses events in names KurrentDB keeps for itself', async () => {

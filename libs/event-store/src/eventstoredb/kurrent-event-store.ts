@@ -3,7 +3,7 @@
  * `@kurrent/kurrentdb-client`. Why this client and how the port maps onto KurrentDB:
  * docs/adr/003-kurrentdb-client.md. The pure translations live in mapping.ts.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -51,6 +51,7 @@ import {
   isSystemStream,
   isUuid,
   positionToReadPosition,
+  reservationStreamId,
   reservedMetadataKeys,
   revisionToVersion,
   satisfiesExpectedVersion,
@@ -630,11 +631,6 @@ interface ReservationClaimed {
   holder: Record<string, string>;
   /** The events of the append this claim guards. */
   eventIds: string[];
-}
-
-/** One stream per value, e.g. `person-reservation-<sha256 of the identity hash>`. */
-export function reservationStreamId({ scope, key }: UniqueValue): string {
-  return `${scope}-reservation-${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function checkedValues<V extends UniqueValue>(values: V[]): V[] {

@@ -19,6 +19,7 @@ import {
   isUuid,
   packMetadata,
   positionToReadPosition,
+  reservationStreamId,
   reservedMetadataKeys,
   revisionToVersion,
   satisfiesExpectedVersion,
@@ -246,5 +247,17 @@ describe('KurrentDB mapping', () => {
       ]);
       expect(reservedMetadataKeys({ actor: 'a', $correlationId: 'c' })).toEqual([]);
     });
+  });
+});
+
+describe('reservation streams', () => {
+  it('name one stream per value, after its scope and the sha256 of its key', () => {
+    const key = 'a3f1c2e4b5d6978812345678901234567890abcdefabcdefabcdefabcdefabcd';
+    const id = reservationStreamId({ scope: 'person', key });
+    expect(id).toMatch(/^person-reservation-[0-9a-f]{64}$/);
+    expect(reservationStreamId({ scope: 'person', key })).toBe(id);
+    expect(reservationStreamId({ scope: 'person', key: `${key}0` })).not.toBe(id);
+    expect(reservationStreamId({ scope: 'equipment', key })).not.toBe(id);
+    expect(isSystemStream(id)).toBe(false);
   });
 });

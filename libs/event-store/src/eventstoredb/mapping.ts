@@ -14,7 +14,7 @@ import {
   type CurrentStreamState,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import type { EventMetadata, ExpectedVersion } from '../event-store.port';
+import type { EventMetadata, ExpectedVersion, UniqueValue } from '../event-store.port';
 
 // ---------------------------------------------------------------------------------------------
 // Versions (port, from 1) and revisions (KurrentDB, from 0)
@@ -329,4 +329,16 @@ export function unpackMetadata(stored: unknown): {
       hash: hash as string,
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reservations (ADR 005)
+
+/**
+ * The reservation stream of a unique value: one per value, named after its scope and the
+ * sha256 of its key (a fixed length and alphabet whatever the key), e.g.
+ * `person-reservation-<64 hex digits>`.
+ */
+export function reservationStreamId({ scope, key }: UniqueValue): string {
+  return `${scope}-reservation-${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
