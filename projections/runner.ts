@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import type { Pool, PoolClient } from 'pg';
-import type { EventStore, StoredEvent, Subscription } from '@ledger/event-store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, type Pool, type PoolClient } from 'pg';
+import type { EventStore, StoredEvent } from '@ledger/event-store';
 import type { Projection } from './projection';
 
 interface StoredRow<Row> {
@@ -10,21 +12,74 @@ interface StoredRow<Row> {
 }
 
 /**
+ * Lock space of the projections' advisory locks: the two-int form `(PROJECTION_LOCK_SPACE,
+ * key)`. PostgreSQL keeps two-int keys apart from bigint keys (objsubid 2, not 1), so they can
+ * never collide with the store's bigint keys (7308604937434072135, …140) or the migrator's.
+ */
+export const PROJECTION_LOCK_SPACE = 0x4c50; // "LP"
+
+/** The second half of a projection's advisory lock key: 31 bits of sha256 of its name. */
+export function projectionLockKey(name: string): number {
+  return createHash('sha256').update(`projection:${name}`).digest().readInt32BE(0);
+}
+
+/** What a runner is doing, for `/health/ready` and operators. */
+export interface ProjectionStatus {
+  name: string;
+  /** Last position applied to the table (this process's, or the lock holder's checkpoint). */
+  position: number;
+  /** True while this process holds the projection's lock and advances it. */
+  leader: boolean;
+  /** Set while the projection is failing (here, or in the instance that holds its lock). */
+  lastError: { message: string; at: string; attempts: number } | null;
+}
+
+export interface ProjectionRunnerOptions {
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** First wait after a failure; doubles on each failure in a row, up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Told of each failure (for the log); the runner retries after `retryInMs`. */
+  onFailure?: (failure: {
+    name: string;
+    message: string;
+    attempts: number;
+    retryInMs: number;
+  }) => void;
+}
+
+/**
  * Keeps one projection's table up to date from the event store: catches up from its
  * checkpoint, then follows live. Each page of events is applied in one transaction with the
  * checkpoint, so a crash never applies an event twice or loses one.
+ *
+ * Several processes may run the same projection on one database (ADR 009): only the one
+ * holding the projection's session-level advisory lock applies events, on the very connection
+ * that holds the lock, so losing the connection loses the lock and the transaction together.
+ * The others follow the stored checkpoint and take the lock over when its holder goes. A
+ * failure (a dropped connection, a bug) is kept in `status()` and retried with backoff; the
+ * runner never stops by itself.
  */
 export class ProjectionRunner<Row> {
-  private subscription?: Subscription;
   private checkpoint = 0;
   private readonly progress = new EventEmitter();
-  private failure?: unknown;
+  private stopped = true;
+  private loop?: Promise<void>;
+  private waking = new AbortController();
+  private wakeRequested = false;
+  /** The dedicated connection; while `leader`, it holds the projection's advisory lock. */
+  private lockClient?: Client;
+  private leader = false;
+  private failure?: { message: string; at: string; attempts: number };
+  private sharedFailure?: { message: string; at: string };
+  private reportedFailure = false;
 
   constructor(
     private readonly projection: Projection<Row>,
     private readonly store: EventStore,
     private readonly pool: Pool,
-    private readonly options: { pollIntervalMs?: number; batchSize?: number } = {},
+    private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.progress.setMaxListeners(0);
   }
@@ -33,33 +88,38 @@ export class ProjectionRunner<Row> {
     return this.checkpoint;
   }
 
-  /** Catches up from the stored checkpoint, then keeps following. Resolves once caught up. */
+  status(): ProjectionStatus {
+    const own = this.failure;
+    const shared = this.sharedFailure;
+    return {
+      name: this.projection.name,
+      position: this.checkpoint,
+      leader: this.leader,
+      lastError: own ?? (shared ? { ...shared, attempts: 0 } : null),
+    };
+  }
+
+  /**
+   * Starts following: resolves once this process has caught up (as the lock holder) or has
+   * read the holder's checkpoint, or once the first attempt failed (it is retried; see
+   * `status()`).
+   */
   async start(): Promise<void> {
-    this.checkpoint = await this.readCheckpoint();
-    this.subscription = this.store.subscribeToAll({
-      after: this.checkpoint,
-      batchSize: this.options.batchSize ?? 500,
-      pollIntervalMs: this.options.pollIntervalMs ?? 100,
-      handleBatch: async (events) => {
-        await this.apply(events);
-        this.checkpoint = events[events.length - 1].position;
-        this.progress.emit('advanced');
-      },
-      onError: (error) => {
-        this.failure = error;
-        this.progress.emit('advanced');
-      },
-    });
-    await this.subscription.caughtUp;
-    if (this.failure !== undefined)
-      throw this.failure instanceof Error ? this.failure : new Error(JSON.stringify(this.failure));
+    if (!this.stopped) return;
+    this.stopped = false;
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    this.loop = this.run(started);
+    await ready;
   }
 
   /** Waits until the projection has applied `position`, at most `timeoutMs`. True when it has. */
   async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.checkpoint < position && this.failure === undefined) {
-      this.subscription?.wake();
+    while (this.checkpoint < position) {
+      // A failing projection will not get there soon: the caller answers without waiting.
+      if (this.failure !== undefined || this.sharedFailure !== undefined) return false;
+      this.wake();
       const left = deadline - Date.now();
       if (left <= 0) return false;
       await Promise.race([
@@ -67,22 +127,180 @@ export class ProjectionRunner<Row> {
         new Promise((r) => setTimeout(r, Math.min(left, 50))),
       ]);
     }
-    return this.checkpoint >= position;
+    return true;
   }
 
+  /** Poll now instead of at the next interval (e.g. right after this process appended). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.waking.abort();
+  }
+
+  /** Stops following and releases the lock (by ending its connection). */
   async stop(): Promise<void> {
-    await this.subscription?.stop();
+    this.stopped = true;
+    this.waking.abort();
+    await this.loop?.catch(() => undefined);
+    await this.dropLockClient();
   }
 
-  /** Applies events to the table; idempotent by the position stored with each row. */
-  async apply(events: StoredEvent[]): Promise<void> {
+  private async run(started: () => void): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    const pollIntervalMs = this.options.pollIntervalMs ?? 100;
+    const retryMs = this.options.retryMs ?? 100;
+    const maxRetryMs = this.options.maxRetryMs ?? 5000;
+    while (!this.stopped) {
+      let wait = pollIntervalMs;
+      try {
+        const client = await this.connection();
+        if (!this.leader) await this.tryLead(client);
+        let full = false;
+        if (this.leader) {
+          const events = await this.store.readAll({ after: this.checkpoint, limit: batchSize });
+          if (events.length > 0) {
+            this.checkpoint = Math.max(this.checkpoint, await this.apply(events, client));
+            this.progress.emit('advanced');
+          }
+          full = events.length >= batchSize;
+        }
+        if (this.failure !== undefined) await this.recovered();
+        if (full) continue;
+        started();
+      } catch (error) {
+        const attempts = (this.failure?.attempts ?? 0) + 1;
+        this.failure = { message: describe(error), at: new Date().toISOString(), attempts };
+        wait = Math.min(maxRetryMs, retryMs * 2 ** Math.min(attempts - 1, 16));
+        wait = Math.round(wait * (0.75 + Math.random() * 0.5));
+        await this.failed();
+        this.options.onFailure?.({ name: this.projection.name, ...this.failure, retryInMs: wait });
+        this.progress.emit('advanced');
+        started();
+      }
+      if (this.stopped) break;
+      if (!this.wakeRequested || this.failure !== undefined) {
+        this.waking = new AbortController();
+        await sleep(wait, undefined, { signal: this.waking.signal }).catch(() => undefined);
+      }
+      this.wakeRequested = false;
+    }
+    started();
+  }
+
+  /** The dedicated connection, opened again when it was lost. */
+  private async connection(): Promise<Client> {
+    if (this.lockClient) return this.lockClient;
+    const client = new Client(this.pool.options);
+    // Whatever the server does to this connection is handled where it is used: a listener
+    // keeps pg from throwing it out of the process (issue 9).
+    client.on('error', () => {
+      if (this.lockClient === client) {
+        this.lockClient = undefined;
+        this.leader = false;
+      }
+    });
+    await client.connect();
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      throw new Error('stopped');
+    }
+    this.lockClient = client;
+    return client;
+  }
+
+  /**
+   * Takes the projection's lock if it is free; otherwise follows the holder's checkpoint and
+   * the error it reported.
+   */
+  private async tryLead(client: Client): Promise<void> {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1, $2) AS locked',
+      [PROJECTION_LOCK_SPACE, projectionLockKey(this.projection.name)],
+    );
+    // Read after the lock is taken (a new statement): the last holder's commits are visible.
+    const stored = await this.readCheckpoint(client);
+    this.checkpoint = Math.max(this.checkpoint, stored.position);
+    if (rows[0].locked) {
+      this.leader = true;
+      this.sharedFailure = undefined;
+    } else {
+      this.sharedFailure = stored.lastError;
+      this.progress.emit('advanced');
+    }
+  }
+
+  private async failed(): Promise<void> {
+    const client = this.lockClient;
+    if (isConnectionLost(client)) {
+      // A dropped connection lost the lock with it: connect again and compete for it.
+      await this.dropLockClient();
+      return;
+    }
+    // The lock holder tells the other instances why the projection is not advancing.
+    if (this.leader && client) {
+      await client
+        .query(
+          `INSERT INTO projection_checkpoints (name, position, updated_at, last_error, last_error_at)
+           VALUES ($1, 0, now(), $2, now())
+           ON CONFLICT (name) DO UPDATE SET last_error = EXCLUDED.last_error, last_error_at = now()`,
+          [this.projection.name, this.failure?.message ?? 'failed'],
+        )
+        .then(() => (this.reportedFailure = true))
+        .catch(() => undefined);
+    }
+  }
+
+  private async recovered(): Promise<void> {
+    if (this.reportedFailure && this.lockClient) {
+      await this.lockClient.query(
+        'UPDATE projection_checkpoints SET last_error = NULL, last_error_at = NULL WHERE name = $1',
+        [this.projection.name],
+      );
+      this.reportedFailure = false;
+    }
+    this.failure = undefined;
+  }
+
+  private async dropLockClient(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  /**
+   * Applies events to the table in one transaction with the checkpoint, and returns the
+   * checkpoint after it. Idempotent, and safe however many writers run at once (ADR 009): the
+   * transaction first locks the projection's checkpoint row and skips every event at or below
+   * it, and a row is only ever replaced by one with a higher position.
+   */
+  async apply(events: StoredEvent[], on?: Client | PoolClient): Promise<number> {
     const { projection } = this;
-    const client = await this.pool.connect();
+    let pooled: PoolClient | undefined;
+    let client = on;
+    if (client === undefined) {
+      pooled = await this.pool.connect();
+      // pg-pool removes its own listener while a client is checked out: without one, a
+      // connection dropped in the middle of this transaction would end the process.
+      pooled.on('error', ignore);
+      client = pooled;
+    }
+    let failure: Error | undefined;
     try {
       await client.query('BEGIN');
+      const fence = await client.query<{ position: string }>(
+        `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, 0, now())
+         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING position`,
+        [projection.name],
+      );
+      const applied = Number(fence.rows[0].position);
+      const last = events.length === 0 ? 0 : events[events.length - 1].position;
+      if (last <= applied) {
+        await client.query('COMMIT');
+        return applied;
+      }
       const rows = new Map<string, StoredRow<Row>>();
       for (const event of events) {
-        if (!projection.handles.has(event.type)) continue;
+        if (event.position <= applied || !projection.handles.has(event.type)) continue;
         const keys = projection.keyOf(event);
         for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
           const current = rows.get(key) ?? (await this.load(client, key));
@@ -95,51 +313,74 @@ export class ProjectionRunner<Row> {
         }
       }
       for (const [key, { row, position, dirty }] of rows) {
-        if (!dirty) continue;
-        if (projection.children) {
-          const { table, rows: childRows } = projection.children;
-          await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
-          const children = row === null ? [] : childRows(key, row);
-          if (children.length > 0) {
-            const names = Object.keys(children[0]);
-            const values = children.flatMap((child) => names.map((n) => child[n]));
-            const tuples = children.map(
-              (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
-            );
-            await client.query(
-              `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
-              [key, ...values],
-            );
-          }
-        }
-        if (row === null) {
-          await client.query(`DELETE FROM ${projection.table} WHERE key = $1`, [key]);
-          continue;
-        }
-        const columns = projection.columns(row);
-        const names = Object.keys(columns);
-        const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
-        await client.query(
-          `INSERT INTO ${projection.table} (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
-           VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
-           ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
-           ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}`,
-          params,
-        );
+        if (dirty) await this.write(client, key, row, position);
       }
       await client.query(
-        `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position),
-           updated_at = now()`,
-        [projection.name, events[events.length - 1].position],
+        `UPDATE projection_checkpoints SET position = GREATEST(position, $2), updated_at = now(),
+           last_error = NULL, last_error_at = NULL
+         WHERE name = $1`,
+        [projection.name, last],
       );
       await client.query('COMMIT');
+      return last;
     } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (pooled) {
+        pooled.removeListener('error', ignore);
+        pooled.release(isConnectionLost(pooled) ? (failure ?? true) : undefined);
+      }
     }
+  }
+
+  /**
+   * Writes one row, guarded by position: the upsert changes nothing when the stored row is at
+   * that position or newer, and then the child rows are left as they are too. The parent row is
+   * written (and so locked) first, so two writers of one key run one after the other.
+   */
+  private async write(
+    client: Client | PoolClient,
+    key: string,
+    row: Row | null,
+    position: number,
+  ): Promise<void> {
+    const { projection } = this;
+    if (row === null) {
+      const gone = await client.query(
+        `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
+        [key, position],
+      );
+      if (gone.rowCount === 0) return;
+    } else {
+      const columns = projection.columns(row);
+      const names = Object.keys(columns);
+      const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
+      const written = await client.query(
+        `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
+         VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
+         ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
+         ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
+         WHERE t.last_position < EXCLUDED.last_position`,
+        params,
+      );
+      if (written.rowCount === 0) return;
+    }
+    if (!projection.children) return;
+    const { table, rows: childRows } = projection.children;
+    await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
+    const children = row === null ? [] : childRows(key, row);
+    if (children.length === 0) return;
+    const names = Object.keys(children[0]);
+    const values = children.flatMap((child) => names.map((n) => child[n]));
+    const tuples = children.map(
+      (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
+    );
+    await client.query(
+      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      [key, ...values],
+    );
   }
 
   /**
@@ -160,8 +401,7 @@ export class ProjectionRunner<Row> {
     for (;;) {
       const events = await this.store.readAll({ after: this.checkpoint, limit: 1000 });
       if (events.length > 0) {
-        await this.apply(events);
-        this.checkpoint = events[events.length - 1].position;
+        this.checkpoint = Math.max(events[events.length - 1].position, await this.apply(events));
         continue;
       }
       if (until === undefined || this.checkpoint >= until) return;
@@ -171,7 +411,7 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  private async load(client: PoolClient, key: string): Promise<StoredRow<Row>> {
+  private async load(client: Client | PoolClient, key: string): Promise<StoredRow<Row>> {
     const { rows } = await client.query<{ doc: Row; last_position: string }>(
       `SELECT doc, last_position FROM ${this.projection.table} WHERE key = $1`,
       [key],
@@ -181,11 +421,35 @@ export class ProjectionRunner<Row> {
       : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
   }
 
-  private async readCheckpoint(): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string }>(
-      'SELECT position FROM projection_checkpoints WHERE name = $1',
-      [this.projection.name],
-    );
-    return rows.length === 0 ? 0 : Number(rows[0].position);
+  private async readCheckpoint(
+    client: Client,
+  ): Promise<{ position: number; lastError?: { message: string; at: string } }> {
+    const { rows } = await client.query<{
+      position: string;
+      last_error: string | null;
+      last_error_at: Date | null;
+    }>('SELECT position, last_error, last_error_at FROM projection_checkpoints WHERE name = $1', [
+      this.projection.name,
+    ]);
+    if (rows.length === 0) return { position: 0 };
+    const { position, last_error: message, last_error_at: at } = rows[0];
+    return {
+      position: Number(position),
+      ...(message !== null && { lastError: { message, at: (at ?? new Date()).toISOString() } }),
+    };
   }
+}
+
+function ignore(): void {}
+
+/** True when pg no longer considers the client usable (its connection ended or broke). */
+function isConnectionLost(client: Client | PoolClient | undefined): boolean {
+  if (client === undefined) return true;
+  const internals = client as unknown as { _ending?: boolean; _queryable?: boolean };
+  return internals._ending === true || internals._queryable === false;
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

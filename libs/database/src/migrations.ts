@@ -7,6 +7,7 @@ import { CreditRecord1763850300000 } from '@ledger/projections/migrations/176385
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
+import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -19,6 +20,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   CreditRecord1763850300000,
   LedgerTsStable1763850400000,
   LedgerReadHorizon1763850500000,
+  ProjectionErrors1763850700000,
   LedgerReservations1763850900000,
 ];
 
@@ -26,6 +28,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
 export async function migrate(url: string): Promise<void> {
   // One migrator at a time per database, even when several instances start together.
   const lock = new Client({ connectionString: url });
+  lock.on('error', () => undefined); // a dropped session fails the query below, not the process
   await lock.connect();
   await lock.query('SELECT pg_advisory_lock(7308604937434072136)');
   const dataSource = new DataSource({

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
   HealthCheck,
   HealthCheckService,
@@ -8,6 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { Public } from '../auth/decorators';
+import { ProjectionsService, type Readiness } from '../projections/projections.service';
 
 @ApiTags('health')
 @Public()
@@ -18,6 +20,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projections: ProjectionsService,
   ) {}
 
   @Get()
@@ -37,5 +40,23 @@ export class HealthController {
         }
       },
     ]);
+  }
+
+  /**
+   * Readiness, for a load balancer or an orchestrator: 503 while a projection is failing (in
+   * this instance or in the one that holds its lock) or far behind the store's head; 200
+   * otherwise. The same body either way. `/health` stays liveness.
+   */
+  @Get('ready')
+  @ApiOperation({
+    summary: "Readiness: each projection's position, lag behind the head and last error",
+  })
+  @ApiResponse({ status: 200, description: 'every projection is advancing and close to the head' })
+  @ApiResponse({ status: 503, description: 'a projection is failing or far behind' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness['body']> {
+    const { ready, body } = await this.projections.readiness();
+    response.status(ready ? 200 : 503);
+    if (!ready) response.setHeader('Retry-After', '1');
+    return body;
   }
 }

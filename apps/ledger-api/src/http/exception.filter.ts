@@ -10,6 +10,7 @@ import {
 import { DomainError } from '@ledger/domain';
 import { WrongExpectedVersionError } from '@ledger/event-store';
 import { requestBodyException } from './request-body';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 
 /** Every error answer of the API (API.md, Conventions). Some add fields, e.g. `article`. */
 export interface ApiErrorBody {
@@ -25,6 +26,8 @@ export interface ApiErrorAnswer {
   body: ApiErrorBody | Record<string, unknown>;
   /** Unexpected: logged with its stack, answered without any of its details. */
   unexpected: boolean;
+  /** Headers of the answer, e.g. `Retry-After` on a 503. */
+  headers?: Record<string, string>;
 }
 
 const DOMAIN_ERROR_NAMES = {
@@ -68,6 +71,20 @@ export function toApiError(exception: unknown): ApiErrorAnswer {
       message: [`If-Match: stream is at version ${exception.actual}, not ${expected}`],
       currentVersion: exception.actual,
     });
+  }
+
+  // A connection the database dropped fails only the requests that used it (issue 9).
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      body: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: ['database: connection lost or unavailable; retry shortly'],
+      },
+      unexpected: false,
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
   }
 
   return {
@@ -145,7 +162,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request: unknown = http.getRequest();
     const response: unknown = http.getResponse();
-    const { status, body, unexpected } = toApiError(exception);
+    const { status, body, unexpected, headers } = toApiError(exception);
     if (unexpected) {
       const where = `${this.httpAdapter.getRequestMethod?.(request) ?? ''} ${this.httpAdapter.getRequestUrl?.(request) ?? ''}`;
       this.logger.error(
@@ -159,6 +176,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       (response as { destroy?: () => void }).destroy?.();
       return;
     }
+    if (status === 503 && headers) {
+      this.logger.warn(
+        `database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
+    }
+    for (const [name, value] of Object.entries(headers ?? {}))
+      this.httpAdapter.setHeader(response, name, value);
     this.httpAdapter.reply(response, body, status);
   }
 }

@@ -13,6 +13,7 @@ import {
   ProjectionRunner,
   registryProjection,
   type Projection,
+  type ProjectionStatus,
 } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 
@@ -23,14 +24,40 @@ export const API_PROJECTIONS = [
   creditRecordProjection,
 ] as Projection<unknown>[];
 
+/** Positions a projection may lag behind the store's head and still be ready. */
+function readyMaxLag(): number {
+  const value = Number(process.env.LEDGER_READY_MAX_LAG ?? 1000);
+  return Number.isSafeInteger(value) && value >= 0 ? value : 1000;
+}
+
+export interface Readiness {
+  ready: boolean;
+  body: {
+    status: 'ready' | 'not-ready';
+    headPosition: number | null;
+    maxLag: number;
+    error?: string;
+    projections: (ProjectionStatus & { lag: number | null })[];
+  };
+}
+
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
   readonly runners: ProjectionRunner<unknown>[];
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(DATABASE_POOL) pool: Pool) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE_POOL) pool: Pool,
+  ) {
     this.runners = API_PROJECTIONS.map(
-      (projection) => new ProjectionRunner(projection, store, pool),
+      (projection) =>
+        new ProjectionRunner(projection, store, pool, {
+          onFailure: ({ name, message, attempts, retryInMs }) =>
+            this.logger.warn(
+              `projection ${name} failed (attempt ${attempts}): ${message}; retrying in ${retryInMs} ms`,
+            ),
+        }),
     );
   }
 
@@ -45,7 +72,41 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   async waitFor(position: number): Promise<void> {
     const done = await Promise.all(this.runners.map((runner) => runner.waitFor(position, 5000)));
     if (done.includes(false))
-      this.logger.warn(`projections are behind position ${position} after 5 s`);
+      this.logger.warn(
+        `projections are behind position ${position} (failing, or not there in 5 s)`,
+      );
+  }
+
+  /**
+   * Readiness (`GET /health/ready`): each projection's position, lag behind the store's head
+   * and last error. Not ready while one is failing or more than `maxLag` positions behind.
+   */
+  async readiness(): Promise<Readiness> {
+    const maxLag = readyMaxLag();
+    let headPosition: number;
+    try {
+      headPosition = await this.store.headPosition();
+    } catch (error) {
+      return {
+        ready: false,
+        body: {
+          status: 'not-ready',
+          headPosition: null,
+          maxLag,
+          error: `eventStore: ${error instanceof Error ? error.message : String(error)}`,
+          projections: this.runners.map((runner) => ({ ...runner.status(), lag: null })),
+        },
+      };
+    }
+    const projections = this.runners.map((runner) => {
+      const status = runner.status();
+      return { ...status, lag: Math.max(0, headPosition - status.position) };
+    });
+    const ready = projections.every(({ lag, lastError }) => lastError === null && lag <= maxLag);
+    return {
+      ready,
+      body: { status: ready ? 'ready' : 'not-ready', headPosition, maxLag, projections },
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -228,6 +228,10 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', (error) =>
       console.warn(`event store: idle connection lost: ${error.message}`),
     );
+    // And from the moment a client exists: pg-pool hands a new client over from inside the
+    // socket handler, so a FATAL in the same packet (pg_terminate_backend) would reach an
+    // 'error' event before the caller could attach a listener. The query in flight still fails.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async append(
@@ -385,6 +389,12 @@ export class PostgresEventStore implements EventStore {
 
   async verify(): Promise<VerifyReport> {
     const client = await this.pool.connect();
+    // pg-pool drops its own listener while a client is checked out: without one, a connection
+    // the server drops during the walk would end the process instead of failing this call.
+    const dropped = (error: Error) =>
+      console.warn(`event store: connection lost during verify: ${error.message}`);
+    client.on('error', dropped);
+    let failure: Error | undefined;
     let streams = 0;
     let events = 0;
     let previous: StoredEvent | undefined;
@@ -440,8 +450,13 @@ export class PostgresEventStore implements EventStore {
         };
       }
       return { ok: true, streams, events };
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
     } finally {
-      client.release();
+      client.removeListener('error', dropped);
+      // A client whose connection broke is discarded, not handed to the next caller.
+      client.release(failure);
     }
   }
 
