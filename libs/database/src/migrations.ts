@@ -9,6 +9,7 @@ import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/mig
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
+import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -22,6 +23,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerReadHorizon1763850500000,
   ProjectionErrors1763850700000,
   LedgerReservations1763850900000,
+  PiiKeysPending1763851100000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -78,4 +78,81 @@ describe('personal data in the ledger (crypto-shredding)', () => {
     await expect(stranger.open(sealed)).rejects.toThrow();
     expect(await vault.reveal(sealed, 'masked')).toBe('138****5678');
   });
+
+  describe('keys sealed for a request, settled once its command is decided (issue 9)', () => {
+    const rowOf = async (subject: string) =>
+      (
+        await pool.query<{ pending_requests: number | null }>(
+          'SELECT pending_requests FROM ledger_pii_keys WHERE subject = $1',
+          [subject],
+        )
+      ).rows[0];
+
+    it('removes the key a refused command made, and keeps the one a recorded command made', async () => {
+      const refused = vault.sealing();
+      await refused.seal('person:refused', 'resident-id', '11010519491231002X');
+      expect(await rowOf('person:refused')).toEqual({ pending_requests: 1 });
+      await refused.refused();
+      expect(await rowOf('person:refused')).toBeUndefined();
+
+      const recorded = vault.sealing();
+      const sealed = await recorded.seal('person:recorded', 'resident-id', '11010519491231002X');
+      await recorded.recorded();
+      expect(await rowOf('person:recorded')).toEqual({ pending_requests: null });
+      expect(await new PersonalDataVault(pool, 'test-secret').open(sealed)).toBe(
+        '11010519491231002X',
+      );
+    });
+
+    it('never removes a key another request in flight sealed with, whichever is refused first', async () => {
+      // Two agencies hire the same person at once: one is refused (409), the other recorded.
+      const first = vault.sealing();
+      const second = vault.sealing();
+      await first.seal('person:both', 'resident-id', '11010519491231002X');
+      const kept = await second.seal('person:both', 'resident-id', '11010519491231002X');
+      await first.refused();
+      expect(await rowOf('person:both')).toEqual({ pending_requests: 1 });
+      await second.recorded();
+      expect(await new PersonalDataVault(pool, 'test-secret').open(kept)).toBe(
+        '11010519491231002X',
+      );
+      // Both refused: the last one out removes it.
+      const a = vault.sealing();
+      const b = vault.sealing();
+      await a.seal('person:neither', 'resident-id', '11010519491231002X');
+      await b.seal('person:neither', 'resident-id', '11010519491231002X');
+      await b.refused();
+      expect(await rowOf('person:neither')).toEqual({ pending_requests: 1 });
+      await a.refused();
+      expect(await rowOf('person:neither')).toBeUndefined();
+    });
+
+    it('never removes a key a recorded command uses, nor an erased subject', async () => {
+      const recorded = vault.sealing();
+      await recorded.seal('agency:Y:contact', 'phone', '13812345678');
+      await recorded.recorded();
+      const later = vault.sealing();
+      await later.seal('agency:Y:contact', 'phone', '13900000000');
+      await later.refused();
+      expect(await rowOf('agency:Y:contact')).toEqual({ pending_requests: null });
+
+      await vault.erase('agency:Z:contact');
+      const afterErasure = vault.sealing();
+      await expect(afterErasure.seal('agency:Z:contact', 'phone', '13812345678')).rejects.toThrow(
+        /erased/,
+      );
+      await afterErasure.refused();
+      expect(await rowOf('agency:Z:contact')).toEqual({ pending_requests: null });
+    });
+
+    it('leaves the key of a request whose outcome is unknown pending for good', async () => {
+      const unknown = vault.sealing();
+      await unknown.seal('person:unknown', 'resident-id', '11010519491231002X');
+      // Neither recorded() nor refused(): the process died, or the commit's answer was lost.
+      const later = vault.sealing();
+      await later.seal('person:unknown', 'resident-id', '11010519491231002X');
+      await later.refused();
+      expect(await rowOf('person:unknown')).toEqual({ pending_requests: 1 });
+    });
+  });
 });

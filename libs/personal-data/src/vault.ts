@@ -55,18 +55,19 @@ export class PersonalDataVault {
     const key = await this.subjectKey(subject, true);
     if (!key)
       throw new Error(`personal data of ${subject} was erased; it cannot be recorded again`);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return {
-      $pii: {
-        subject,
-        kind,
-        iv: iv.toString('base64'),
-        ct: ct.toString('base64'),
-        tag: cipher.getAuthTag().toString('base64'),
-      },
-    };
+    return sealWith(key, subject, kind, plaintext);
+  }
+
+  /**
+   * Seals for one request whose command may yet be refused: keys it makes are removed again
+   * when it is (see `SealingSession`).
+   */
+  sealing(): SealingSession {
+    return new SealingSession(
+      this.pool,
+      (key) => this.wrap(key),
+      (wrapped) => this.unwrap(wrapped),
+    );
   }
 
   /** The plaintext, or null once the subject has been erased. */
@@ -106,7 +107,7 @@ export class PersonalDataVault {
   async erase(subject: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO ledger_pii_keys (subject, wrapped_key, erased_at) VALUES ($1, NULL, now())
-       ON CONFLICT (subject) DO UPDATE SET wrapped_key = NULL, erased_at = now()`,
+       ON CONFLICT (subject) DO UPDATE SET wrapped_key = NULL, erased_at = now(), pending_requests = NULL`,
       [subject],
     );
     this.keys.set(subject, null);
@@ -143,4 +144,105 @@ export class PersonalDataVault {
     decipher.setAuthTag(wrapped.subarray(12, 28));
     return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
   }
+}
+
+/**
+ * The personal data one request seals, settled once its command is decided (issue 9). A key
+ * must exist before the events that use it are appended, so a new subject's key is made when
+ * the request seals, marked pending (`ledger_pii_keys.pending_requests` counts the requests in
+ * flight that use it, NULL once settled). Then:
+ * - `recorded()`: the command was recorded; its keys are settled for good.
+ * - `refused()`: the ledger refused the command and appended nothing; a key no other request
+ *   is still using and no recorded command ever used is removed, so a refused hire leaves no
+ *   row behind.
+ * - neither (the outcome is unknown, e.g. the connection dropped during the commit): the keys
+ *   stay pending for good; a key an appended event may use is never removed.
+ * Concurrent requests for one subject share its key and each raise the count, so the first to
+ * be refused never removes the key the other is about to record with.
+ */
+export class SealingSession {
+  private readonly subjects = new Set<string>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly wrap: (key: Buffer) => Buffer,
+    private readonly unwrap: (wrapped: Buffer) => Buffer,
+  ) {}
+
+  async seal(
+    subject: string,
+    kind: PersonalDataKind,
+    plaintext: string,
+  ): Promise<SealedPersonalData> {
+    if (!this.subjects.has(subject)) {
+      // Always the database, never a cache: another instance may have removed a pending key.
+      const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>(
+        `INSERT INTO ledger_pii_keys (subject, wrapped_key, pending_requests) VALUES ($1, $2, 1)
+         ON CONFLICT (subject) DO UPDATE SET pending_requests = ledger_pii_keys.pending_requests + 1
+         RETURNING wrapped_key`,
+        [subject, this.wrap(randomBytes(32))],
+      );
+      this.subjects.add(subject);
+      this.keys.set(subject, rows[0].wrapped_key ? this.unwrap(rows[0].wrapped_key) : null);
+    }
+    const key = this.keys.get(subject);
+    if (!key) {
+      throw new Error(`personal data of ${subject} was erased; it cannot be recorded again`);
+    }
+    return sealWith(key, subject, kind, plaintext);
+  }
+
+  private readonly keys = new Map<string, Buffer | null>();
+
+  /** The command was recorded (or was the replay of one that was): its keys stay. */
+  async recorded(): Promise<void> {
+    if (this.subjects.size === 0) return;
+    await this.pool.query(
+      'UPDATE ledger_pii_keys SET pending_requests = NULL WHERE subject = ANY($1) AND pending_requests IS NOT NULL',
+      [[...this.subjects]],
+    );
+    this.subjects.clear();
+  }
+
+  /**
+   * The ledger refused the command and appended nothing: each key this request made pending
+   * is released, and removed when no request uses it any more. Two statements: between them
+   * another request may raise a count from 0 again, and then the DELETE leaves its key be.
+   */
+  async refused(): Promise<void> {
+    if (this.subjects.size === 0) return;
+    const subjects = [...this.subjects];
+    this.subjects.clear();
+    const { rows } = await this.pool.query<{ subject: string }>(
+      `UPDATE ledger_pii_keys SET pending_requests = pending_requests - 1
+        WHERE subject = ANY($1) AND pending_requests > 0
+        RETURNING subject, pending_requests`,
+      [subjects],
+    );
+    if (rows.length === 0) return;
+    await this.pool.query(
+      'DELETE FROM ledger_pii_keys WHERE subject = ANY($1) AND pending_requests = 0',
+      [rows.map((row) => row.subject)],
+    );
+  }
+}
+
+function sealWith(
+  key: Buffer,
+  subject: string,
+  kind: PersonalDataKind,
+  plaintext: string,
+): SealedPersonalData {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return {
+    $pii: {
+      subject,
+      kind,
+      iv: iv.toString('base64'),
+      ct: ct.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    },
+  };
 }

@@ -4,6 +4,8 @@ import {
   Controller,
   ForbiddenException,
   HttpCode,
+  HttpException,
+  Logger,
   Param,
   Post,
   Req,
@@ -13,13 +15,22 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  DomainError,
   validateUscc,
   type AgencyCommand,
   type RegistrationFields,
   type SealedPersonalData,
 } from '@ledger/domain';
+import { WrongExpectedVersionError } from '@ledger/event-store';
+import type { SealingSession } from '@ledger/personal-data';
 import { CurrentActor, Roles, type Actor, type Role } from '../auth';
-import { ParseUsccPipe, versionETag, validationException } from '../http';
+import {
+  ParseEquipmentIdPipe,
+  ParsePersonIdPipe,
+  ParseUsccPipe,
+  versionETag,
+  validationException,
+} from '../http';
 import {
   AddEquipmentDto,
   AddPersonnelDto,
@@ -59,6 +70,19 @@ function extras(outcome: CommandOutcome): Record<string, unknown> {
   }
 }
 
+/**
+ * True when `error` says the ledger refused the command and appended nothing: a rule of the
+ * domain (4xx with its article), a stale or lost-race version, a refusal of authorisation or
+ * input. Anything else (a dropped connection during the commit) leaves the outcome unknown.
+ */
+function appendedNothing(error: unknown): boolean {
+  return (
+    error instanceof DomainError ||
+    error instanceof WrongExpectedVersionError ||
+    (error instanceof HttpException && error.getStatus() < 500)
+  );
+}
+
 /** Drops undefined fields: a recorded fact says only what was given. */
 const withoutUndefined = <T>(value: object): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -75,6 +99,8 @@ const withoutUndefined = <T>(value: object): T => JSON.parse(JSON.stringify(valu
 })
 @Controller('api/v1/agencies')
 export class AgencyCommandsController {
+  private readonly logger = new Logger(AgencyCommandsController.name);
+
   constructor(
     private readonly commands: CommandBus,
     private readonly personalData: PersonalData,
@@ -88,27 +114,52 @@ export class AgencyCommandsController {
     body: CommandBodyDto,
     allowed: readonly Role[],
     command: CommandWithoutTime,
+    sealing?: SealingSession,
   ) {
-    const outcome = await this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
-      new ExecuteAgencyCommand(uscc, command, allowed, commandContext(req, actor, body.occurredAt)),
-    );
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
+        new ExecuteAgencyCommand(
+          uscc,
+          command,
+          allowed,
+          commandContext(req, actor, body.occurredAt),
+        ),
+      );
+    } catch (error) {
+      if (sealing && appendedNothing(error)) await this.settle(sealing.refused());
+      throw error;
+    }
+    if (sealing) {
+      const recordedNothing = outcome.eventIds.length === 0 && !outcome.replayed;
+      await this.settle(recordedNothing ? sealing.refused() : sealing.recorded());
+    }
     res.setHeader('ETag', versionETag(outcome.version));
     const { version, position, eventIds } = outcome;
     return { uscc, version, position, eventIds, ...extras(outcome) };
   }
 
+  /** A key left pending is harmless (never removed); the command's own answer matters more. */
+  private async settle(settling: Promise<void>): Promise<void> {
+    await settling.catch((error: unknown) =>
+      this.logger.warn(
+        `personal-data keys left pending: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  }
+
   private seal(
+    sealing: SealingSession,
     subject: string,
     kind: 'phone',
     value: string | undefined,
   ): Promise<SealedPersonalData | undefined> {
-    return value === undefined
-      ? Promise.resolve(undefined)
-      : this.personalData.seal(subject, kind, value);
+    return value === undefined ? Promise.resolve(undefined) : sealing.seal(subject, kind, value);
   }
 
   /** The registration fields with phone numbers sealed (ADR 005). */
   private async registrationFields(
+    sealing: SealingSession,
     uscc: string,
     dto: Partial<RegistrationChangesDto>,
   ): Promise<Partial<RegistrationFields>> {
@@ -119,6 +170,7 @@ export class AgencyCommandsController {
         legalRepresentative: {
           ...legalRepresentative,
           phone: await this.seal(
+            sealing,
             `agency:${uscc}:legal-representative`,
             'phone',
             legalRepresentative.phone,
@@ -128,7 +180,7 @@ export class AgencyCommandsController {
       ...(contact && {
         contact: {
           ...contact,
-          phone: await this.seal(`agency:${uscc}:contact`, 'phone', contact.phone),
+          phone: await this.seal(sealing, `agency:${uscc}:contact`, 'phone', contact.phone),
         },
       }),
     });
@@ -171,17 +223,31 @@ export class AgencyCommandsController {
       }
       codeVerified = false;
     }
-    const registration = (await this.registrationFields(uscc, fields)) as RegistrationFields;
-    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
-      type: 'RegisterAgency',
-      data: {
-        ...registration,
-        uscc,
-        jurisdiction,
-        commitment: commitment,
-        codeVerified,
+    const sealing = this.personalData.sealing();
+    const registration = (await this.registrationFields(
+      sealing,
+      uscc,
+      fields,
+    )) as RegistrationFields;
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['agency', 'regulator'],
+      {
+        type: 'RegisterAgency',
+        data: {
+          ...registration,
+          uscc,
+          jurisdiction,
+          commitment: commitment,
+          codeVerified,
+        },
       },
-    });
+      sealing,
+    );
   }
 
   @Post(':uscc/review')
@@ -215,12 +281,22 @@ export class AgencyCommandsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
-      type: 'ChangeRegistration',
-      changes: await this.registrationFields(uscc, body.changes),
-      changedAt: body.changedAt,
-      commitment: body.commitment,
-    });
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['agency', 'regulator'],
+      {
+        type: 'ChangeRegistration',
+        changes: await this.registrationFields(sealing, uscc, body.changes),
+        changedAt: body.changedAt,
+        commitment: body.commitment,
+      },
+      sealing,
+    );
   }
 
   @Post(':uscc/personnel')
@@ -237,24 +313,30 @@ export class AgencyCommandsController {
     @CurrentActor() actor?: Actor,
   ) {
     const idNumberHash = this.personalData.identityHash(body.idNumber);
-    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
-      type: 'AddPersonnel',
-      data: withoutUndefined({
-        personId: randomUUID(),
-        idNumberHash,
-        idNumber: await this.personalData.seal(
-          `person:${idNumberHash}`,
-          'resident-id',
-          body.idNumber,
-        ),
-        name: body.name,
-        role: body.role,
-        technical: body.technical,
-        education: body.education,
-        title: body.title,
-        joinedAt: body.joinedAt,
-      }),
-    });
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['agency', 'regulator'],
+      {
+        type: 'AddPersonnel',
+        data: withoutUndefined({
+          personId: randomUUID(),
+          idNumberHash,
+          idNumber: await sealing.seal(`person:${idNumberHash}`, 'resident-id', body.idNumber),
+          name: body.name,
+          role: body.role,
+          technical: body.technical,
+          education: body.education,
+          title: body.title,
+          joinedAt: body.joinedAt,
+        }),
+      },
+      sealing,
+    );
   }
 
   @Post(':uscc/personnel/:personId/departure')
@@ -265,7 +347,7 @@ export class AgencyCommandsController {
   })
   departure(
     @Param('uscc', ParseUsccPipe) uscc: string,
-    @Param('personId') personId: string,
+    @Param('personId', ParsePersonIdPipe) personId: string,
     @Body() body: PersonnelDepartureDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -287,7 +369,7 @@ export class AgencyCommandsController {
   })
   personnelStatus(
     @Param('uscc', ParseUsccPipe) uscc: string,
-    @Param('personId') personId: string,
+    @Param('personId', ParsePersonIdPipe) personId: string,
     @Body() body: PersonnelStatusDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -324,7 +406,7 @@ export class AgencyCommandsController {
   @ApiOperation({ summary: 'Scrap equipment: a status, never a deletion (seed 002 §五.4)' })
   scrapEquipment(
     @Param('uscc', ParseUsccPipe) uscc: string,
-    @Param('equipmentId') equipmentId: string,
+    @Param('equipmentId', ParseEquipmentIdPipe) equipmentId: string,
     @Body() body: ScrapEquipmentDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

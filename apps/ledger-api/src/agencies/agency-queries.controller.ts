@@ -8,6 +8,7 @@ import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/pro
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
+import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
 import { AgencyListQuery, EventsQuery } from './queries.dto';
 
@@ -98,7 +99,7 @@ export class AgencyQueriesController {
   @Public()
   @ApiOperation({ summary: "An agency's current registry entry" })
   @ApiOkResponse({ description: 'status, name, category, current grade, …' })
-  async get(@Param('uscc') uscc: string, @CurrentActor() actor?: Actor) {
+  async get(@Param('uscc', ParseUsccPipe) uscc: string, @CurrentActor() actor?: Actor) {
     const row = await this.registry.findOneBy({ key: uscc });
     const visible =
       row && (PUBLISHED.includes(row.status) || seesUnpublished(actor) || actor?.uscc === uscc);
@@ -120,7 +121,7 @@ export class AgencyQueriesController {
       'Personal data is shown in full only to the regulator of the agency and to admins, masked for everyone else. Hashes cover the sealed (encrypted) form; GET /api/v1/ledger/verify checks them.',
   })
   async events(
-    @Param('uscc') uscc: string,
+    @Param('uscc', ParseUsccPipe) uscc: string,
     @Query() query: EventsQuery,
     @CurrentActor() actor?: Actor,
   ) {

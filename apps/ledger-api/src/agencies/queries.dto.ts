@@ -3,6 +3,14 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { JURISDICTIONS } from '@ledger/domain';
 
+/**
+ * Bounds of numeric query parameters: an unbounded `page=1e20` is an integer to JavaScript
+ * but an OFFSET PostgreSQL cannot take (a 500, issue 9). 10,000 pages of 200 is every agency
+ * of China several times over; a stream version is a PostgreSQL integer.
+ */
+export const MAX_PAGE = 10_000;
+export const MAX_VERSION = 2_147_483_647;
+
 export class AgencyListQuery {
   @ApiPropertyOptional({ enum: JURISDICTIONS })
   @IsOptional()
@@ -25,11 +33,12 @@ export class AgencyListQuery {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
@@ -42,10 +51,11 @@ export class AgencyListQuery {
 }
 
 export class EventsQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_VERSION, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   fromVersion?: number;
 }

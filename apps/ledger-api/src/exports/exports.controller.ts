@@ -24,12 +24,23 @@ type PenaltySummary = Extract<CreditRecordSummary, { decisionNumber: string }>;
 /** A column of an export: its header in the platform's layout, and the field it comes from. */
 type Column<Row> = readonly [header: string, value: (row: Row) => string | number | null];
 
+/**
+ * A cell a spreadsheet would take for a formula (OWASP, CSV injection: one beginning with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return), prefixed with a single quote so it is shown as
+ * the text it is: an agency registered as `=HYPERLINK(…)` must not run in the credit
+ * platform's spreadsheet. Numbers are written as numbers.
+ */
+export function neutraliseCell(value: string | number | null): string | number | null {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function send<Row>(
   res: Response,
   format: ExportFormat,
   name: string,
   columns: readonly Column<Row>[],
   rows: Row[],
+  bom: boolean,
 ) {
   if (format === 'ndjson') {
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
@@ -42,9 +53,10 @@ function send<Row>(
   }
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  // The BOM tells Excel the file is UTF-8; without it, the Chinese is mojibake (issue 9).
   return stringify(
-    rows.map((row) => columns.map(([, v]) => v(row))),
-    { header: true, columns: columns.map(([h]) => h) },
+    rows.map((row) => columns.map(([, v]) => neutraliseCell(v(row)))),
+    { header: true, columns: columns.map(([h]) => h), bom },
   );
 }
 
@@ -136,7 +148,14 @@ export class ExportsController {
         ORDER BY c.recorded_at, c.record_event_id`,
       [since, today, actor?.role === 'regulator' ? actor.jurisdiction : null],
     );
-    return send(res, query.format ?? 'csv', 'penalties', PENALTY_COLUMNS, rows);
+    return send(
+      res,
+      query.format ?? 'csv',
+      'penalties',
+      PENALTY_COLUMNS,
+      rows,
+      query.bom !== 'false',
+    );
   }
 
   @Get('grades')
@@ -187,6 +206,7 @@ export class ExportsController {
       'grades',
       GRADE_COLUMNS,
       rows.map((r) => ({ ...r, name: nameOf.get(r.uscc) ?? null })),
+      query.bom !== 'false',
     );
   }
 }

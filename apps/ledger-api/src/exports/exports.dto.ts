@@ -7,6 +7,9 @@ import { IsIsoDateOrDateTime, IsOneOf, OptionalNotNull } from '../http/validator
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+const BOM_DESCRIPTION =
+  'CSV only: start with a UTF-8 byte order mark, so that Excel reads the Chinese (default true; false for tools that do not expect one)';
+
 export class PenaltyExportQuery {
   @ApiPropertyOptional({
     description:
@@ -20,6 +23,11 @@ export class PenaltyExportQuery {
   @OptionalNotNull()
   @IsOneOf(EXPORT_FORMATS)
   format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: BOM_DESCRIPTION })
+  @OptionalNotNull()
+  @IsOneOf(['true', 'false'])
+  bom?: 'true' | 'false';
 }
 
 export class GradeExportQuery {
@@ -40,4 +48,9 @@ export class GradeExportQuery {
   @OptionalNotNull()
   @IsOneOf(EXPORT_FORMATS)
   format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: BOM_DESCRIPTION })
+  @OptionalNotNull()
+  @IsOneOf(['true', 'false'])
+  bom?: 'true' | 'false';
 }

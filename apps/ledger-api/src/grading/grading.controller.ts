@@ -31,7 +31,13 @@ import {
 } from '../auth';
 import type { CommandOutcome } from '../commands/command-pipeline';
 import { commandContext, validDateOf } from '../commands/request-context';
-import { ParseUsccPipe, versionETag } from '../http';
+import {
+  ParseCycleIdPipe,
+  ParseObjectionIdPipe,
+  ParseRepairIdPipe,
+  ParseUsccPipe,
+  versionETag,
+} from '../http';
 import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
 import { ExecuteCycleCommand } from './execute-cycle-command';
 import { CalendarService } from '../calendar/calendar.service';
@@ -139,7 +145,7 @@ export class GradingController {
   @Get('grading-cycles/:cycleId')
   @Public()
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
-  async cycle(@Param('cycleId') cycleId: string) {
+  async cycle(@Param('cycleId', ParseCycleIdPipe) cycleId: string) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
     const state = foldCycle(events.map(decodeCycleEvent));
     if (!state.started) throw noCycle(cycleId);
@@ -175,7 +181,7 @@ export class GradingController {
     summary:
       "Recompute a cycle's dates (publicity, objection windows, review dues) with the calendar versions its decisions recorded, and compare",
   })
-  async replayCycle(@Param('cycleId') cycleId: string) {
+  async replayCycle(@Param('cycleId', ParseCycleIdPipe) cycleId: string) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
     const cycleEvents = events.map(decodeCycleEvent);
     const started = foldCycle(cycleEvents).started;
@@ -226,18 +232,12 @@ export class GradingController {
     summary: 'Publish after publicity and objections; grades take effect on occurredAt',
   })
   async publish(
-    @Param('cycleId') cycleId: string,
+    @Param('cycleId', ParseCycleIdPipe) cycleId: string,
     @Body() body: PublishGradingCycleDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    if (!CYCLE_ID.test(cycleId))
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: [`cycleId: no cycle ${cycleId}`],
-      });
     // Direct downgrades decided during publicity still bind on publication.
     const jurisdiction = cycleId.split('-')[0] as Jurisdiction;
     const on = validDateOf(req, body.occurredAt);
@@ -293,7 +293,7 @@ export class GradingController {
   @Roles('regulator', 'reviewer')
   @ApiOperation({ summary: 'Decide an objection: upheld with a revised score, or rejected' })
   async decideObjection(
-    @Param('objectionId') objectionId: string,
+    @Param('objectionId', ParseObjectionIdPipe) objectionId: string,
     @Body() body: DecideObjectionDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -416,7 +416,7 @@ export class GradingController {
       'Decide a credit repair; approved: the record is no longer publicly displayed from today',
   })
   async decideRepair(
-    @Param('repairId') repairId: string,
+    @Param('repairId', ParseRepairIdPipe) repairId: string,
     @Body() body: DecideCreditRepairDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

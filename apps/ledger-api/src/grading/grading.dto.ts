@@ -1,19 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsInt,
-  IsNumber,
-  Max,
-  Min,
-  ValidateNested,
-  IsArray,
-  ArrayMaxSize,
-  IsObject,
-} from 'class-validator';
+import { IsInt, Max, Min, ValidateNested, IsArray, ArrayMaxSize, IsObject } from 'class-validator';
 import { JURISDICTIONS, type Jurisdiction } from '@ledger/domain';
 import { CommandBodyDto } from '../agencies/dto/command-body.dto';
 import {
   IsIsoDateOrDateTime,
+  IsNumberWithDecimals,
   IsOneOf,
   IsRequired,
   IsStrictBoolean,
@@ -22,10 +14,7 @@ import {
 } from '../http/validators';
 
 const Score = (): PropertyDecorator => (target, key) => {
-  IsNumber(
-    { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 },
-    { message: 'must be a number with at most 2 decimals' },
-  )(target, key);
+  IsNumberWithDecimals(2)(target, key);
   Min(0, { message: 'must be at least 0' })(target, key);
   Max(100, { message: 'must be at most 100' })(target, key);
 };

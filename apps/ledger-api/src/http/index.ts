@@ -36,7 +36,16 @@ export {
   parseIfMatch,
   versionETag,
 } from './headers';
-export { ParseUsccPipe } from './params';
+export {
+  ParseCycleIdPipe,
+  ParseEquipmentIdPipe,
+  ParseEventIdPipe,
+  ParseIdPipe,
+  ParseObjectionIdPipe,
+  ParsePersonIdPipe,
+  ParseRepairIdPipe,
+  ParseUsccPipe,
+} from './params';
 export {
   apiHttpException,
   bodyShapeProblems,

@@ -4,7 +4,10 @@ import {
   checkBodyShape,
   convertBodyParserErrors,
   isPrototypeKey,
+  MAX_BODY_ARRAY_ITEMS,
   MAX_BODY_DEPTH,
+  MAX_BODY_OBJECT_KEYS,
+  MAX_BODY_VALUES,
   untypedBodyParserException,
 } from './request-body';
 import { MAX_VALIDATION_MESSAGES } from './validation';
@@ -17,6 +20,42 @@ function nestedArrays(depth: number): unknown {
 }
 
 describe('bodyShapeProblems', () => {
+  it('names the JSON path of every text with a character no text may carry', () => {
+    expect(
+      bodyShapeProblems({
+        name: 'a\u0000',
+        legalRepresentative: { name: '\ud800' },
+        findings: [{ description: 'ok' }, { description: '\u202e' }],
+        scope: ['water', '\u0007'],
+      }),
+    ).toEqual([
+      'name: must not contain the NUL character (U+0000)',
+      'legalRepresentative.name: must be valid Unicode: unpaired surrogate U+D800',
+      'findings.1.description: must not contain bidirectional override characters (U+202E)',
+      'scope.1: must not contain control characters (U+0007)',
+    ]);
+    expect(bodyShapeProblems({ 'a\u0000b': 1 })).toEqual(['a?b: is not allowed']);
+  });
+
+  it('bounds the keys of an object, the items of an array and the values of the body', () => {
+    const keys = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    expect(bodyShapeProblems(keys(MAX_BODY_OBJECT_KEYS))).toEqual([]);
+    expect(bodyShapeProblems({ changes: keys(MAX_BODY_OBJECT_KEYS + 1) })).toEqual([
+      `changes: must have at most ${MAX_BODY_OBJECT_KEYS} keys`,
+    ]);
+    expect(bodyShapeProblems({ holidays: new Array(MAX_BODY_ARRAY_ITEMS).fill('x') })).toEqual([]);
+    expect(bodyShapeProblems({ holidays: new Array(MAX_BODY_ARRAY_ITEMS + 1).fill('x') })).toEqual([
+      `holidays: must have at most ${MAX_BODY_ARRAY_ITEMS} items`,
+    ]);
+    const wide = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`o${i}`, keys(MAX_BODY_OBJECT_KEYS - 1)]),
+    );
+    expect(bodyShapeProblems(wide)).toEqual([
+      `body: must hold at most ${MAX_BODY_VALUES} keys and array items in all`,
+    ]);
+  });
+
   it('finds nothing wrong with an ordinary body, or with no body', () => {
     expect(
       bodyShapeProblems({

@@ -10,6 +10,7 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { forbiddenCharacter } from './text';
 import { echoProperty, MAX_VALIDATION_MESSAGES } from './validation';
 
 export const BODY_LIMIT = '1mb';
@@ -110,21 +111,54 @@ export function isPrototypeKey(key: string): boolean {
   return key === 'prototype' || key in Object.prototype;
 }
 
+/** How many keys one object of a body may have; the widest DTO (a registration) has 20. */
+export const MAX_BODY_OBJECT_KEYS = 100;
+/** How many items one array of a body may have; the longest (a year's holidays) has < 400. */
+export const MAX_BODY_ARRAY_ITEMS = 1000;
+/** How many keys and items a whole body may have, all levels together. */
+export const MAX_BODY_VALUES = 5000;
+
 /**
- * What is wrong with the shape of a parsed body, one message per problem: nesting deeper than
- * MAX_BODY_DEPTH levels (`body: nested deeper than 32 levels`, alone), or keys that name a
- * member of Object.prototype (`changes.__proto__: is not allowed`), which class-transformer
- * would silently drop. Walks with a stack of its own, never recursing: a body of 1 MB can nest
- * far deeper than the call stack goes.
+ * What is wrong with the shape of a parsed body, one message per problem:
+ * - alone, and before anything else is looked at: nesting deeper than MAX_BODY_DEPTH levels
+ *   (`body: nested deeper than 32 levels`), an object with more than MAX_BODY_OBJECT_KEYS keys
+ *   or an array with more than MAX_BODY_ARRAY_ITEMS items (`changes: must have at most 100
+ *   keys`), more than MAX_BODY_VALUES keys and items in all. A body of 1 MB can hold 50,000
+ *   unknown keys, on which class-validator would block the event loop for seconds (issue 9).
+ * - keys that name a member of Object.prototype (`changes.__proto__: is not allowed`), which
+ *   class-transformer would silently drop, and keys with characters `forbiddenCharacter`
+ *   refuses;
+ * - strings, at any depth, with a character `forbiddenCharacter` refuses (NUL, an unpaired
+ *   surrogate, a control or bidirectional-override character), named by their JSON path
+ *   (`findings.0.description: must not contain the NUL character (U+0000)`): PostgreSQL
+ *   refuses NUL and lone surrogates in jsonb, which would otherwise be a 500.
+ * Walks with a stack of its own, never recursing: a body of 1 MB can nest far deeper than the
+ * call stack goes.
  */
 export function bodyShapeProblems(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const problems: string[] = [];
   let refused = 0;
+  let values = 0;
+  const refuse = (message: string) => {
+    refused += 1;
+    if (refused <= MAX_VALIDATION_MESSAGES) problems.push(message);
+  };
   const stack: Container[] = [{ value: body, path: '', depth: 1 }];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const { value, path, depth } = next;
     if (depth > MAX_BODY_DEPTH) return [`body: nested deeper than ${MAX_BODY_DEPTH} levels`];
+    const size = Array.isArray(value) ? value.length : Object.keys(value).length;
+    if (Array.isArray(value) && size > MAX_BODY_ARRAY_ITEMS) {
+      return [`${path || 'body'}: must have at most ${MAX_BODY_ARRAY_ITEMS} items`];
+    }
+    if (!Array.isArray(value) && size > MAX_BODY_OBJECT_KEYS) {
+      return [`${path || 'body'}: must have at most ${MAX_BODY_OBJECT_KEYS} keys`];
+    }
+    values += size;
+    if (values > MAX_BODY_VALUES) {
+      return [`body: must hold at most ${MAX_BODY_VALUES} keys and array items in all`];
+    }
     const pathTo = (key: string) => (path ? `${path}.${echoProperty(key)}` : echoProperty(key));
     const children: Container[] = [];
     // JSON.parse makes `__proto__` an own key, which Object.entries lists.
@@ -132,9 +166,11 @@ export function bodyShapeProblems(body: unknown): string[] {
       ? (value as unknown[]).entries()
       : Object.entries(value);
     for (const [key, child] of entries) {
-      if (typeof key === 'string' && isPrototypeKey(key)) {
-        refused += 1;
-        if (refused <= MAX_VALIDATION_MESSAGES) problems.push(`${pathTo(key)}: is not allowed`);
+      if (typeof key === 'string' && (isPrototypeKey(key) || forbiddenCharacter(key))) {
+        refuse(`${pathTo(key)}: is not allowed`);
+      } else if (typeof child === 'string') {
+        const problem = forbiddenCharacter(child);
+        if (problem) refuse(`${pathTo(String(key))}: ${problem}`);
       } else if (typeof child === 'object' && child !== null) {
         children.push({ value: child, path: pathTo(String(key)), depth: depth + 1 });
       }

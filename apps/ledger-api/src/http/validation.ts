@@ -1,5 +1,6 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { queryProblems } from './text';
 
 /** More messages than this help nobody and make a large bad body a large answer. */
 export const MAX_VALIDATION_MESSAGES = 50;
@@ -27,10 +28,26 @@ export function createValidationPipe(): ValidationPipe {
 /**
  * Nest's pipe, except that a JSON body that is not an object (an array, a string) is refused
  * as such: class-transformer would otherwise turn an array into an array of DTOs and report
- * each of its indexes as an unknown field.
+ * each of its indexes as an unknown field. And before any route-level pipe (ParseUsccPipe) or
+ * DTO sees them, path and query parameters with a character no text may carry (NUL from
+ * `%00`, an unpaired surrogate, controls: text.ts) are refused naming the parameter: the body's
+ * strings are checked as it is parsed (request-body.ts), these only once routed.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param' || metadata.type === 'query') {
+      const problems =
+        metadata.data === undefined
+          ? queryProblems(value)
+          : queryProblems(value, echoProperty(metadata.data));
+      if (problems.length > 0) {
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: problems.slice(0, MAX_VALIDATION_MESSAGES),
+        });
+      }
+    }
     if (
       metadata.type === 'body' &&
       this.toValidate(metadata) &&
@@ -95,10 +112,14 @@ function describe(constraint: string, message: string, property: string): string
   return message;
 }
 
+/** Controls, bidirectional overrides and unpaired surrogates: never echoed (text.ts). */
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** A client-chosen property name as a path may echo it: printable, at most 64 characters. */
 export function echoProperty(property: string): string {
-  // eslint-disable-next-line no-control-regex
-  const printable = property.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const printable = property.replace(UNPRINTABLE, '?');
   return printable.length > MAX_PROPERTY_ECHO
     ? `${printable.slice(0, MAX_PROPERTY_ECHO)}…`
     : printable;

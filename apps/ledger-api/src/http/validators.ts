@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { isIsoDate, toShanghaiDate } from '@ledger/domain/calendar';
 import { validateResidentId, validateUscc, validateUsccFormat } from '@ledger/domain/identity';
+import { forbiddenCharacter, lineBreakOrTab } from './text';
 
 /** `YYYY-MM-DDTHH:mm[:ss[.sss]]` followed by `Z` or an offset of at most ±14:00. */
 const DATE_TIME_WITH_OFFSET =
@@ -238,17 +239,40 @@ export interface TextOptions {
   pattern?: RegExp;
   /** Said when `pattern` does not match, e.g. 'must be a rule id such as beijing-9-3'. */
   patternMessage?: string;
+  /**
+   * Whether the text may break lines (and hold tabs). Default: prose, longer than
+   * SINGLE_LINE_MAX characters (a reason, a penalty's content), may; names, numbers and
+   * addresses may not.
+   */
+  multiline?: boolean;
 }
 
-/** A string that is not blank, at most `max` long, matching `pattern` when given. */
+/** Texts this long at most are names, numbers, addresses: one line (`TextOptions.multiline`). */
+export const SINGLE_LINE_MAX = 200;
+
+/**
+ * What is wrong with a text's characters, or undefined: those no text may carry (NUL, unpaired
+ * surrogates, controls, bidirectional overrides; the body check refuses them first, this
+ * keeps the rule where the DTO is read), and tab or line breaks in a single-line text.
+ */
+function textCharacterProblem(value: string, multiline: boolean): string | undefined {
+  return forbiddenCharacter(value) ?? (multiline ? undefined : lineBreakOrTab(value));
+}
+
+/**
+ * A string that is not blank, at most `max` long, matching `pattern` when given, without
+ * control or bidirectional-override characters (nor line breaks unless `multiline`).
+ */
 export function IsText(
-  { max, pattern, patternMessage }: TextOptions,
+  { max, pattern, patternMessage, multiline = max > SINGLE_LINE_MAX }: TextOptions,
   options?: ValidationOptions,
 ): PropertyDecorator {
   const problem = (value: unknown): string | undefined => {
     if (typeof value !== 'string') return 'must be a string';
     if (!/\S/.test(value)) return 'must not be blank';
     if (value.length > max) return `must be at most ${max} characters`;
+    const characters = textCharacterProblem(value, multiline);
+    if (characters) return characters;
     if (pattern && !pattern.test(value)) return patternMessage ?? `must match ${String(pattern)}`;
     return undefined;
   };
@@ -322,6 +346,11 @@ export function IsTextArray(
     if (value.some((text: string) => text.length > item.max)) {
       return `each value must be at most ${item.max} characters`;
     }
+    const multiline = item.multiline ?? item.max > SINGLE_LINE_MAX;
+    for (const text of value as string[]) {
+      const characters = textCharacterProblem(text, multiline);
+      if (characters) return `each value ${characters}`;
+    }
     return undefined;
   };
   return arrayValidator('isTextArray', problem, options);
@@ -392,6 +421,32 @@ export function IsYuanAmount(max = 1e12, options?: ValidationOptions): PropertyD
       validator: {
         validate: (value: unknown) => problem(value) === undefined,
         defaultMessage: (args) => problem(args?.value) ?? 'is not valid',
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * A finite number with at most `places` decimals: `90.5`, not `90.125` nor `8e-323`. Instead of
+ * class-validator's `IsNumber({ maxDecimalPlaces })`, which throws a TypeError (a 500) on a
+ * number JavaScript writes in exponent form (`1e-7`: `toString()` has no '.').
+ */
+export function IsNumberWithDecimals(
+  places: number,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  const message = `must be a number with at most ${places} decimals`;
+  return ValidateBy(
+    {
+      name: 'isNumberWithDecimals',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' &&
+          Number.isFinite(value) &&
+          Number(value.toFixed(places)) === value,
+        defaultMessage: () => message,
       },
     },
     options,
