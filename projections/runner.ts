@@ -189,7 +189,13 @@ export class ProjectionRunner<Row> {
   /** The dedicated connection, opened again when it was lost. */
   private async connection(): Promise<Client> {
     if (this.lockClient) return this.lockClient;
-    const client = new Client(this.pool.options);
+    // Bounded connect and TCP keepalive: an unreachable server fails the attempt (retried with
+    // backoff) instead of hanging the runner, and its stop() with it.
+    const client = new Client({
+      ...this.pool.options,
+      connectionTimeoutMillis: this.pool.options.connectionTimeoutMillis || 10_000,
+      keepAlive: true,
+    });
     // Whatever the server does to this connection is handled where it is used: a listener
     // keeps pg from throwing it out of the process (issue 9).
     client.on('error', () => {
