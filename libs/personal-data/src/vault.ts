@@ -1,6 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { maskResidentId, type PersonalDataKind, type SealedPersonalData } from '@ledger/domain';
+import {
+  ConflictError,
+  maskResidentId,
+  type PersonalDataKind,
+  type SealedPersonalData,
+} from '@ledger/domain';
 
 const ERASED = '[erased]';
 
@@ -53,8 +58,7 @@ export class PersonalDataVault {
     plaintext: string,
   ): Promise<SealedPersonalData> {
     const key = await this.subjectKey(subject, true);
-    if (!key)
-      throw new Error(`personal data of ${subject} was erased; it cannot be recorded again`);
+    if (!key) throw erasedSubject();
     return sealWith(key, subject, kind, plaintext);
   }
 
@@ -187,7 +191,7 @@ export class SealingSession {
     }
     const key = this.keys.get(subject);
     if (!key) {
-      throw new Error(`personal data of ${subject} was erased; it cannot be recorded again`);
+      throw erasedSubject();
     }
     return sealWith(key, subject, kind, plaintext);
   }
@@ -225,6 +229,17 @@ export class SealingSession {
       [rows.map((row) => row.subject)],
     );
   }
+}
+
+/**
+ * Personal data of an erased subject offered again: a 409 the API answers, not a 500. The
+ * message names neither the subject nor its keyed hash.
+ */
+function erasedSubject(): ConflictError {
+  return new ConflictError(
+    'this personal data was erased (ADR 005) and cannot be recorded again',
+    'adr-005-erasure',
+  );
 }
 
 function sealWith(
