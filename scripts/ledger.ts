@@ -4,10 +4,18 @@
  *   calendar show <year>          the official calendar in force for a year
  *   calendar import <file.json>   record a year's official calendar from the State Council notice
  *   verify                        check every stream's hash chain (exit 1 when broken)
+ *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
 import { Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { Pool } from 'pg';
+import {
+  asOfDate,
+  GradingService,
+  knownAtInstant,
+} from '../apps/ledger-api/src/grading/grading.service';
 import { PostgresEventStore } from '@ledger/event-store';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
 
@@ -61,15 +69,66 @@ program
   .command('verify')
   .description("check every stream's hash chain; exit 1 when one is broken")
   .action(async () => {
-    const report = await withStore((store) => store.verify());
+    const report = await withStore(async (store) => {
+      const total = await store.headPosition();
+      const bar = new SingleBar(
+        {
+          format: 'verify [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left',
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
+      bar.start(Math.max(total, 1), 0);
+      try {
+        return await store.verify({
+          onProgress: (checked) => bar.update(Math.min(checked, total)),
+        });
+      } finally {
+        bar.stop();
+      }
+    });
     console.log(JSON.stringify(report, null, 2));
     process.exitCode = report.ok ? 0 : 1;
   });
 
+program
+  .command('replay')
+  .argument('<uscc>', "the agency's unified social credit code")
+  .option('--as-of <date>', 'valid time: the grade in force on this day (default: today)')
+  .option('--known-at <instant>', 'system time: only facts recorded by then (default: now)')
+  .description(
+    'recompute the grade from the raw events alone and compare it with what the ledger recorded; exit 1 when they differ',
+  )
+  .action(async (uscc: string, options: { asOf?: string; knownAt?: string }) => {
+    const outcome = await withStore(async (store) => {
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      try {
+        const now = new Date();
+        return await new GradingService(store, pool).replay(
+          uscc,
+          asOfDate(options.asOf, now),
+          knownAtInstant(options.knownAt, now),
+        );
+      } finally {
+        await pool.end();
+      }
+    });
+    console.log(JSON.stringify(outcome, null, 2));
+    process.exitCode = outcome.match ? 0 : 1;
+  });
+
+/** What went wrong, as the API would say it (an HttpException carries its message list). */
+function describe(error: unknown): string {
+  const answer = (error as { getResponse?: () => unknown }).getResponse?.();
+  const messages = (answer as { message?: unknown } | undefined)?.message;
+  if (Array.isArray(messages)) return messages.join('\n');
+  return error instanceof Error ? error.message : String(error);
+}
+
 program.parseAsync(process.argv).then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(describe(error));
     process.exit(2);
   },
 );

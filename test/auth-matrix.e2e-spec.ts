@@ -469,6 +469,7 @@ const ROUTES: readonly Route[] = [
       // issue 4: verify is for auditor and admin.
       ['/api/v1/ledger/verify', ['auditor', 'admin'], () => '/api/v1/ledger/verify'],
       ['/health', 'public', () => '/health'],
+      ['/health/ready', 'public', () => '/health/ready'],
       [`${cycles}/:cycleId`, 'public', () => `${cycles}/${CYCLE}`],
       // A regulator of any jurisdiction exports its own jurisdiction's penalties.
       [

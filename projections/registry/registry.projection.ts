@@ -26,6 +26,8 @@ export interface RegistryEntry {
   registeredOn: string;
   approvedOn: string | null;
   reviewDueOn: string | null;
+  /** The valid date of the filing under (or last given) formal review: its due date counts from it. */
+  reviewFiledOn?: string;
   deregistered: { on: string; reason: string } | null;
   activePersonnel: number;
   equipmentInService: number;
@@ -74,6 +76,7 @@ function evolveEntry(
       registeredOn: toShanghaiDate(stored.occurredAt),
       approvedOn: null,
       reviewDueOn: d.reviewDueOn,
+      reviewFiledOn: toShanghaiDate(stored.occurredAt),
       deregistered: null,
       activePersonnel: 0,
       equipmentInService: 0,
@@ -120,6 +123,7 @@ function evolveEntry(
           status: 'pending-review',
           returned: false,
           reviewDueOn: event.data.reviewDueOn,
+          reviewFiledOn: event.data.filedOn,
         }),
       };
     }

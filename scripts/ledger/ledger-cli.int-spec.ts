@@ -13,7 +13,7 @@ import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 
-describe('npm run calendar', () => {
+describe('npm run ledger (calendar, verify, replay)', () => {
   let db: TestDatabase;
   const dir = mkdtempSync(join(tmpdir(), 'calendar-cli-'));
   const file = (name: string, body: object) => {
@@ -21,7 +21,7 @@ describe('npm run calendar', () => {
     writeFileSync(path, JSON.stringify(body));
     return path;
   };
-  const cli = async (...args: string[]) => {
+  const ledger = async (...args: string[]) => {
     try {
       const { stdout } = await run(
         process.execPath,
@@ -31,7 +31,6 @@ describe('npm run calendar', () => {
           '-r',
           'tsconfig-paths/register',
           'scripts/ledger.ts',
-          'calendar',
           ...args,
         ],
         { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } },
@@ -42,6 +41,7 @@ describe('npm run calendar', () => {
       return { code: failed.code, out: failed.stdout + failed.stderr };
     }
   };
+  const cli = (...args: string[]) => ledger('calendar', ...args);
   const fictional = {
     year: 2027,
     holidays: ['2027-01-01'],
@@ -77,5 +77,14 @@ describe('npm run calendar', () => {
     );
     expect(corrected.out).toContain('recorded version 2');
     expect(JSON.parse((await cli('show', '2027')).out)).toMatchObject({ version: 2, holidays: [] });
+  }, 120_000);
+
+  it('verifies the chains with an exit code, and replays a grade (exit 2 naming an unknown agency)', async () => {
+    const verified = await ledger('verify');
+    expect(verified.code).toBe(0);
+    expect(verified.out).toContain('"ok": true');
+    const unknown = await ledger('replay', '91110000802100433B', '--as-of', '2026-03-01');
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain('no agency 91110000802100433B');
   }, 120_000);
 });

@@ -21,11 +21,14 @@ export interface TestApp {
 /** The real app, configured as main.ts configures it, on a database of its own. */
 export async function startTestApp(
   label: string,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestApp> {
   process.env.NODE_ENV = 'test';
   const db = await createTestDatabase(label);
-  const config = readConfig({ LEDGER_JWT_SECRET: TEST_JWT_SECRET, PORT: '0' }, db.url);
+  const config = readConfig(
+    { LEDGER_JWT_SECRET: TEST_JWT_SECRET, PORT: '0', ...options.env },
+    db.url,
+  );
   const app = await createApp(config, options);
   await app.init();
   return {

@@ -12,6 +12,10 @@ import { GradingModule } from './grading/grading.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from './logging';
+import { DEFAULT_SEARCHES_PER_MINUTE } from './config';
 
 @Module({})
 export class AppModule {
@@ -20,7 +24,17 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
+        LoggerModule.forRoot(loggerParams()),
         CqrsModule.forRoot(),
+        // One in-memory counter per instance: searches per address (ThrottlerGuard on the
+        // search route) and bad tokens per address (AuthGuard).
+        ThrottlerModule.forRoot([
+          {
+            name: 'default',
+            ttl: 60_000,
+            limit: config.searchesPerMinute ?? DEFAULT_SEARCHES_PER_MINUTE,
+          },
+        ]),
         // Projections' tables; the schema comes from migrations (libs/database), never synchronize.
         TypeOrmModule.forRoot({
           type: 'postgres',

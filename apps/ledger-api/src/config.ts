@@ -10,6 +10,26 @@ export interface LedgerConfig {
   jwtSecret: string;
   /** Wraps the per-subject keys of personal data and keys the identity hash (ADR 005). */
   piiSecret: string;
+  /** The longest a bearer token may live (exp − iat), in seconds; tokens without exp are refused. */
+  tokenMaxLifetimeSeconds?: number;
+  /** Requests with a bad token one address may make per minute before it gets 429. */
+  failedAuthPerMinute?: number;
+  /** Public registry searches one address may make per minute before it gets 429. */
+  searchesPerMinute?: number;
+}
+
+export const DEFAULT_FAILED_AUTH_PER_MINUTE = 100;
+export const DEFAULT_SEARCHES_PER_MINUTE = 600;
+
+/** Default cap on a token's lifetime: a working day and a half. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 36 * 3600;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `3600`, `90m`, `12h` or `7d` as seconds; undefined when it is none of those. */
+export function durationSeconds(text: string): number | undefined {
+  const match = /^([1-9]\d*)([smhd]?)$/.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : undefined;
 }
 
 export class ConfigError extends Error {
@@ -39,5 +59,34 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
     // A development default keeps `npm start` to one command; main.ts warns when it is used.
     jwtSecret: env.LEDGER_JWT_SECRET ?? 'ledger-development-secret-change-me',
     piiSecret: env.LEDGER_PII_SECRET ?? 'ledger-development-pii-secret-change-me',
+    tokenMaxLifetimeSeconds: tokenMaxLifetime(env.LEDGER_TOKEN_MAX_LIFETIME),
+    failedAuthPerMinute: perMinute(
+      'LEDGER_FAILED_AUTH_PER_MINUTE',
+      env.LEDGER_FAILED_AUTH_PER_MINUTE,
+      DEFAULT_FAILED_AUTH_PER_MINUTE,
+    ),
+    searchesPerMinute: perMinute(
+      'LEDGER_SEARCHES_PER_MINUTE',
+      env.LEDGER_SEARCHES_PER_MINUTE,
+      DEFAULT_SEARCHES_PER_MINUTE,
+    ),
   };
+}
+
+function tokenMaxLifetime(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
+  const seconds = durationSeconds(text);
+  if (seconds === undefined)
+    throw new ConfigError(
+      `LEDGER_TOKEN_MAX_LIFETIME must be seconds or a duration such as 12h, not "${text}"`,
+    );
+  return seconds;
+}
+
+function perMinute(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a whole number of requests per minute, not "${text}"`);
+  return value;
 }

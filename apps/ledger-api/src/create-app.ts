@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -14,9 +16,10 @@ export async function createApp(
 ): Promise<NestExpressApplication> {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
-    bufferLogs: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+    bufferLogs: true,
   });
+  // Nest's own messages go through the same JSON logger as the request lines.
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // The ledger's clock is read once, as the request arrives: it defaults a command's valid
   // time and bounds it (CLOCK_TOLERANCE_MS); no decision reads it.
@@ -25,6 +28,16 @@ export async function createApp(
     req.receivedAt = ledgerClock.now();
     next();
   });
+  // helmet's headers (nosniff, frame-ancestors, no X-Powered-By …), and no cache may keep an
+  // answer: many carry personal data, and none is meant to outlive its request.
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(
+    (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  );
   configureHttp(app);
   const document = SwaggerModule.createDocument(
     app,

@@ -99,6 +99,8 @@ export interface ReadStreamOptions {
   fromVersion?: number;
   /** System time: only events recorded at or before it (a `knownAt` query). */
   recordedUpTo?: Date | string;
+  /** At most this many events (a page). Default: all. */
+  maxCount?: number;
 }
 
 export interface ReadAllOptions {
@@ -164,8 +166,13 @@ export interface EventStore {
   headPosition(): Promise<number>;
   subscribeToAll(options: SubscriptionOptions): Subscription;
   /** Walks every stream's hash chain and reports the first event that does not match. */
-  verify(): Promise<VerifyReport>;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   close(): Promise<void>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export interface VerifyOptions {
+  /** Called as the walk goes on with the number of events checked so far (for a progress bar). */
+  onProgress?(eventsChecked: number): void;
+}

@@ -1,8 +1,20 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
-import { agencyStreamId, toShanghaiDate } from '@ledger/domain';
+import { agencyStreamId, reviewDue, toShanghaiDate } from '@ledger/domain';
+import { CalendarService } from '../calendar/calendar.service';
+import { maySee, PUBLISHED_STATUSES, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
 import type { Pool } from 'pg';
@@ -10,12 +22,10 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
-import { AgencyListQuery, EventsQuery } from './queries.dto';
+import { AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
+import type { Response } from 'express';
 
-/** Who sees entries that are not published (pending review): those who review and audit them. */
-const seesUnpublished = (actor?: Actor) =>
-  actor !== undefined && ['admin', 'regulator', 'auditor', 'reviewer'].includes(actor.role);
-const PUBLISHED = ['registered', 'deregistered'];
+const PUBLISHED = PUBLISHED_STATUSES;
 
 /** The public view of an entry with its current grade; the projection's bookkeeping stays inside. */
 function publicEntry(
@@ -33,8 +43,22 @@ export class AgencyQueriesController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly personalData: PersonalData,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
+    private readonly calendars: CalendarService,
   ) {}
 
+  /**
+   * A filing made while the year its review falls in had no official calendar was recorded
+   * with `reviewDueOn: null`; once the year is recorded, the entry shows the due date from it.
+   */
+  private async withReviewDue(doc: RegistryEntry): Promise<RegistryEntry> {
+    if (doc.reviewDueOn !== null || doc.status !== 'pending-review') return doc;
+    const filedOn = doc.reviewFiledOn ?? doc.registeredOn;
+    const due = reviewDue(await this.calendars.forDecisionOn(filedOn), filedOn);
+    return { ...doc, reviewDueOn: due.reviewDueOn };
+  }
+
+  // Public search is rate-limited per address (LEDGER_SEARCHES_PER_MINUTE): 429 + Retry-After.
+  @UseGuards(ThrottlerGuard)
   @Get()
   @Public()
   @ApiOperation({
@@ -101,8 +125,7 @@ export class AgencyQueriesController {
   @ApiOkResponse({ description: 'status, name, category, current grade, …' })
   async get(@Param('uscc', ParseUsccPipe) uscc: string, @CurrentActor() actor?: Actor) {
     const row = await this.registry.findOneBy({ key: uscc });
-    const visible =
-      row && (PUBLISHED.includes(row.status) || seesUnpublished(actor) || actor?.uscc === uscc);
+    const visible = row && maySee(row.status, uscc, actor);
     if (!visible)
       throw new NotFoundException({
         statusCode: 404,
@@ -110,7 +133,7 @@ export class AgencyQueriesController {
         message: [`uscc: no published agency ${uscc}`],
       });
     const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
-    return publicEntry(row.doc, grades.get(uscc));
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc));
   }
 
   @Get(':uscc/events')
@@ -123,6 +146,7 @@ export class AgencyQueriesController {
   async events(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Query() query: EventsQuery,
+    @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
     // The jurisdiction (who sees personal data in full) from the registry, an indexed lookup.
@@ -133,13 +157,24 @@ export class AgencyQueriesController {
         error: 'Not Found',
         message: [`uscc: no agency ${uscc}`],
       });
+    // One page: a stream of thousands of events is read a page at a time (Link: rel="next").
+    const fromVersion = query.fromVersion ?? 1;
+    const limit = query.limit ?? EVENTS_PAGE_MAX;
     const events = await this.store.readStream(agencyStreamId(uscc), {
-      fromVersion: query.fromVersion ?? 1,
+      fromVersion,
+      maxCount: limit + 1,
     });
+    const page = events.slice(0, limit);
+    if (events.length > limit) {
+      res.setHeader(
+        'Link',
+        `</api/v1/agencies/${uscc}/events?fromVersion=${fromVersion + limit}&limit=${limit}>; rel="next"`,
+      );
+    }
     const jurisdiction = entry.jurisdiction;
     const mode = PersonalData.seesInFull(actor, jurisdiction) ? 'full' : 'masked';
     return Promise.all(
-      events.map(async (e) => ({
+      page.map(async (e) => ({
         eventId: e.eventId,
         type: e.type,
         version: e.version,

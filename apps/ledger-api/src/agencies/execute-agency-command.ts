@@ -5,6 +5,7 @@ import {
   agencyStreamId,
   decide,
   decodeAgencyEvent,
+  evolve,
   foldAgency,
   initialAgencyState,
   PersonEngagedElsewhere,
@@ -56,8 +57,11 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
     return this.pipeline.run(
       agencyStreamId(uscc),
       context,
-      ({ history, on, calendar }) => {
-        const state = foldAgency(history.map(decodeAgencyEvent));
+      ({ fold, on, calendar }) => {
+        // Folded from the state of the last decision on this stream: only new events apply.
+        const state = fold('agency', initialAgencyState, (folded, event) =>
+          evolve(folded, decodeAgencyEvent(event)),
+        );
         authorise(uscc, command, state, allowed, context.actor);
         decidedOn = state;
         return decide({ ...command, on, calendar }, state).map((event) => ({
@@ -66,7 +70,23 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         }));
       },
       (streamId, events, version, decided) =>
-        this.append(streamId, uscc, events, version, decided as AgencyEvent[], decidedOn),
+        this.append(
+          streamId,
+          uscc,
+          events,
+          version,
+          decided as AgencyEvent[],
+          decidedOn,
+          context.actor,
+        ),
+      (history) =>
+        authorise(
+          uscc,
+          command,
+          foldAgency(history.map(decodeAgencyEvent)),
+          allowed,
+          context.actor,
+        ),
     );
   }
 
@@ -82,6 +102,7 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
     version: number,
     decided: AgencyEvent[],
     state: AgencyState,
+    actor: Actor,
   ): Promise<AppendResult> {
     const { claim, release } = personReservations(uscc, decided, state);
     try {
@@ -92,10 +113,28 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
       });
     } catch (error) {
       if (error instanceof ReservationConflictError) {
-        throw new PersonEngagedElsewhere(error.heldBy.holder.uscc);
+        const employer = error.heldBy.holder.uscc;
+        // Where a person works is personal data (PIPL): the other agency is named only to
+        // its own regulator and to admins; anyone else learns that the person is engaged.
+        throw new PersonEngagedElsewhere(
+          (await this.mayLearnEmployer(actor, employer)) ? employer : undefined,
+        );
       }
       throw error;
     }
+  }
+
+  private async mayLearnEmployer(actor: Actor, employer: string | undefined): Promise<boolean> {
+    if (employer === undefined) return false;
+    if (actor.role === 'admin') return true;
+    if (actor.role !== 'regulator') return false;
+    const registered = (await this.store.readStream(agencyStreamId(employer))).find(
+      (event) => event.type === 'AgencyRegistered',
+    );
+    return (
+      (registered?.data as { jurisdiction?: string } | undefined)?.jurisdiction ===
+      actor.jurisdiction
+    );
   }
 }
 

@@ -50,6 +50,9 @@ export class AgencyListQuery {
   pageSize?: number;
 }
 
+/** The most events one page of a stream holds. */
+export const EVENTS_PAGE_MAX = 1000;
+
 export class EventsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_VERSION, default: 1 })
   @IsOptional()
@@ -58,4 +61,17 @@ export class EventsQuery {
   @Min(1)
   @Max(MAX_VERSION)
   fromVersion?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: EVENTS_PAGE_MAX,
+    default: EVENTS_PAGE_MAX,
+    description: 'events per page; a `Link: <…>; rel="next"` header names the next page',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(EVENTS_PAGE_MAX)
+  limit?: number;
 }

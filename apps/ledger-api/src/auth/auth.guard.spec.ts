@@ -1,6 +1,7 @@
 import { HOOK_TIMEOUT_MS } from '../../../../test/support/timeouts';
 import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { LedgerConfig } from '../config';
@@ -66,7 +67,7 @@ describe('AuthGuard', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigStubModule, AuthModule],
+      imports: [ConfigStubModule, ThrottlerModule.forRoot([]), AuthModule],
       controllers: [ProbeController, AuditController],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -135,6 +136,25 @@ describe('AuthGuard', () => {
       expect(response.body.message).toEqual([
         expect.stringMatching(/^authorization: the token expired at \d{4}-/),
       ]);
+    });
+
+    it('answers 401 to a token without exp: it would never expire', async () => {
+      const forever = raw.sign({ ...AUDITOR }, { secret: SECRET, algorithm: 'HS256' });
+      const response = await get('/probe/any', forever).expect(401);
+      expect(response.body.message).toEqual([
+        'authorization: the token must carry exp (its expiry)',
+      ]);
+    });
+
+    it('answers 401 to a token that lives longer than allowed (36 h by default)', async () => {
+      const long = signToken(AUDITOR, SECRET, '37h');
+      const response = await get('/probe/any', long).expect(401);
+      expect(response.body.message).toEqual([
+        expect.stringMatching(
+          /^authorization: the token lives 133200 s, longer than the 129600 s allowed$/,
+        ),
+      ]);
+      await get('/probe/any', signToken(AUDITOR, SECRET, '36h')).expect(200);
     });
 
     it.each([

@@ -12,6 +12,7 @@ import {
 import type { Actor } from '../auth';
 import { ProjectionsService } from '../projections/projections.service';
 import { CalendarService } from '../calendar/calendar.service';
+import { StreamCache, type CachedStream } from './stream-cache';
 
 export interface CommandContext {
   actor: Actor;
@@ -45,6 +46,8 @@ export interface CommandOutcome {
 /** What the pipeline hands a decision: the stream as it stands, and the time of the command. */
 export interface Decision {
   history: StoredEvent[];
+  /** The stream folded, memoised across decisions on it (StreamCache.fold). */
+  fold: CachedStream['fold'];
   /** Shanghai date of the command's valid time (occurredAt, default now). */
   on: string;
   /**
@@ -77,32 +80,44 @@ const backoff = (attempt: number) =>
  */
 @Injectable()
 export class CommandPipeline {
+  private readonly streams: StreamCache;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: ProjectionsService,
     private readonly calendars: CalendarService,
-  ) {}
+  ) {
+    this.streams = new StreamCache(store);
+  }
 
   async run(
     streamId: string,
     context: CommandContext,
     decide: (decision: Decision) => DecidedEvent[],
     append?: Appender,
+    /**
+     * Who may give the command, on the stream as it stands. Runs before a repeated request is
+     * answered from what the first one recorded, so a replay tells nobody what they may not
+     * learn; `decide` authorises again on fresh state.
+     */
+    authorise?: (history: StoredEvent[]) => void,
   ): Promise<CommandOutcome> {
     const key = context.idempotencyKey && `${context.actor.sub}:${context.idempotencyKey}`;
     if (key) {
       const earlier = await this.store.readByIdempotencyKey(streamId, key);
-      if (earlier.length > 0) return replay(streamId, earlier, context);
+      if (earlier.length > 0) {
+        authorise?.((await this.streams.read(streamId)).history);
+        return replay(streamId, earlier, context);
+      }
     }
     const { occurredAt } = context;
     const on = toShanghaiDate(occurredAt);
     for (let attempt = 1; ; attempt++) {
-      const [history, calendar] = await Promise.all([
-        this.store.readStream(streamId),
+      const [{ history, version, fold }, calendar] = await Promise.all([
+        this.streams.read(streamId),
         this.calendars.forDecisionOn(on),
       ]);
-      const version = history.at(-1)?.version ?? 0;
-      const decided = decide({ history, on, calendar });
+      const decided = decide({ history, fold, on, calendar });
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw new WrongExpectedVersionError(streamId, context.expectedVersion, version);
       }
@@ -136,8 +151,10 @@ export class CommandPipeline {
         const result = append
           ? await append(streamId, events, version, decided)
           : await this.store.append(streamId, events, { expectedVersion: version });
-        if (result.replayed)
+        if (result.replayed) {
+          authorise?.((await this.streams.read(streamId)).history);
           return replay(streamId, await this.store.readByIdempotencyKey(streamId, key!), context);
+        }
         await this.projections.waitFor(result.position);
         return {
           streamId,

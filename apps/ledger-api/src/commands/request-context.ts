@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { BadRequestException } from '@nestjs/common';
 import type { Request } from 'express';
 import canonicalize from 'canonicalize';
 import { InvalidInput, startOfShanghaiDay, toShanghaiDate } from '@ledger/domain';
@@ -46,6 +47,23 @@ export function validTimeOf(req: Request, occurredAt: string | undefined): strin
 export const validDateOf = (req: Request, occurredAt: string | undefined): string =>
   toShanghaiDate(validTimeOf(req, occurredAt));
 
+/** A correlation id a client may send: bounded, and safe to store in every event's metadata. */
+export const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** X-Correlation-Id as sent, validated (400 naming the header), or a new one. */
+export function correlationIdOf(req: Request): string {
+  const sent = req.headers['x-correlation-id'];
+  if (sent === undefined) return randomUUID();
+  if (typeof sent !== 'string' || !CORRELATION_ID.test(sent)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['X-Correlation-Id: must be 1 to 128 letters, digits, or . _ : -'],
+    });
+  }
+  return sent;
+}
+
 /** The pipeline's context from an HTTP request: actor, If-Match, Idempotency-Key, request hash. */
 export function commandContext(
   req: Request,
@@ -60,6 +78,6 @@ export function commandContext(
       .update(`${req.method} ${req.path}\n${canonicalize(req.body as object) ?? ''}`)
       .digest('hex'),
     occurredAt: validTimeOf(req, occurredAt),
-    correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID(),
+    correlationId: correlationIdOf(req),
   };
 }

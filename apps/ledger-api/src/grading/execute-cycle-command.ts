@@ -6,8 +6,10 @@ import {
   decodeCycleEvent,
   foldCycle,
   type CycleCommand,
+  type CycleState,
   type Jurisdiction,
 } from '@ledger/domain';
+import type { StoredEvent } from '@ledger/event-store';
 import { assertCanActInJurisdiction, assertCanActOnAgency } from '../auth';
 import {
   CommandPipeline,
@@ -37,21 +39,30 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<
   constructor(private readonly pipeline: CommandPipeline) {}
 
   execute({ cycleId, command, context }: ExecuteCycleCommand): Promise<CommandOutcome> {
-    return this.pipeline.run(cycleStreamId(cycleId), context, ({ history, on, calendar }) => {
-      const state = foldCycle(history.map(decodeCycleEvent));
+    const authorise = (state: CycleState) => {
       const jurisdiction: Jurisdiction | undefined =
         command.type === 'StartGradingCycle' ? command.jurisdiction : state.started?.jurisdiction;
-      if (jurisdiction !== undefined) {
-        if (command.type === 'FileObjection')
-          assertCanActOnAgency(context.actor, { uscc: command.uscc, jurisdiction }, ['agency']);
-        else if (command.type === 'DecideObjection')
-          assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator', 'reviewer']);
-        else assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator']);
-      }
-      return decideCycle({ ...command, on, calendar } as CycleCommand, state).map((event) => ({
-        ...event,
-        schemaVersion: cycleSchemaVersion(event.type),
-      }));
-    });
+      if (jurisdiction === undefined) return;
+      if (command.type === 'FileObjection')
+        assertCanActOnAgency(context.actor, { uscc: command.uscc, jurisdiction }, ['agency']);
+      else if (command.type === 'DecideObjection')
+        assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator', 'reviewer']);
+      else assertCanActInJurisdiction(context.actor, jurisdiction, ['regulator']);
+    };
+    const fold = (history: StoredEvent[]) => foldCycle(history.map(decodeCycleEvent));
+    return this.pipeline.run(
+      cycleStreamId(cycleId),
+      context,
+      ({ history, on, calendar }) => {
+        const state = fold(history);
+        authorise(state);
+        return decideCycle({ ...command, on, calendar } as CycleCommand, state).map((event) => ({
+          ...event,
+          schemaVersion: cycleSchemaVersion(event.type),
+        }));
+      },
+      undefined,
+      (history) => authorise(fold(history)),
+    );
   }
 }

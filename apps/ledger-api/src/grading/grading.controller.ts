@@ -437,12 +437,17 @@ export class GradingController {
   @ApiOperation({
     summary: 'The grade in force on asOf, as known at knownAt (bitemporal; one indexed query)',
   })
-  grade(@Param('uscc', ParseUsccPipe) uscc: string, @Query() query: BitemporalQuery) {
+  grade(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: BitemporalQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
     const now = new Date();
     return this.grading.recordedGrade(
       uscc,
       asOfDate(query.asOf, now),
       knownAtInstant(query.knownAt, now),
+      actor,
     );
   }
 
@@ -451,9 +456,13 @@ export class GradingController {
   @ApiOperation({
     summary: 'Every grade period as known at knownAt: [{ grade, from, to, cause, decidedBy }]',
   })
-  async gradeHistory(@Param('uscc', ParseUsccPipe) uscc: string, @Query() query: KnownAtQuery) {
+  async gradeHistory(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: KnownAtQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
     const knownAt = knownAtInstant(query.knownAt, new Date());
-    const periods = await this.grading.recordedHistory(uscc, knownAt);
+    const periods = await this.grading.recordedHistory(uscc, knownAt, actor);
     return {
       uscc,
       knownAt,
@@ -485,7 +494,7 @@ export class GradingController {
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    await this.grading.jurisdictionOf(uscc);
+    await this.grading.visibleJurisdictionOf(uscc, actor);
     const now = new Date();
     const full =
       actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);

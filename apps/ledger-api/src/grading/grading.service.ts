@@ -25,6 +25,8 @@ import {
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@ledger/event-store';
 import { gradeHistoryAt, gradePeriodAt, timelineFact } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
+import type { Actor } from '../auth';
+import { maySee } from '../agencies/visibility';
 
 /** What a grade query answers (API.md). */
 export interface GradeAnswer {
@@ -87,8 +89,12 @@ export class GradingService {
 
   /** The agency's jurisdiction, from the registry (an indexed lookup); 404 when unknown. */
   async jurisdictionOf(uscc: string): Promise<Jurisdiction> {
-    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction }>(
-      'SELECT jurisdiction FROM registry_entries WHERE key = $1',
+    return (await this.entryOf(uscc)).jurisdiction;
+  }
+
+  private async entryOf(uscc: string): Promise<{ jurisdiction: Jurisdiction; status: string }> {
+    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction; status: string }>(
+      'SELECT jurisdiction, status FROM registry_entries WHERE key = $1',
       [uscc],
     );
     if (rows.length === 0) {
@@ -98,7 +104,24 @@ export class GradingService {
         message: [`uscc: no agency ${uscc}`],
       });
     }
-    return rows[0].jurisdiction;
+    return rows[0];
+  }
+
+  /**
+   * The agency's jurisdiction, for a caller who may see the agency at all: a grade, a grade
+   * history or a credit record follows its registry entry's visibility (404 for an agency
+   * pending review, as its entry is), so none tells of an agency that is not public.
+   */
+  async visibleJurisdictionOf(uscc: string, actor: Actor | undefined): Promise<Jurisdiction> {
+    const entry = await this.entryOf(uscc);
+    if (!maySee(entry.status, uscc, actor)) {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`uscc: no published agency ${uscc}`],
+      });
+    }
+    return entry.jurisdiction;
   }
 
   /**
@@ -188,8 +211,17 @@ export class GradingService {
   }
 
   /** From the grade-history projection: one indexed query. */
-  async recordedGrade(uscc: string, asOf: string, knownAt: string): Promise<GradeAnswer> {
-    const jurisdiction = await this.jurisdictionOf(uscc);
+  async recordedGrade(
+    uscc: string,
+    asOf: string,
+    knownAt: string,
+    actor?: Actor,
+    /** Reviewers and auditors replay any agency; the public only what it may see. */
+    everyAgency = false,
+  ): Promise<GradeAnswer> {
+    const jurisdiction = everyAgency
+      ? await this.jurisdictionOf(uscc)
+      : await this.visibleJurisdictionOf(uscc, actor);
     return this.answer(
       uscc,
       jurisdiction,
@@ -199,15 +231,15 @@ export class GradingService {
     );
   }
 
-  async recordedHistory(uscc: string, knownAt: string): Promise<GradePeriod[]> {
-    await this.jurisdictionOf(uscc);
+  async recordedHistory(uscc: string, knownAt: string, actor?: Actor): Promise<GradePeriod[]> {
+    await this.visibleJurisdictionOf(uscc, actor);
     return gradeHistoryAt(this.pool, uscc, knownAt);
   }
 
   async replay(uscc: string, asOf: string, knownAt: string) {
     const { jurisdiction, periods } = await this.replayTimeline(uscc, knownAt);
     const recomputed = this.answer(uscc, jurisdiction, asOf, knownAt, periodAt(periods, asOf));
-    const recorded = await this.recordedGrade(uscc, asOf, knownAt);
+    const recorded = await this.recordedGrade(uscc, asOf, knownAt, undefined, true);
     // Canonical JSON: jsonb does not keep key order, and the comparison is of content.
     return { recomputed, recorded, match: canonicalize(recomputed) === canonicalize(recorded) };
   }

@@ -108,7 +108,7 @@ const FORMAL_REVIEW_WORKING_DAYS = 5; // seed 000 Art. 7
  * for want of next year's calendar (that would take the agency's right to file away): the due
  * date is then null, naming the missing year, until an administrator records it.
  */
-function reviewDue(
+export function reviewDue(
   calendar: OfficialCalendar,
   filedOn: string,
 ): { reviewDueOn: string | null; calendar?: Record<string, number>; calendarMissing?: number } {

@@ -399,6 +399,7 @@ export class KurrentEventStore implements EventStore {
       // Same-format ISO strings compare in time order.
       if (recordedUpTo !== undefined && event.recordedAt > recordedUpTo) continue;
       events.push(event);
+      if (options.maxCount !== undefined && events.length >= options.maxCount) break;
     }
     return events;
   }

@@ -16,6 +16,7 @@ import type {
   SubscriptionOptions,
   UniqueClaim,
   UniqueValue,
+  VerifyOptions,
   VerifyReport,
 } from '../event-store.port';
 import { chainBreak } from '../hash';
@@ -343,7 +344,12 @@ export class PostgresEventStore implements EventStore {
       params.push(recordedUpTo instanceof Date ? recordedUpTo.toISOString() : recordedUpTo);
       sql += ' AND recorded_at <= $3::timestamptz';
     }
-    const { rows } = await this.pool.query<EventRow>(`${sql} ORDER BY version`, params);
+    sql += ' ORDER BY version';
+    if (options.maxCount !== undefined) {
+      params.push(Math.max(0, Math.floor(options.maxCount)));
+      sql += ` LIMIT $${params.length}`;
+    }
+    const { rows } = await this.pool.query<EventRow>(sql, params);
     return rows.map(toStoredEvent);
   }
 
@@ -387,7 +393,7 @@ export class PostgresEventStore implements EventStore {
     return new PollingSubscription(this, options);
   }
 
-  async verify(): Promise<VerifyReport> {
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const client = await this.pool.connect();
     // pg-pool drops its own listener while a client is checked out: without one, a connection
     // the server drops during the walk would end the process instead of failing this call.
@@ -426,6 +432,7 @@ export class PostgresEventStore implements EventStore {
           }
           previous = event;
         }
+        options.onProgress?.(events);
         after = [previous!.streamId, previous!.version];
       }
       const heads = await client.query<{ stream_id: string }>(
