@@ -17,6 +17,7 @@ const base = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/'],
   // LEDGER_TEST_CLOCK moves Node's clock for a whole run (test/support/test-clock.ts).
   setupFiles: ['<rootDir>/test/support/test-clock.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/test-clock-teardown.ts'],
 };
 
 module.exports = {

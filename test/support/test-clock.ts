@@ -13,7 +13,8 @@ export const shiftedClock = (): InstalledClock | undefined =>
   (globalThis as { ledgerTestClock?: InstalledClock }).ledgerTestClock;
 
 const shifted = process.env.LEDGER_TEST_CLOCK;
-if (shifted) {
+// Installed once per test file, however often this module is loaded.
+if (shifted && shiftedClock() === undefined) {
   const now = Date.parse(shifted);
   if (!Number.isFinite(now)) throw new Error(`LEDGER_TEST_CLOCK: not an instant: ${shifted}`);
   const clock = install({ now, toFake: ['Date'], shouldAdvanceTime: true, advanceTimeDelta: 5 });
