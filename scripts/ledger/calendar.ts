@@ -16,11 +16,7 @@ import {
   type RecordOfficialCalendar,
 } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-
-const recordedOf = async (store: EventStore, year: number) =>
-  (await store.readStream(calendarStreamId(year))).filter(
-    (e) => e.type === 'OfficialCalendarRecorded',
-  );
+import { CalendarService } from '../../apps/ledger-api/src/calendar/calendar.service';
 
 /** The file an administrator writes from the notice (README, "Next year's calendar"). */
 export function parseCalendarFile(text: string): RecordOfficialCalendar {
@@ -41,25 +37,16 @@ export function parseCalendarFile(text: string): RecordOfficialCalendar {
 }
 
 export async function showCalendar(store: EventStore, year: number): Promise<string> {
-  const events = await recordedOf(store, year);
-  const entry = calendarYearOf(
-    year,
-    events.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] })),
-    BUILT_IN_CALENDAR.year(year),
-  );
+  const entry = await new CalendarService(store).year(year);
   if (!entry) {
     return `${year}: no official calendar recorded. Record it with: npm run calendar -- import <file.json>`;
   }
-  return JSON.stringify({ ...entry, recordedAt: events.at(-1)?.recordedAt ?? null }, null, 2);
+  return JSON.stringify(entry, null, 2);
 }
 
 export async function importCalendar(store: EventStore, command: RecordOfficialCalendar) {
-  const events = await recordedOf(store, command.year);
-  const current = calendarYearOf(
-    command.year,
-    events.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] })),
-    BUILT_IN_CALENDAR.year(command.year),
-  );
+  const events = await store.readStream(calendarStreamId(command.year));
+  const current = calendarYearOf(command.year, events, BUILT_IN_CALENDAR.year(command.year));
   let decided: OfficialCalendarRecorded[];
   try {
     decided = decideCalendar(command, current);

@@ -17,7 +17,6 @@ import {
   calendarStreamId,
   calendarYearOf,
   decideCalendar,
-  type OfficialCalendarRecorded,
 } from '@ledger/domain';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { CommandPipeline } from '../commands/command-pipeline';
@@ -29,23 +28,21 @@ import { CalendarService } from './calendar.service';
 /** Years the ledger accepts a calendar for. */
 const YEARS = { first: 2004, last: 2100 } as const;
 
+/** `:year` as a whole year the ledger keeps a calendar for; anything else is no such calendar (404). */
 const yearPipe = new ParseIntPipe({
-  exceptionFactory: () =>
-    new NotFoundException({
-      statusCode: 404,
-      error: 'Not Found',
-      message: [`year: must be a year from ${YEARS.first} to ${YEARS.last}`],
-    }),
+  exceptionFactory: () => noSuchYear(),
 });
 
-function checkYear(year: number): number {
-  if (year < YEARS.first || year > YEARS.last || !Number.isSafeInteger(year)) {
-    throw new NotFoundException({
-      statusCode: 404,
-      error: 'Not Found',
-      message: [`year: must be a year from ${YEARS.first} to ${YEARS.last}`],
-    });
-  }
+function noSuchYear(): NotFoundException {
+  return new NotFoundException({
+    statusCode: 404,
+    error: 'Not Found',
+    message: [`year: must be a year from ${YEARS.first} to ${YEARS.last}`],
+  });
+}
+
+function inRange(year: number): number {
+  if (year < YEARS.first || year > YEARS.last) throw noSuchYear();
   return year;
 }
 
@@ -72,7 +69,7 @@ export class CalendarController {
       '{ year, version, builtIn, source: { notice, issuedOn }, holidays, makeupWorkdays, recordedAt }',
   })
   async show(@Param('year', yearPipe) year: number) {
-    const entry = await this.calendars.year(checkYear(year));
+    const entry = await this.calendars.year(inRange(year));
     if (!entry) {
       throw new NotFoundException({
         statusCode: 404,
@@ -108,18 +105,14 @@ export class CalendarController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    checkYear(year);
+    inRange(year);
     const outcome = await this.pipeline.run(
       calendarStreamId(year),
       commandContext(req, actor, undefined),
       ({ history }) =>
         decideCalendar(
           { type: 'RecordOfficialCalendar', year, ...body },
-          calendarYearOf(
-            year,
-            history.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] })),
-            BUILT_IN_CALENDAR.year(year),
-          ),
+          calendarYearOf(year, history, BUILT_IN_CALENDAR.year(year)),
         ),
     );
     // The same body again appends nothing: the answer is the version in force (0: built in).

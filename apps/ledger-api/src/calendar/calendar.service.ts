@@ -6,7 +6,6 @@ import {
   OfficialCalendar,
   type CalendarVersions,
   type CalendarYear,
-  type OfficialCalendarRecorded,
 } from '@ledger/domain';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@ledger/event-store';
 
@@ -24,16 +23,14 @@ export interface CalendarYearAnswer extends CalendarYear {
 export class CalendarService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  private async recorded(year: number): Promise<StoredEvent[]> {
-    return (await this.store.readStream(calendarStreamId(year))).filter(
-      (e) => e.type === 'OfficialCalendarRecorded',
-    );
+  private recorded(year: number): Promise<StoredEvent[]> {
+    return this.store.readStream(calendarStreamId(year));
   }
 
   /** The version in force of a year, with when it was recorded; undefined when the ledger has none. */
   async year(year: number): Promise<CalendarYearAnswer | undefined> {
     const events = await this.recorded(year);
-    const entry = calendarYearOf(year, asRecorded(events), BUILT_IN_CALENDAR.year(year));
+    const entry = calendarYearOf(year, events, BUILT_IN_CALENDAR.year(year));
     if (!entry) return undefined;
     return { ...entry, recordedAt: events.at(-1)?.recordedAt ?? null };
   }
@@ -58,13 +55,11 @@ export class CalendarService {
         if (builtIn) years.push(builtIn);
         continue;
       }
-      const events = asRecorded(await this.recorded(year)).slice(0, version);
+      // The stream holds only OfficialCalendarRecorded: version n is its first n events.
+      const events = (await this.recorded(year)).slice(0, version);
       const entry = events.length === version ? calendarYearOf(year, events, undefined) : undefined;
       if (entry) years.push(entry);
     }
     return new OfficialCalendar(years);
   }
 }
-
-const asRecorded = (events: StoredEvent[]) =>
-  events.map((e) => ({ data: e.data as OfficialCalendarRecorded['data'] }));

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BadRequestException } from '@nestjs/common';
 import type { Request } from 'express';
 import canonicalize from 'canonicalize';
-import { InvalidInput, startOfShanghaiDay, toShanghaiDate } from '@ledger/domain';
+import { InvalidInput, startOfShanghaiDay } from '@ledger/domain';
 import { requireActor, type Actor } from '../auth';
 import { CLOCK_TOLERANCE_MS } from '../clock';
 import type { CommandContext } from '../commands/command-pipeline';
@@ -42,10 +42,6 @@ export function validTimeOf(req: Request, occurredAt: string | undefined): strin
   }
   return given;
 }
-
-/** The Shanghai date of the command's valid time. */
-export const validDateOf = (req: Request, occurredAt: string | undefined): string =>
-  toShanghaiDate(validTimeOf(req, occurredAt));
 
 /** A correlation id a client may send: bounded, and safe to store in every event's metadata. */
 export const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -11,6 +11,7 @@ import {
   foldCycle,
   objectionReviewDue,
   replayPublicity,
+  toShanghaiDate,
   type AssessmentRecorded,
   type GradingCycleStarted,
   type Jurisdiction,
@@ -29,8 +30,8 @@ import {
   requireActor,
   type Actor,
 } from '../auth';
-import type { CommandOutcome } from '../commands/command-pipeline';
-import { commandContext, validDateOf } from '../commands/request-context';
+import type { CommandContext, CommandOutcome } from '../commands/command-pipeline';
+import { commandContext } from '../commands/request-context';
 import {
   ParseCycleIdPipe,
   ParseObjectionIdPipe,
@@ -111,7 +112,8 @@ export class GradingController {
   ) {
     assertCanActInJurisdiction(requireActor(actor), body.jurisdiction, ['regulator']);
     const cycleId = cycleIdOf(body.jurisdiction, body.year);
-    const on = validDateOf(req, body.occurredAt);
+    const context = commandContext(req, actor, body.occurredAt);
+    const on = toShanghaiDate(context.occurredAt);
     const candidates = await this.grading.candidates(body.jurisdiction, body.year, on);
     const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
       new ExecuteCycleCommand(
@@ -123,7 +125,7 @@ export class GradingController {
           year: body.year,
           candidates,
         },
-        commandContext(req, actor, body.occurredAt),
+        context,
       ),
     );
     const started = (outcome.events[0] as GradingCycleStarted).data;
@@ -240,14 +242,13 @@ export class GradingController {
   ) {
     // Direct downgrades decided during publicity still bind on publication.
     const jurisdiction = cycleId.split('-')[0] as Jurisdiction;
-    const on = validDateOf(req, body.occurredAt);
-    const downgrades = await this.grading.downgradesIn(jurisdiction, on);
+    const context = commandContext(req, actor, body.occurredAt);
+    const downgrades = await this.grading.downgradesIn(
+      jurisdiction,
+      toShanghaiDate(context.occurredAt),
+    );
     const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
-      new ExecuteCycleCommand(
-        cycleId,
-        { type: 'PublishGradingCycle', downgrades },
-        commandContext(req, actor, body.occurredAt),
-      ),
+      new ExecuteCycleCommand(cycleId, { type: 'PublishGradingCycle', downgrades }, context),
     );
     const published = outcome.events[0].data as {
       publishedOn: string;
@@ -337,18 +338,23 @@ export class GradingController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['regulator'], {
-      type: 'RecordAssessment',
-      data: JSON.parse(
-        JSON.stringify({
-          year: body.year,
-          score: body.score,
-          indicators: body.indicators,
-          riskScore: body.riskScore,
-          noBusiness: body.noBusiness ?? false,
-        }),
-      ) as AssessmentRecorded['data'],
-    });
+    const outcome = await this.agencyCommand(
+      uscc,
+      commandContext(req, actor, body.occurredAt),
+      ['regulator'],
+      {
+        type: 'RecordAssessment',
+        data: JSON.parse(
+          JSON.stringify({
+            year: body.year,
+            score: body.score,
+            indicators: body.indicators,
+            riskScore: body.riskScore,
+            noBusiness: body.noBusiness ?? false,
+          }),
+        ) as AssessmentRecorded['data'],
+      },
+    );
     return answer(res, outcome, { uscc });
   }
 
@@ -367,11 +373,12 @@ export class GradingController {
     @CurrentActor() actor?: Actor,
   ) {
     // The bars are judged on the request's valid date (Beijing Art. 23, Chongqing Art. 20).
+    const context = commandContext(req, actor, body.occurredAt);
     const { standing, currentGrade, policyId } = await this.grading.standing(
       uscc,
-      validDateOf(req, body.occurredAt),
+      toShanghaiDate(context.occurredAt),
     );
-    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['agency'], {
+    const outcome = await this.agencyCommand(uscc, context, ['agency'], {
       type: 'RequestUpgrade',
       reason: body.reason,
       standing,
@@ -398,13 +405,18 @@ export class GradingController {
       (e) => e.eventId === body.recordEventId,
     );
     const repairId = `${uscc}.${newSuffix()}`;
-    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['agency'], {
-      type: 'RequestCreditRepair',
-      repairId,
-      recordEventId: body.recordEventId,
-      recordType: record?.type,
-      reason: body.reason,
-    });
+    const outcome = await this.agencyCommand(
+      uscc,
+      commandContext(req, actor, body.occurredAt),
+      ['agency'],
+      {
+        type: 'RequestCreditRepair',
+        repairId,
+        recordEventId: body.recordEventId,
+        recordType: record?.type,
+        reason: body.reason,
+      },
+    );
     return answer(res, outcome, { uscc, repairId });
   }
 
@@ -423,12 +435,17 @@ export class GradingController {
     @CurrentActor() actor?: Actor,
   ) {
     const uscc = owner(repairId, 'repairId', /^[0-9A-Z]{18}$/);
-    const outcome = await this.agencyCommand(uscc, req, actor, body.occurredAt, ['regulator'], {
-      type: 'DecideCreditRepair',
-      repairId,
-      outcome: body.outcome,
-      reason: body.reason,
-    });
+    const outcome = await this.agencyCommand(
+      uscc,
+      commandContext(req, actor, body.occurredAt),
+      ['regulator'],
+      {
+        type: 'DecideCreditRepair',
+        repairId,
+        outcome: body.outcome,
+        reason: body.reason,
+      },
+    );
     return answer(res, outcome, { uscc, repairId });
   }
 
@@ -521,14 +538,12 @@ export class GradingController {
 
   private agencyCommand(
     uscc: string,
-    req: Request,
-    actor: Actor | undefined,
-    occurredAt: string | undefined,
+    context: CommandContext,
     allowed: ExecuteAgencyCommand['allowed'],
     command: ExecuteAgencyCommand['command'],
   ) {
     return this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
-      new ExecuteAgencyCommand(uscc, command, allowed, commandContext(req, actor, occurredAt)),
+      new ExecuteAgencyCommand(uscc, command, allowed, context),
     );
   }
 }

@@ -42,12 +42,18 @@ const sameBody = (a: Pick<CalendarYear, 'holidays' | 'makeupWorkdays'>, b: typeo
   JSON.stringify([sortedUnique(a.holidays), sortedUnique(a.makeupWorkdays)]) ===
   JSON.stringify([sortedUnique(b.holidays), sortedUnique(b.makeupWorkdays)]);
 
-/** The version in force of a year, from its recorded events (or the built-in one). */
+/**
+ * The version in force of a year, from its calendar stream's events (other types are skipped)
+ * or, when none is recorded, the built-in one.
+ */
 export function calendarYearOf(
   year: number,
-  recorded: readonly { data: OfficialCalendarRecorded['data'] }[],
+  events: readonly { type: string; data: unknown }[],
   builtIn: CalendarYear | undefined,
 ): CalendarYear | undefined {
+  const recorded = events.filter(
+    (e): e is OfficialCalendarRecorded => e.type === 'OfficialCalendarRecorded',
+  );
   const last = recorded.at(-1);
   if (!last) return builtIn;
   return {
