@@ -304,23 +304,7 @@ export class ProjectionRunner<Row> {
         await client.query('COMMIT');
         return applied;
       }
-      const rows = new Map<string, StoredRow<Row>>();
-      for (const event of events) {
-        if (event.position <= applied || !projection.handles.has(event.type)) continue;
-        const keys = projection.keyOf(event);
-        for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
-          const current = rows.get(key) ?? (await this.load(client, key));
-          if (event.position <= current.position) continue;
-          rows.set(key, {
-            row: projection.evolve(current.row, event, key),
-            position: event.position,
-            dirty: true,
-          });
-        }
-      }
-      for (const [key, { row, position, dirty }] of rows) {
-        if (dirty) await this.write(client, key, row, position);
-      }
+      await this.applyWithin(client, events, applied);
       await client.query(
         `UPDATE projection_checkpoints SET position = GREATEST(position, $2), updated_at = now(),
            last_error = NULL, last_error_at = NULL
@@ -338,6 +322,32 @@ export class ProjectionRunner<Row> {
         pooled.removeListener('error', ignore);
         pooled.release(isConnectionLost(pooled) ? (failure ?? true) : undefined);
       }
+    }
+  }
+
+  /** Applies the events after `applied` to the table, inside the caller's transaction. */
+  private async applyWithin(
+    client: Client | PoolClient,
+    events: StoredEvent[],
+    applied: number,
+  ): Promise<void> {
+    const { projection } = this;
+    const rows = new Map<string, StoredRow<Row>>();
+    for (const event of events) {
+      if (event.position <= applied || !projection.handles.has(event.type)) continue;
+      const keys = projection.keyOf(event);
+      for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
+        const current = rows.get(key) ?? (await this.load(client, key));
+        if (event.position <= current.position) continue;
+        rows.set(key, {
+          row: projection.evolve(current.row, event, key),
+          position: event.position,
+          dirty: true,
+        });
+      }
+    }
+    for (const [key, { row, position, dirty }] of rows) {
+      if (dirty) await this.write(client, key, row, position);
     }
   }
 
@@ -390,30 +400,65 @@ export class ProjectionRunner<Row> {
   }
 
   /**
-   * Drops the projection's rows and checkpoint and applies every event again from position 0.
-   * Readers see only events of transactions older than every running one (ADR 002), so a long
-   * transaction anywhere on the server can hide the newest events for a while: with `until`,
-   * the rebuild waits (at most `timeoutMs`) until it has applied that position.
+   * Rebuilds the projection from position 0, safely while the API runs (issue 9): one
+   * transaction locks the projection's checkpoint row (the fence every `apply` takes first, so
+   * the live runner of any instance pauses on it), empties the table, applies every event
+   * again and sets the checkpoint. Readers go on seeing the old rows until the commit swaps in
+   * the new ones at once; the live runner then resumes from the rebuilt checkpoint.
+   *
+   * Readers see only events of appends already finished (ADR 007): with `until`, the rebuild
+   * waits (at most `timeoutMs`) until it has applied that position.
    */
-  async rebuild(until?: number, timeoutMs = 30_000): Promise<void> {
-    if (this.projection.children)
-      await this.pool.query(`DELETE FROM ${this.projection.children.table}`);
-    await this.pool.query(`DELETE FROM ${this.projection.table}`);
-    await this.pool.query('DELETE FROM projection_checkpoints WHERE name = $1', [
-      this.projection.name,
-    ]);
-    this.checkpoint = 0;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const events = await this.store.readAll({ after: this.checkpoint, limit: 1000 });
-      if (events.length > 0) {
-        this.checkpoint = Math.max(events[events.length - 1].position, await this.apply(events));
-        continue;
+  async rebuild(
+    until?: number,
+    timeoutMs = 30_000,
+    onProgress?: (position: number) => void,
+  ): Promise<number> {
+    const { projection } = this;
+    const client = await this.pool.connect();
+    client.on('error', ignore);
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, 0, now())
+         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name`,
+        [projection.name],
+      );
+      if (projection.children) await client.query(`DELETE FROM ${projection.children.table}`);
+      await client.query(`DELETE FROM ${projection.table}`);
+      let position = 0;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const events = await this.store.readAll({ after: position, limit: 1000 });
+        if (events.length > 0) {
+          await this.applyWithin(client, events, position);
+          position = events[events.length - 1].position;
+          onProgress?.(position);
+          continue;
+        }
+        if (until === undefined || position >= until) break;
+        if (Date.now() > deadline)
+          throw new Error(`rebuild reached ${position}, not ${until}, in ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      if (until === undefined || this.checkpoint >= until) return;
-      if (Date.now() > deadline)
-        throw new Error(`rebuild reached ${this.checkpoint}, not ${until}, in ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await client.query(
+        `UPDATE projection_checkpoints SET position = $2, updated_at = now(),
+           last_error = NULL, last_error_at = NULL
+         WHERE name = $1`,
+        [projection.name, position],
+      );
+      await client.query('COMMIT');
+      this.checkpoint = position;
+      this.progress.emit('advanced');
+      return position;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.removeListener('error', ignore);
+      client.release(isConnectionLost(client) ? (failure ?? true) : undefined);
     }
   }
 

@@ -5,6 +5,7 @@
  *   calendar import <file.json>   record a year's official calendar from the State Council notice
  *   verify                        check every stream's hash chain (exit 1 when broken)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
+ *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -17,6 +18,8 @@ import {
   knownAtInstant,
 } from '../apps/ledger-api/src/grading/grading.service';
 import { PostgresEventStore } from '@ledger/event-store';
+import { ProjectionRunner } from '@ledger/projections';
+import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
 
 const EMBEDDED_URL = 'postgresql://postgres:postgres@127.0.0.1:54329/ledger';
@@ -115,6 +118,61 @@ program
     });
     console.log(JSON.stringify(outcome, null, 2));
     process.exitCode = outcome.match ? 0 : 1;
+  });
+
+program
+  .command('rebuild')
+  .argument('<projection>', `one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`)
+  .description(
+    'rebuild projections from position 0 in one transaction each: safe while the API runs (its runners pause on the projection until the new rows replace the old at once)',
+  )
+  .action(async (name: string) => {
+    const chosen = API_PROJECTIONS.filter((p) => name === 'all' || p.name === name);
+    if (chosen.length === 0)
+      throw new Error(
+        `no projection "${name}": one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`,
+      );
+    const report = await withStore(async (store) => {
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      pool.on('error', () => undefined);
+      try {
+        const rebuilt: { projection: string; position: number; seconds: number }[] = [];
+        for (const projection of chosen) {
+          const head = await store.headPosition();
+          const started = Date.now();
+          const bar = new SingleBar(
+            {
+              format: `${projection.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left`,
+              stream: process.stderr,
+            },
+            Presets.shades_classic,
+          );
+          bar.start(Math.max(head, 1), 0, { rate: 0 });
+          try {
+            const position = await new ProjectionRunner(projection, store, pool).rebuild(
+              undefined,
+              undefined,
+              (at) => {
+                const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+                bar.setTotal(Math.max(head, at, 1));
+                bar.update(at, { rate: Math.round(at / seconds) });
+              },
+            );
+            rebuilt.push({
+              projection: projection.name,
+              position,
+              seconds: Math.round((Date.now() - started) / 100) / 10,
+            });
+          } finally {
+            bar.stop();
+          }
+        }
+        return rebuilt;
+      } finally {
+        await pool.end();
+      }
+    });
+    console.log(JSON.stringify(report, null, 2));
   });
 
 /** What went wrong, as the API would say it (an HttpException carries its message list). */

@@ -87,4 +87,19 @@ describe('npm run ledger (calendar, verify, replay)', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain('no agency 91110000802100433B');
   }, 120_000);
+  it('rebuilds one projection or all of them, and names the projections when given another', async () => {
+    const all = await ledger('rebuild', 'all');
+    expect(all.code).toBe(0);
+    const report = JSON.parse(all.out.slice(all.out.indexOf('[')));
+    expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
+      'credit-record',
+      'grade-history',
+      'registry',
+    ]);
+    const one = await ledger('rebuild', 'registry');
+    expect(one.code).toBe(0);
+    const unknown = await ledger('rebuild', 'registy');
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain('no projection "registy": one of registry');
+  }, 120_000);
 });
