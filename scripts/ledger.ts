@@ -6,6 +6,7 @@
  *   verify                        check every stream's hash chain (exit 1 when broken)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
+ *   export penalties              the penalty export, as the API serves it, to a file or stdout
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -20,6 +21,13 @@ import {
 import { PostgresEventStore } from '@ledger/event-store';
 import { ProjectionRunner } from '@ledger/projections';
 import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
+import {
+  PENALTY_COLUMNS,
+  penaltyRows,
+  renderExport,
+} from '../apps/ledger-api/src/exports/exports.controller';
+import { JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
+import { writeFileSync } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
 
 const EMBEDDED_URL = 'postgresql://postgres:postgres@127.0.0.1:54329/ledger';
@@ -174,6 +182,57 @@ program
     });
     console.log(JSON.stringify(report, null, 2));
   });
+
+program
+  .command('export')
+  .argument('<what>', 'penalties')
+  .option('--since <time>', 'only records recorded at or after this date or instant')
+  .option('--jurisdiction <name>', `one of ${JURISDICTIONS.join(', ')} (default: all)`)
+  .option('--format <format>', 'csv or ndjson', 'csv')
+  .option('--no-bom', 'CSV without the UTF-8 byte order mark')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .description(
+    'write an export exactly as GET /api/v1/exports/<what> serves it (an auditor sees every jurisdiction)',
+  )
+  .action(
+    async (
+      what: string,
+      options: {
+        since?: string;
+        jurisdiction?: string;
+        format: string;
+        bom: boolean;
+        out?: string;
+      },
+    ) => {
+      if (what !== 'penalties') throw new Error(`no export "${what}": penalties`);
+      if (options.format !== 'csv' && options.format !== 'ndjson')
+        throw new Error('--format: csv or ndjson');
+      if (
+        options.jurisdiction &&
+        !(JURISDICTIONS as readonly string[]).includes(options.jurisdiction)
+      )
+        throw new Error(`--jurisdiction: one of ${JURISDICTIONS.join(', ')}`);
+      if (options.since !== undefined && Number.isNaN(Date.parse(options.since)))
+        throw new Error('--since: a date (YYYY-MM-DD) or an ISO 8601 instant');
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      pool.on('error', () => undefined);
+      try {
+        const rows = await penaltyRows(pool, {
+          since: options.since,
+          jurisdiction: options.jurisdiction,
+          on: toShanghaiDate(new Date()),
+        });
+        const body = renderExport(options.format, PENALTY_COLUMNS, rows, options.bom);
+        if (options.out) {
+          writeFileSync(options.out, body);
+          console.error(`${rows.length} penalties written to ${options.out}`);
+        } else process.stdout.write(body);
+      } finally {
+        await pool.end();
+      }
+    },
+  );
 
 /** What went wrong, as the API would say it (an HttpException carries its message list). */
 function describe(error: unknown): string {

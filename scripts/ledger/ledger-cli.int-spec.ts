@@ -3,7 +3,9 @@
  * 2027 recorded here is FICTIONAL: no official calendar for 2027 exists yet.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { PostgresEventStore } from '@ledger/event-store';
+import { agencyStreamId } from '@ledger/domain';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,9 +13,11 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { HOOK_TIMEOUT_MS } from '../../test/support/timeouts';
 
 const run = promisify(execFile);
+/** Each CLI call starts Node and ts-node: tens of seconds apiece on a loaded two-core machine. */
+const CLI_TEST_TIMEOUT_MS = 600_000;
 const ROOT = resolve(__dirname, '../..');
 
-describe('npm run ledger (calendar, verify, replay)', () => {
+describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
   let db: TestDatabase;
   const dir = mkdtempSync(join(tmpdir(), 'calendar-cli-'));
   const file = (name: string, body: object) => {
@@ -60,7 +64,7 @@ describe('npm run ledger (calendar, verify, replay)', () => {
     expect(JSON.parse(builtIn.out)).toMatchObject({ year: 2026, version: 0, builtIn: true });
     const missing = await cli('show', '2027');
     expect(missing.out).toContain('npm run calendar -- import');
-  }, 60_000);
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('imports a year once; again changes nothing; a correction needs a reason', async () => {
     expect((await cli('import', file('a.json', fictional))).out).toContain('recorded version 1');
@@ -77,7 +81,7 @@ describe('npm run ledger (calendar, verify, replay)', () => {
     );
     expect(corrected.out).toContain('recorded version 2');
     expect(JSON.parse((await cli('show', '2027')).out)).toMatchObject({ version: 2, holidays: [] });
-  }, 120_000);
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('verifies the chains with an exit code, and replays a grade (exit 2 naming an unknown agency)', async () => {
     const verified = await ledger('verify');
@@ -86,7 +90,7 @@ describe('npm run ledger (calendar, verify, replay)', () => {
     const unknown = await ledger('replay', '91110000802100433B', '--as-of', '2026-03-01');
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain('no agency 91110000802100433B');
-  }, 120_000);
+  }, CLI_TEST_TIMEOUT_MS);
   it('rebuilds one projection or all of them, and names the projections when given another', async () => {
     const all = await ledger('rebuild', 'all');
     expect(all.code).toBe(0);
@@ -101,5 +105,47 @@ describe('npm run ledger (calendar, verify, replay)', () => {
     const unknown = await ledger('rebuild', 'registy');
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain('no projection "registy": one of registry');
-  }, 120_000);
+  }, CLI_TEST_TIMEOUT_MS);
+  it('exports the penalties as the API serves them: CSV with a BOM and neutralised cells, or NDJSON', async () => {
+    const store = new PostgresEventStore({ connectionString: db.url });
+    try {
+      await store.append(agencyStreamId('91110105MA01ABCD1X'), [
+        {
+          type: 'PenaltyImposed',
+          data: {
+            decisionNumber: '京环法字〔2026〕7号',
+            decidedAt: '2026-03-01',
+            violationType: 'untrue-report',
+            legalBasis: '《生态环境监测条例》第四十条',
+            content: '=HYPERLINK("http://x")',
+            fineYuan: 50000,
+            authority: '北京市生态环境局',
+          },
+          occurredAt: '2026-03-01T10:00:00+08:00',
+        },
+      ]);
+    } finally {
+      await store.close();
+    }
+    expect((await ledger('rebuild', 'credit-record')).code).toBe(0);
+    const out = join(dir, 'penalties.csv');
+    const csv = await ledger('export', 'penalties', '--out', out);
+    expect(csv.code).toBe(0);
+    const body = readFileSync(out, 'utf8');
+    expect(body.startsWith('\uFEFF行政相对人名称,')).toBe(true);
+    expect(body).toContain('京环法字〔2026〕7号');
+    expect(body).toContain(`"'=HYPERLINK(""http://x"")"`);
+    const ndjson = await ledger(
+      'export',
+      'penalties',
+      '--format',
+      'ndjson',
+      '--since',
+      '2100-01-01',
+    );
+    expect(ndjson).toEqual({ code: 0, out: '' });
+    const bad = await ledger('export', 'penalties', '--jurisdiction', 'atlantis');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('--jurisdiction: one of beijing');
+  }, CLI_TEST_TIMEOUT_MS);
 });

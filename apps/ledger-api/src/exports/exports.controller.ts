@@ -16,13 +16,14 @@ import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import type { CreditRecordSummary } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
+import { CLOCK, type Clock } from '../clock';
 import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
 
 /** A penalty's public fields, as the credit-record projection keeps them. */
 type PenaltySummary = Extract<CreditRecordSummary, { decisionNumber: string }>;
 
 /** A column of an export: its header in the platform's layout, and the field it comes from. */
-type Column<Row> = readonly [header: string, value: (row: Row) => string | number | null];
+export type Column<Row> = readonly [header: string, value: (row: Row) => string | number | null];
 
 /**
  * A cell a spreadsheet would take for a formula (OWASP, CSV injection: one beginning with `=`,
@@ -42,25 +43,15 @@ function send<Row>(
   rows: Row[],
   bom: boolean,
 ) {
-  if (format === 'ndjson') {
-    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${name}.ndjson"`);
-    return (
-      rows
-        .map((row) => JSON.stringify(Object.fromEntries(columns.map(([h, v]) => [h, v(row)]))))
-        .join('\n') + (rows.length ? '\n' : '')
-    );
-  }
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-  // The BOM tells Excel the file is UTF-8; without it, the Chinese is mojibake (issue 9).
-  return stringify(
-    rows.map((row) => columns.map(([, v]) => neutraliseCell(v(row)))),
-    { header: true, columns: columns.map(([h]) => h), bom },
+  res.setHeader(
+    'Content-Type',
+    format === 'ndjson' ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8',
   );
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
+  return renderExport(format, columns, rows, bom);
 }
 
-interface PenaltyRow {
+export interface PenaltyRow {
   uscc: string;
   name: string | null;
   jurisdiction: string | null;
@@ -75,7 +66,7 @@ interface PenaltyRow {
  * the authority; plus whether the record is still publicly displayed (a repaired record is not,
  * seed 000 Art. 20) and when the ledger recorded it.
  */
-const PENALTY_COLUMNS: readonly Column<PenaltyRow>[] = [
+export const PENALTY_COLUMNS: readonly Column<PenaltyRow>[] = [
   ['行政相对人名称', (r) => r.name],
   ['统一社会信用代码', (r) => r.uscc],
   ['行政处罚决定书文号', (r) => r.summary.decisionNumber],
@@ -88,6 +79,52 @@ const PENALTY_COLUMNS: readonly Column<PenaltyRow>[] = [
   ['是否公示', (r) => (r.displayed ? '是' : '否')],
   ['记录时间', (r) => r.recorded_at],
 ];
+
+/**
+ * The penalties of the export, oldest record first: every one recorded at or after `since` (a
+ * bare date is the start of that Shanghai day), of one jurisdiction or all, with whether each is
+ * still publicly displayed on `on`. The API and `npm run ledger -- export` both read it.
+ */
+export async function penaltyRows(
+  pool: Pool,
+  options: { since?: string; jurisdiction?: string; on: string },
+): Promise<PenaltyRow[]> {
+  const since =
+    options.since === undefined
+      ? '1900-01-01T00:00:00Z'
+      : /^\d{4}-\d{2}-\d{2}$/.test(options.since)
+        ? startOfShanghaiDay(options.since).toISOString()
+        : options.since;
+  const { rows } = await pool.query<PenaltyRow>(
+    `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
+            NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false) AS displayed
+       FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
+      WHERE c.kind = 'penalty' AND c.recorded_at >= $1::timestamptz AND ($3::text IS NULL OR r.jurisdiction = $3)
+      ORDER BY c.recorded_at, c.record_event_id`,
+    [since, options.on, options.jurisdiction ?? null],
+  );
+  return rows;
+}
+
+/** A whole export as the bytes a file holds: CSV (with a BOM unless `bom` is false) or NDJSON. */
+export function renderExport<Row>(
+  format: ExportFormat,
+  columns: readonly Column<Row>[],
+  rows: Row[],
+  bom: boolean,
+): string {
+  if (format === 'ndjson')
+    return (
+      rows
+        .map((row) => JSON.stringify(Object.fromEntries(columns.map(([h, v]) => [h, v(row)]))))
+        .join('\n') + (rows.length ? '\n' : '')
+    );
+  // The BOM tells Excel the file is UTF-8; without it, the Chinese is mojibake (issue 9).
+  return stringify(
+    rows.map((row) => columns.map(([, v]) => neutraliseCell(v(row)))),
+    { header: true, columns: columns.map(([h]) => h), bom },
+  );
+}
 
 interface GradeRow {
   uscc: string;
@@ -119,6 +156,7 @@ export class ExportsController {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('penalties')
@@ -133,21 +171,11 @@ export class ExportsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const since =
-      query.since === undefined
-        ? '1900-01-01T00:00:00Z'
-        : /^\d{4}-\d{2}-\d{2}$/.test(query.since)
-          ? startOfShanghaiDay(query.since).toISOString()
-          : query.since;
-    const today = toShanghaiDate(new Date());
-    const { rows } = await this.pool.query<PenaltyRow>(
-      `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
-              NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false) AS displayed
-         FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
-        WHERE c.kind = 'penalty' AND c.recorded_at >= $1::timestamptz AND ($3::text IS NULL OR r.jurisdiction = $3)
-        ORDER BY c.recorded_at, c.record_event_id`,
-      [since, today, actor?.role === 'regulator' ? actor.jurisdiction : null],
-    );
+    const rows = await penaltyRows(this.pool, {
+      since: query.since,
+      jurisdiction: actor?.role === 'regulator' ? actor.jurisdiction : undefined,
+      on: toShanghaiDate(this.clock.now()),
+    });
     return send(
       res,
       query.format ?? 'csv',
