@@ -30,7 +30,7 @@ type PenaltyCategory =
   'warning' | 'fine' | 'confiscation' | 'suspension' | 'licence-revocation' | 'other';
 type PenaltyImposedV1 = PenaltyImposed['data'];
 /** The v2 a later release would write: what v1 said, plus the categories and the deadline. */
-interface PenaltyImposedV2 extends PenaltyImposedV1 {
+interface PenaltyImposedV2 extends Omit<PenaltyImposedV1, 'dueBy'> {
   categories: PenaltyCategory[];
   /** Fulfilment deadline; null where the decision set none or (v1) it was not recorded. */
   dueBy: string | null;

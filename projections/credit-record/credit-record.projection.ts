@@ -49,6 +49,8 @@ export type CreditRecordSummary =
       content: string;
       fineYuan: number | null;
       authority: string | null;
+      /** 履行期限, where the decision set one. */
+      dueBy?: string;
     }
   | { kind: string; article: string; decidedAt: string; description: string | null }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
@@ -125,6 +127,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           content: d.content,
           fineYuan: d.fineYuan ?? null,
           authority: d.authority ?? null,
+          ...(d.dueBy !== undefined && { dueBy: d.dueBy }),
         },
       };
     }

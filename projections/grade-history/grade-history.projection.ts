@@ -25,7 +25,29 @@ export interface GradeHistoryDoc {
   periods: BitemporalPeriod[];
 }
 
-const AGENCY_TYPES = ['AgencyRegistered', 'PenaltyImposed', 'CreditFindingRecorded'];
+/** The agency facts a grade can depend on: registration, and what may downgrade it. */
+const AGENCY_TYPES = [
+  'AgencyRegistered',
+  'PenaltyImposed',
+  'PenaltyFulfilled',
+  'CreditFindingRecorded',
+  'InspectionRecorded',
+];
+
+/** An agency fact as the timeline needs it: an inspection keeps its date and finding codes only. */
+function compactAgencyFact(event: StoredEvent): TimelineFact {
+  if (event.type === 'AgencyRegistered')
+    return timelineFact(event, {
+      jurisdiction: (event.data as { jurisdiction: string }).jurisdiction,
+    });
+  const { type, data } = decodeAgencyEvent(event);
+  if (type === 'InspectionRecorded')
+    return timelineFact(event, {
+      inspectedAt: data.inspectedAt,
+      findings: data.findings.map(({ code }) => ({ code })),
+    });
+  return timelineFact(event, data);
+}
 const CYCLE_TYPES = ['GradingCycleStarted', 'GradingCyclePublished', 'ObjectionDecided'];
 
 /**
@@ -81,15 +103,12 @@ export function evolveGradeHistory(
   const next: GradeHistoryDoc = AGENCY_TYPES.includes(event.type)
     ? {
         ...current,
-        agencyFacts: [
-          ...current.agencyFacts,
-          timelineFact(
-            event,
-            event.type === 'AgencyRegistered'
-              ? { jurisdiction: (event.data as { jurisdiction: string }).jurisdiction }
-              : decodeAgencyEvent(event).data,
-          ),
-        ],
+        // An inspection without findings can downgrade nothing: the document stays small.
+        agencyFacts:
+          event.type === 'InspectionRecorded' &&
+          (event.data as { findings?: unknown[] }).findings?.length === 0
+            ? current.agencyFacts
+            : [...current.agencyFacts, compactAgencyFact(event)],
       }
     : { ...current, cycleFacts: [...current.cycleFacts, compactCycleFact(uscc, event)] };
 

@@ -171,6 +171,7 @@ function evolveEntry(
         status: 'deregistered',
         deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
       };
+    case 'PenaltyFulfilled':
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
     case 'CreditRepairRequested':

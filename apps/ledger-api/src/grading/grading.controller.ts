@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import {
   agencyStreamId,
   cycleIdOf,
+  decodeAgencyEvent,
   cycleStreamId,
   decodeCycleEvent,
   foldCycle,
@@ -16,6 +17,7 @@ import {
   type GradingCycleStarted,
   type Jurisdiction,
   type ObjectionFiled,
+  type PenaltyImposed,
 } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { creditRecordAt } from '@ledger/projections';
@@ -34,6 +36,7 @@ import type { CommandContext, CommandOutcome } from '../commands/command-pipelin
 import { commandContext } from '../commands/request-context';
 import {
   ParseCycleIdPipe,
+  ParseEventIdPipe,
   ParseObjectionIdPipe,
   ParseRepairIdPipe,
   ParseUsccPipe,
@@ -46,6 +49,7 @@ import {
   BitemporalQuery,
   CreditRepairDto,
   DecideCreditRepairDto,
+  PenaltyFulfilmentDto,
   DecideObjectionDto,
   FileObjectionDto,
   KnownAtQuery,
@@ -418,6 +422,38 @@ export class GradingController {
       },
     );
     return answer(res, outcome, { uscc, repairId });
+  }
+
+  @Post('agencies/:uscc/penalties/:penaltyEventId/fulfilment')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary:
+      '履行: record that a penalty was fulfilled; one unfulfilled past its dueBy makes a Chongqing agency E from the next day (seed 001 Art. 16(5)–(6))',
+  })
+  async fulfilment(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Param('penaltyEventId', ParseEventIdPipe) penaltyEventId: string,
+    @Body() body: PenaltyFulfilmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const penalty = (await this.store.readStream(agencyStreamId(uscc))).find(
+      (e) => e.eventId === penaltyEventId && e.type === 'PenaltyImposed',
+    );
+    const outcome = await this.agencyCommand(
+      uscc,
+      commandContext(req, actor, body.occurredAt),
+      ['regulator'],
+      {
+        type: 'RecordPenaltyFulfilment',
+        penaltyEventId,
+        penalty: penalty ? (decodeAgencyEvent(penalty) as PenaltyImposed).data : undefined,
+        fulfilledOn: body.fulfilledOn,
+      },
+    );
+    return answer(res, outcome, { uscc, penaltyEventId });
   }
 
   @Post('credit-repairs/:repairId/decision')

@@ -4,6 +4,7 @@ import { IsInt, Max, Min, ValidateNested, IsArray, ArrayMaxSize, IsObject } from
 import { JURISDICTIONS, type Jurisdiction } from '@ledger/domain';
 import { CommandBodyDto } from '../agencies/dto/command-body.dto';
 import {
+  IsBareDate,
   IsIsoDateOrDateTime,
   IsNumberWithDecimals,
   IsOneOf,
@@ -154,6 +155,18 @@ export class CreditRepairDto extends CommandBodyDto {
   @IsRequired()
   @IsText({ max: 4000 })
   reason!: string;
+}
+
+/** `POST /api/v1/agencies/:uscc/penalties/:penaltyEventId/fulfilment` (API.md v1.1). */
+export class PenaltyFulfilmentDto extends CommandBodyDto {
+  @ApiPropertyOptional({
+    description:
+      'the day the penalty was fulfilled (履行), YYYY-MM-DD; default: the valid date (occurredAt)',
+    example: '2026-03-10',
+  })
+  @OptionalNotNull()
+  @IsBareDate()
+  fulfilledOn?: string;
 }
 
 export class DecideCreditRepairDto extends CommandBodyDto {

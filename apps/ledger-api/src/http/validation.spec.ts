@@ -531,7 +531,7 @@ describe('the validation pipe', () => {
         }),
       ).toEqual([
         'findings.1.note: is not allowed',
-        'findings.1.code: must be one of non-standard-monitoring, sample-management, record-keeping, quality-system, capability-mismatch, untrue-report, false-report, refused-inspection, other',
+        'findings.1.code: must be one of non-standard-monitoring, sample-management, record-keeping, quality-system, capability-mismatch, untrue-report, false-report, refused-inspection, refused-rectification, other',
         'findings.1.description: must be a string',
         'findings.2: must be an object',
         'measures: each value must be one of written-notice, interview, public-notice',

@@ -591,3 +591,77 @@ describe('the agency decider', () => {
     });
   });
 });
+
+describe('penalty fulfilment (seed 001 Art. 16(5)–(6))', () => {
+  const penalty = {
+    decisionNumber: '渝环罚〔2026〕9号',
+    decidedAt: '2026-02-10',
+    violationType: 'other' as const,
+    legalBasis: 'law',
+    content: 'fine',
+    dueBy: '2026-02-25',
+  };
+  const imposed: AgencyEvent = { type: 'PenaltyImposed', data: penalty };
+  const fulfil = (extra: Partial<Extract<AgencyCommand, { type: 'RecordPenaltyFulfilment' }>>) =>
+    ({
+      type: 'RecordPenaltyFulfilment',
+      on: today,
+      calendar,
+      penaltyEventId: 'pen-1',
+      penalty,
+      ...extra,
+    }) as AgencyCommand;
+
+  it('records a penalty with its deadline; a deadline before the decision is 400 dueBy', () => {
+    spec
+      .given([registered, approved])
+      .when({ type: 'ImposePenalty', on: today, calendar, data: penalty })
+      .then([imposed]);
+    spec
+      .given([registered, approved])
+      .when({
+        type: 'ImposePenalty',
+        on: today,
+        calendar,
+        data: { ...penalty, dueBy: '2026-02-09' },
+      })
+      .thenThrows(InvalidInput, 'ledger-valid-time', 'dueBy');
+  });
+
+  it('records the fulfilment on the day given, or on the valid date', () => {
+    spec
+      .given([registered, approved, imposed])
+      .when(fulfil({ fulfilledOn: '2026-02-20' }))
+      .then([
+        { type: 'PenaltyFulfilled', data: { penaltyEventId: 'pen-1', fulfilledOn: '2026-02-20' } },
+      ]);
+    spec
+      .given([registered, approved, imposed])
+      .when(fulfil({}))
+      .then([{ type: 'PenaltyFulfilled', data: { penaltyEventId: 'pen-1', fulfilledOn: today } }]);
+  });
+
+  it('refuses an unknown penalty (404), a second fulfilment (422), a day before the decision (422) or after the valid time (400)', () => {
+    spec
+      .given([registered, approved])
+      .when(fulfil({ penalty: undefined }))
+      .thenThrows(NotFoundError, 'chongqing-16-6', 'penaltyEventId');
+    spec
+      .given([
+        registered,
+        approved,
+        imposed,
+        { type: 'PenaltyFulfilled', data: { penaltyEventId: 'pen-1', fulfilledOn: '2026-02-20' } },
+      ])
+      .when(fulfil({}))
+      .thenThrows(RuleViolation, 'chongqing-16-6', 'penaltyEventId');
+    spec
+      .given([registered, approved, imposed])
+      .when(fulfil({ fulfilledOn: '2026-02-09' }))
+      .thenThrows(RuleViolation, 'chongqing-16-6', 'fulfilledOn');
+    spec
+      .given([registered, approved, imposed])
+      .when(fulfil({ fulfilledOn: '2026-03-03' }))
+      .thenThrows(InvalidInput, 'ledger-valid-time', 'fulfilledOn');
+  });
+});

@@ -60,6 +60,12 @@ export type AgencyCommand =
       })
   | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
   | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
+  | ({ type: 'RecordPenaltyFulfilment' } & CommandTime & {
+        penaltyEventId: string;
+        /** The penalty named, as found in the agency's stream; undefined when absent. */
+        penalty: PenaltyImposed['data'] | undefined;
+        fulfilledOn?: string;
+      })
   | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
   | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason })
   | ({ type: 'RecordAssessment' } & CommandTime & { data: AssessmentRecorded['data'] })
@@ -405,7 +411,46 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'ImposePenalty':
       requireOpen(state);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
+      // A deadline is a future date by nature; it cannot come before the decision it is part of.
+      if (command.data.dueBy !== undefined && command.data.dueBy < command.data.decidedAt)
+        throw new InvalidInput(
+          `the deadline ${command.data.dueBy} is before the decision of ${command.data.decidedAt}`,
+          'ledger-valid-time',
+          'dueBy',
+        );
       return [{ type: 'PenaltyImposed', data: command.data }];
+
+    case 'RecordPenaltyFulfilment': {
+      if (state.status === 'unregistered')
+        throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+      if (command.penalty === undefined)
+        throw new NotFoundError(
+          `no penalty ${command.penaltyEventId} in this agency's record`,
+          'chongqing-16-6',
+          'penaltyEventId',
+        );
+      const recorded = state.fulfilledPenalties.get(command.penaltyEventId);
+      if (recorded !== undefined)
+        throw new RuleViolation(
+          `the penalty is already recorded as fulfilled on ${recorded}`,
+          'chongqing-16-6',
+          'penaltyEventId',
+        );
+      const fulfilledOn = command.fulfilledOn ?? command.on;
+      notAfterValidTime(fulfilledOn, command.on, 'fulfilledOn');
+      if (fulfilledOn < command.penalty.decidedAt)
+        throw new RuleViolation(
+          `the penalty was decided on ${command.penalty.decidedAt}: it is fulfilled on or after that day`,
+          'chongqing-16-6',
+          'fulfilledOn',
+        );
+      return [
+        {
+          type: 'PenaltyFulfilled',
+          data: { penaltyEventId: command.penaltyEventId, fulfilledOn },
+        },
+      ];
+    }
 
     case 'RecordCreditFinding':
       requireOpen(state);

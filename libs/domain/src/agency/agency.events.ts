@@ -168,6 +168,7 @@ export type FindingCode =
   | 'untrue-report'
   | 'false-report'
   | 'refused-inspection'
+  | 'refused-rectification'
   | 'other';
 export type SupervisionMeasure = 'written-notice' | 'interview' | 'public-notice';
 
@@ -195,7 +196,15 @@ export interface PenaltyImposed {
     content: string;
     fineYuan?: number;
     authority?: string;
+    /** The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
+    dueBy?: string;
   };
+}
+
+/** The penalty named was fulfilled (履行) on `fulfilledOn`: recorded by the regulator. */
+export interface PenaltyFulfilled {
+  type: 'PenaltyFulfilled';
+  data: { penaltyEventId: string; fulfilledOn: string };
 }
 
 export type CreditFindingKind =
@@ -268,6 +277,7 @@ export type AgencyEvent =
   | EquipmentScrapped
   | InspectionRecorded
   | PenaltyImposed
+  | PenaltyFulfilled
   | CreditFindingRecorded
   | AgencyDeregistered
   | AssessmentRecorded
@@ -289,6 +299,7 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'EquipmentScrapped',
   'InspectionRecorded',
   'PenaltyImposed',
+  'PenaltyFulfilled',
   'CreditFindingRecorded',
   'AgencyDeregistered',
   'AssessmentRecorded',

@@ -20,6 +20,7 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     EquipmentScrapped: 1,
     InspectionRecorded: 1,
     PenaltyImposed: 1,
+    PenaltyFulfilled: 1,
     CreditFindingRecorded: 1,
     AgencyDeregistered: 1,
     AssessmentRecorded: 1,

@@ -32,6 +32,8 @@ export interface AgencyState {
       requestedOn: string;
     }
   >;
+  /** Penalties recorded as fulfilled: penalty event id → the day. */
+  fulfilledPenalties: ReadonlyMap<string, string>;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -40,6 +42,7 @@ export const initialAgencyState: AgencyState = {
   personnel: new Map(),
   equipment: new Map(),
   repairs: new Map(),
+  fulfilledPenalties: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -133,6 +136,14 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
           recordEventId: event.data.recordEventId,
           status: event.data.outcome,
         }),
+      };
+    case 'PenaltyFulfilled':
+      return {
+        ...state,
+        fulfilledPenalties: new Map(state.fulfilledPenalties).set(
+          event.data.penaltyEventId,
+          event.data.fulfilledOn,
+        ),
       };
     case 'AssessmentRecorded':
     case 'UpgradeRequested':

@@ -603,3 +603,71 @@ describe('the grade timeline', () => {
     expect(validDateOf({ occurredAt: '2026-03-01T16:00:00.000Z' })).toBe('2026-03-02');
   });
 });
+
+describe('supervision facts that count without a finding (issue 11, item 3)', () => {
+  const overdue = (dueBy: string) =>
+    fact(
+      'pen',
+      agencyStream,
+      2,
+      'PenaltyImposed',
+      {
+        decisionNumber: '渝环罚〔2026〕9号',
+        decidedAt: '2026-03-02',
+        violationType: 'other',
+        legalBasis: 'law',
+        content: 'fine',
+        dueBy,
+      },
+      '2026-03-02T02:00:00.000Z',
+    );
+  const fulfilled = (fulfilledOn: string, recordedAt: string) =>
+    fact(
+      'ful',
+      agencyStream,
+      3,
+      'PenaltyFulfilled',
+      { penaltyEventId: 'pen', fulfilledOn },
+      recordedAt,
+    );
+
+  it('given a Chongqing penalty due by 2026-03-17 and no fulfilment, the agency is E from 2026-03-18 (chongqing-16-6)', () => {
+    const periods = gradeTimeline(USCC, [registered('chongqing'), overdue('2026-03-17')], []);
+    expect(periodAt(periods, '2026-03-17')).toBeUndefined();
+    expect(periodAt(periods, '2026-03-18')).toMatchObject({
+      grade: 'E',
+      from: '2026-03-18',
+      cause: 'direct-downgrade',
+      explanation: [{ rule: 'penalty-unfulfilled', article: 'chongqing-16-6', facts: ['pen'] }],
+    });
+  });
+
+  it('given its fulfilment on the deadline, recorded later, the E is gone as known after that, and stays as known before', () => {
+    const facts = [
+      registered('chongqing'),
+      overdue('2026-03-17'),
+      fulfilled('2026-03-17', '2026-04-01T02:00:00.000Z'),
+    ];
+    expect(gradeTimeline(USCC, facts, [])).toEqual([]);
+    const knownBefore = facts.filter((f) => f.recordedAt < '2026-04-01T00:00:00.000Z');
+    expect(periodAt(gradeTimeline(USCC, knownBefore, []), '2026-03-20')?.grade).toBe('E');
+  });
+
+  it('given a Beijing inspection that finds a refusal to rectify, the agency is D from the inspection date (beijing-9-5)', () => {
+    const inspection = fact(
+      'insp',
+      agencyStream,
+      2,
+      'InspectionRecorded',
+      { inspectedAt: '2026-05-06', findings: [{ code: 'refused-rectification' }] },
+      '2026-05-07T02:00:00.000Z',
+    );
+    expect(
+      periodAt(gradeTimeline(USCC, [registered(), inspection], []), '2026-05-06'),
+    ).toMatchObject({
+      grade: 'D',
+      from: '2026-05-06',
+      explanation: [{ rule: 'credit-bad', article: 'beijing-9-5', facts: ['insp'] }],
+    });
+  });
+});

@@ -46,21 +46,50 @@ const ref = (p: { id: string; jurisdiction: Jurisdiction; version: string }): Po
   version: p.version,
 });
 
-/** Every direct downgrade in an agency's facts, each under the policy in force on its date. */
+/** The facts a policy may downgrade on (Beijing Art. 9, 15; Chongqing Art. 16; Jiaxing (十一)). */
+const DOWNGRADING_FACTS = new Set([
+  'PenaltyImposed',
+  'CreditFindingRecorded',
+  'InspectionRecorded',
+]);
+
+/** The day a fact was decided (a penalty, a finding) or found (an inspection). */
+const decisionDateOf = (type: string, data: Record<string, unknown>): string =>
+  String(type === 'InspectionRecorded' ? data.inspectedAt : data.decidedAt);
+
+/**
+ * Every direct downgrade in an agency's facts, each under the policy in force on its date. A
+ * penalty is read with the day it was fulfilled (`fulfilledOn`, from a PenaltyFulfilled among
+ * the facts given), so a policy can judge one left unfulfilled past its deadline.
+ */
 export function directDowngrades(
   jurisdiction: Jurisdiction,
   facts: readonly TimelineFact[],
 ): (DirectDowngrade & { position: number; policy: PolicyRef })[] {
+  const fulfilled = new Map<string, string>();
+  for (const fact of facts)
+    if (fact.type === 'PenaltyFulfilled') {
+      const { penaltyEventId, fulfilledOn } = fact.data as {
+        penaltyEventId: string;
+        fulfilledOn: string;
+      };
+      fulfilled.set(penaltyEventId, fulfilledOn);
+    }
   const found: (DirectDowngrade & { position: number; policy: PolicyRef })[] = [];
   for (const fact of facts) {
-    if (fact.type !== 'PenaltyImposed' && fact.type !== 'CreditFindingRecorded') continue;
-    const data = fact.data as Record<string, unknown>;
+    if (!DOWNGRADING_FACTS.has(fact.type)) continue;
+    const stated = fact.data as Record<string, unknown>;
+    const data =
+      fact.type === 'PenaltyImposed' && fulfilled.has(fact.eventId)
+        ? { ...stated, fulfilledOn: fulfilled.get(fact.eventId) }
+        : stated;
+    const decidedOn = decisionDateOf(fact.type, data);
     // A fact decided before any policy of the jurisdiction took effect triggers none.
-    const policy = policyInForce(jurisdiction, String(data.decidedAt));
+    const policy = policyInForce(jurisdiction, decidedOn);
     if (policy === undefined) continue;
     const downgrade = policy.directDowngrade(
       { eventId: fact.eventId, type: fact.type, data },
-      String(data.decidedAt),
+      decidedOn,
     );
     if (downgrade) found.push({ ...downgrade, position: fact.position, policy: ref(policy) });
   }

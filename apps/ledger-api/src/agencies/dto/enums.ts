@@ -63,6 +63,7 @@ export const FINDING_CODES = [
   'untrue-report',
   'false-report',
   'refused-inspection',
+  'refused-rectification',
   'other',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -56,4 +56,13 @@ export class ImposePenaltyDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsText({ max: 200 })
   authority?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '履行期限: the deadline to fulfil the decision, YYYY-MM-DD, on or after decidedAt. Unfulfilled past it, a Chongqing agency is E from the next day (seed 001 Art. 16(5)–(6))',
+    example: '2026-03-16',
+  })
+  @OptionalNotNull()
+  @IsBareDate()
+  dueBy?: string;
 }

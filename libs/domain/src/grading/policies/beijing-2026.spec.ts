@@ -192,6 +192,48 @@ describe('Beijing 2026 (seed 000)', () => {
       });
     });
 
+    const inspection = (...codes: string[]): GradingFact => ({
+      eventId: 'inspection-1',
+      type: 'InspectionRecorded',
+      data: { inspectedAt: '2025-06-03', findings: codes.map((code) => ({ code })) },
+    });
+
+    it.each(['refused-inspection', 'refused-rectification'])(
+      'an inspection that finds %s is credit-bad: D from the inspection date, barring upgrades (beijing-9-5)',
+      (code) => {
+        expect(policy.directDowngrade(inspection('record-keeping', code), '2025-06-03')).toEqual({
+          grade: 'D',
+          effectiveFrom: '2025-06-03',
+          rule: 'credit-bad',
+          article: 'beijing-9-5',
+          eventId: 'inspection-1',
+          barsUpgrade: true,
+        });
+      },
+    );
+
+    it.each(['untrue-report', 'false-report'])(
+      'an inspection that verifies %s (经查实) gives D as a fraud penalty does (beijing-15)',
+      (code) => {
+        expect(
+          policy.directDowngrade(inspection('refused-rectification', code), '2025-06-03'),
+        ).toEqual({
+          grade: 'D',
+          effectiveFrom: '2025-06-03',
+          rule: 'verified-fraud-inspection',
+          article: 'beijing-15',
+          eventId: 'inspection-1',
+          barsUpgrade: true,
+        });
+      },
+    );
+
+    it('an inspection whose findings are ordinary shortcomings triggers nothing', () => {
+      expect(
+        policy.directDowngrade(inspection('record-keeping', 'sample-management'), '2025-06-03'),
+      ).toBeNull();
+    });
+
     it.each([
       ['credit-bad', 'beijing-9-1', 'beijing-9-1'],
       ['credit-bad', 'beijing-9-6', 'beijing-9-6'],

@@ -11,6 +11,10 @@ export const BEIJING_BANDS = [
 
 /** Penalties for these are "verified data fraud, untrue or false reports, false O&M" (Art. 15). */
 const FRAUD = new Set(['data-fraud', 'false-report', 'untrue-report', 'false-om']);
+/** Inspection findings that verify fraud or a false or untrue report (Art. 15: 经查实). */
+const FRAUD_FOUND = new Set(['untrue-report', 'false-report']);
+/** Inspection findings of Art. 9(5): a refused inspection, or a refusal to rectify (拒不整改). */
+const REFUSAL_FOUND = new Set(['refused-inspection', 'refused-rectification']);
 /** Credit findings that are credit-bad situations of Art. 9. */
 const CREDIT_BAD = new Set(['credit-bad', 'police-case-opened', 'serious-dishonesty-listed']);
 const CREDIT_BAD_ARTICLE: Record<string, string> = {
@@ -114,6 +118,20 @@ export const beijing2026: GradingPolicy = {
         eventId: fact.eventId,
         barsUpgrade: true,
       };
+    }
+    if (fact.type === 'InspectionRecorded') {
+      const codes = new Set((d.findings as { code: string }[]).map((f) => f.code));
+      const found = (rule: string, article: string) => ({
+        grade: 'D' as const,
+        effectiveFrom: String(d.inspectedAt),
+        rule,
+        article,
+        eventId: fact.eventId,
+        barsUpgrade: true,
+      });
+      if ([...codes].some((c) => FRAUD_FOUND.has(c)))
+        return found('verified-fraud-inspection', 'beijing-15');
+      if ([...codes].some((c) => REFUSAL_FOUND.has(c))) return found('credit-bad', 'beijing-9-5');
     }
     if (fact.type === 'CreditFindingRecorded' && CREDIT_BAD.has(String(d.kind))) {
       const article = String(d.article).startsWith('beijing-9')

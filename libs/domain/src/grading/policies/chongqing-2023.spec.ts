@@ -216,6 +216,47 @@ describe('Chongqing 2023 (seed 001)', () => {
       },
     );
 
+    describe('a penalty not fulfilled by its deadline (Art. 16(5)–(6): 逾期不履行)', () => {
+      const due = (violationType: string, extra: Record<string, unknown> = {}): GradingFact => {
+        const fact = penalty(violationType, '2025-06-03');
+        return { ...fact, data: { ...fact.data, dueBy: '2025-06-18', ...extra } };
+      };
+
+      it.each([
+        ['refused-inspection', 'refused-inspection-penalty-unfulfilled', 'chongqing-16-5'],
+        ['other', 'penalty-unfulfilled', 'chongqing-16-6'],
+        ['untrue-report', 'penalty-unfulfilled', 'chongqing-16-6'],
+      ])(
+        'a penalty for %s left unfulfilled gives E from the day after the deadline (%s, %s)',
+        (violationType, rule, article) => {
+          expect(policy.directDowngrade(due(violationType), '2025-06-03')).toEqual({
+            grade: 'E',
+            effectiveFrom: '2025-06-19',
+            rule,
+            article,
+            eventId: 'penalty-1',
+            barsUpgrade: true,
+          });
+        },
+      );
+
+      it('fulfilled on or before the deadline, it triggers nothing', () => {
+        expect(
+          policy.directDowngrade(due('other', { fulfilledOn: '2025-06-18' }), '2025-06-03'),
+        ).toBeNull();
+      });
+
+      it('fulfilled after the deadline, it was overdue all the same: E from the day after', () => {
+        expect(
+          policy.directDowngrade(due('other', { fulfilledOn: '2025-06-19' }), '2025-06-03'),
+        ).toMatchObject({ grade: 'E', effectiveFrom: '2025-06-19', article: 'chongqing-16-6' });
+      });
+
+      it('a penalty with no deadline triggers nothing for fulfilment', () => {
+        expect(policy.directDowngrade(penalty('other', '2025-06-03'), '2025-06-03')).toBeNull();
+      });
+    });
+
     it('listing as seriously dishonest gives E (chongqing-16-8)', () => {
       expect(
         policy.directDowngrade(

@@ -1,4 +1,5 @@
 import type { Grade, GradeDecision } from '../grading.types';
+import { addCalendarDays } from '../../calendar/iso-date';
 import { addMonths, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
 
 /**
@@ -104,6 +105,23 @@ export const chongqing2023: GradingPolicy = {
         eventId: fact.eventId,
         barsUpgrade: true,
       };
+    }
+    if (fact.type === 'PenaltyImposed' && typeof d.dueBy === 'string') {
+      // Art. 16(5)–(6): a penalty not fulfilled by its deadline (逾期不履行) makes the agency E
+      // from the day after it, with no finding recorded; fulfilment recorded later, dated by
+      // the deadline, takes it away from then on (knownAt).
+      const fulfilledOn = typeof d.fulfilledOn === 'string' ? d.fulfilledOn : undefined;
+      if (fulfilledOn === undefined || fulfilledOn > d.dueBy) {
+        const refused = d.violationType === 'refused-inspection';
+        return {
+          grade: 'E',
+          effectiveFrom: addCalendarDays(d.dueBy, 1),
+          rule: refused ? 'refused-inspection-penalty-unfulfilled' : 'penalty-unfulfilled',
+          article: refused ? 'chongqing-16-5' : 'chongqing-16-6',
+          eventId: fact.eventId,
+          barsUpgrade: true,
+        };
+      }
     }
     if (fact.type === 'CreditFindingRecorded') {
       if (d.kind === 'serious-dishonesty-listed') {
