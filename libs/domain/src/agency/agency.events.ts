@@ -126,12 +126,33 @@ export interface PersonnelJoined {
     education?: string;
     title?: string;
     joinedAt?: string;
+    /**
+     * v2. The person left an agency that never recorded it (seed 002 §三.6): the hiring agency
+     * recorded the departure on that agency's stream too, with this date and proof.
+     */
+    priorDeparture?: PriorDeparture;
   };
 }
 
+/** A departure the hiring agency records on the agency the person left (national-faq-3-6). */
+export interface PriorDeparture {
+  /** The agency the person left. */
+  uscc: string;
+  leftAt: string;
+  proof: string;
+}
+
+/**
+ * Why a departure was recorded by someone other than the agency or its regulator (v2):
+ * deregistration releases the staff (seed 002 §三.6, §七.9), or the hiring agency recorded
+ * it with proof (seed 002 §三.6, §七.3).
+ */
+export type DepartureRelease =
+  { cause: 'agency-deregistered' } | { cause: 'hired-elsewhere'; hiringAgency: string };
+
 export interface PersonnelLeft {
   type: 'PersonnelLeft';
-  data: { personId: string; leftAt: string; proof?: string };
+  data: { personId: string; leftAt: string; proof?: string; release?: DepartureRelease };
 }
 
 export interface PersonnelMovedToNonTechnicalPost {

@@ -13,8 +13,8 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     RegistrationReviewed: 1,
     RegistrationChanged: 1,
     ChangeFiledLate: 1,
-    PersonnelJoined: 1,
-    PersonnelLeft: 1,
+    PersonnelJoined: 2,
+    PersonnelLeft: 2,
     PersonnelMovedToNonTechnicalPost: 1,
     EquipmentAdded: 1,
     EquipmentScrapped: 1,
@@ -27,7 +27,12 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     CreditRepairRequested: 1,
     CreditRepairDecided: 1,
   },
-  upcasters: {},
+  upcasters: {
+    // v2 adds the optional `priorDeparture` (seed 002 §三.6): a v1 hire had none.
+    PersonnelJoined: { 1: (data) => data },
+    // v2 adds the optional `release` (seed 002 §三.6): a v1 departure was the agency's own.
+    PersonnelLeft: { 1: (data) => data },
+  },
 };
 
 /** A stored event of an agency stream as the domain event of today's shape. */
