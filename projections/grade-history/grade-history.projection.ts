@@ -25,7 +25,13 @@ export interface GradeHistoryDoc {
   periods: BitemporalPeriod[];
 }
 
-const AGENCY_TYPES = ['AgencyRegistered', 'PenaltyImposed', 'CreditFindingRecorded'];
+/** The deregistration ends the grade in force (seed 000 Art. 24). */
+const AGENCY_TYPES = [
+  'AgencyRegistered',
+  'PenaltyImposed',
+  'CreditFindingRecorded',
+  'AgencyDeregistered',
+];
 const CYCLE_TYPES = ['GradingCycleStarted', 'GradingCyclePublished', 'ObjectionDecided'];
 
 /**
