@@ -14,7 +14,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
 import { agencyStreamId, reviewDue, toShanghaiDate } from '@ledger/domain';
 import { CalendarService } from '../calendar/calendar.service';
-import { maySee, PUBLISHED_STATUSES, seesUnpublished } from './visibility';
+import { maySee, SEARCHABLE_STATUSES, seesPendingChange, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
 import type { Pool } from 'pg';
@@ -25,15 +25,36 @@ import { PersonalData } from './personal-data.provider';
 import { AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 
-const PUBLISHED = PUBLISHED_STATUSES;
-
-/** The public view of an entry with its current grade; the projection's bookkeeping stays inside. */
+/**
+ * The view of an entry with its current grade that `actor` may see; the projection's
+ * bookkeeping stays inside. A key change awaiting review (and how the last one ended) only
+ * for its regulator and the agency (seed 002 §七.8).
+ */
 function publicEntry(
-  { personnel: _p, equipment: _e, ...entry }: RegistryEntry,
+  {
+    personnel: _p,
+    equipment: _e,
+    legalRepresentativeNames: _n,
+    pendingChange,
+    lastChangeReview,
+    ...entry
+  }: RegistryEntry,
   grade: string | undefined,
+  actor: Actor | undefined,
 ) {
-  return { ...entry, grade: grade ?? 'ungraded' };
+  return {
+    ...entry,
+    grade: grade ?? 'ungraded',
+    ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
+      pendingChange: pendingChange ?? null,
+      lastChangeReview: lastChangeReview ?? null,
+    }),
+  };
 }
+
+/** Who sees a deregistered agency's whole entry: regulators, auditors, reviewers, admins, itself. */
+const seesDeregistered = (uscc: string, actor: Actor | undefined): boolean =>
+  seesUnpublished(actor) || actor?.uscc === uscc;
 
 @ApiTags('registry')
 @Controller('api/v1/agencies')
@@ -63,7 +84,7 @@ export class AgencyQueriesController {
   @Public()
   @ApiOperation({
     summary:
-      'Search the registry: published entries (regulators, reviewers and auditors also see pending ones)',
+      'Search the registry: registered entries (regulators, reviewers and auditors also see pending and deregistered ones)',
   })
   @ApiQuery({
     name: 'q',
@@ -78,7 +99,7 @@ export class AgencyQueriesController {
       qb.andWhere('r.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (!seesUnpublished(actor))
-      qb.andWhere('r.status IN (:...published)', { published: PUBLISHED });
+      qb.andWhere('r.status IN (:...published)', { published: SEARCHABLE_STATUSES });
     const today = toShanghaiDate(new Date());
     if (query.grade) {
       // The grade in force today, as known now, from the grade history (ungraded when none).
@@ -112,7 +133,7 @@ export class AgencyQueriesController {
       today,
     );
     return {
-      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key))),
+      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), actor)),
       page,
       pageSize,
       total,
@@ -132,8 +153,11 @@ export class AgencyQueriesController {
         error: 'Not Found',
         message: [`uscc: no published agency ${uscc}`],
       });
+    // Deregistered: the registration is no longer publicly displayed (seed 002 §七.9).
+    if (row.status === 'deregistered' && !seesDeregistered(uscc, actor))
+      return { uscc, status: 'deregistered', deregisteredOn: row.doc.deregistered?.on ?? null };
     const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
-    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc));
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), actor);
   }
 
   @Get(':uscc/events')
