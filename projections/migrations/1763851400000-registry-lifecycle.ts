@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * reading, so both are rebuilt from position 0 (an ordinary operation, ADR 009): the rows and
  * their checkpoints go, and the runners replay the ledger into them on the next start.
  */
-export class RegistryLifecycle1763851300000 implements MigrationInterface {
-  name = 'RegistryLifecycle1763851300000';
+export class RegistryLifecycle1763851400000 implements MigrationInterface {
+  name = 'RegistryLifecycle1763851400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
