@@ -488,6 +488,45 @@ describe('the agency decider', () => {
         .thenThrows(RuleViolation, 'beijing-24', 'inspectedAt');
     });
 
+    it('records a decision after the deregistration that concerns conduct on or before it (beijing-24)', () => {
+      const late = { ...penalty('2026-02-20'), conductOn: '2026-01-15' };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'ImposePenalty', on: today, calendar, data: late })
+        .then([{ type: 'PenaltyImposed', data: late }]);
+      const listing = {
+        kind: 'serious-dishonesty-listed' as const,
+        article: 'beijing-9-7',
+        decidedAt: '2026-02-25',
+        conductOn: '2026-02-01',
+      };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: listing })
+        .then([{ type: 'CreditFindingRecorded', data: listing }]);
+      spec
+        .given([registered, approved, deregistered])
+        .when({
+          type: 'ImposePenalty',
+          on: today,
+          calendar,
+          data: { ...penalty('2026-02-20'), conductOn: '2026-02-02' },
+        })
+        .thenThrows(RuleViolation, 'beijing-24', 'decidedAt');
+    });
+
+    it('refuses conduct dated after the decision on it', () => {
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'ImposePenalty',
+          on: today,
+          calendar,
+          data: { ...penalty('2026-02-20'), conductOn: '2026-02-21' },
+        })
+        .thenThrows(InvalidInput, 'ledger-valid-time', 'conductOn');
+    });
+
     it('deregisters an open agency, whatever its review state', () => {
       spec
         .given([registered])

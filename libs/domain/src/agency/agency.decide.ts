@@ -167,17 +167,28 @@ function requireOpen(
 /**
  * Supervision facts of the time the agency was registered are recorded after it deregisters:
  * a deregistration is no escape (seed 000 Art. 24 ends the registration, not the liability).
- * One decided (or an inspection made) after the deregistration is new business: refused.
+ * A fact decided (or an inspection made) on or before the deregistration is recorded; so is a
+ * decision after it about conduct on or before it (`conductOn`). Anything else after the
+ * deregistration would be new supervision of an agency no longer registered: refused.
  */
 function requireSupervisable(
   state: AgencyState,
   date: string,
   field: string,
+  conductOn?: string,
 ): asserts state is AgencyState & { uscc: string; jurisdiction: Jurisdiction } {
+  if (conductOn !== undefined && conductOn > date) {
+    throw new InvalidInput(
+      `the conduct (${conductOn}) comes before the decision on it (${date})`,
+      'ledger-valid-time',
+      'conductOn',
+    );
+  }
   if (state.status === 'deregistered' && state.deregisteredOn !== undefined) {
-    if (date <= state.deregisteredOn) return;
+    const until = state.deregisteredOn;
+    if (date <= until || (conductOn !== undefined && conductOn <= until)) return;
     throw new RuleViolation(
-      `the agency deregistered on ${state.deregisteredOn}: only what was decided on or before that day is recorded`,
+      `the agency deregistered on ${until}: only what was decided, or concerns conduct, on or before that day is recorded`,
       'beijing-24',
       field,
     );
@@ -503,12 +514,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
-      requireSupervisable(state, command.data.decidedAt, 'decidedAt');
+      requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       return [{ type: 'PenaltyImposed', data: command.data }];
 
     case 'RecordCreditFinding':
-      requireSupervisable(state, command.data.decidedAt, 'decidedAt');
+      requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 

@@ -216,6 +216,11 @@ export interface PenaltyImposed {
     content: string;
     fineYuan?: number;
     authority?: string;
+    /**
+     * v2. The date of the conduct the decision concerns (违法行为发生日期), when given: a
+     * decision after the agency deregistered is recorded for conduct before it (beijing-24).
+     */
+    conductOn?: string;
   };
 }
 
@@ -224,7 +229,14 @@ export type CreditFindingKind =
 
 export interface CreditFindingRecorded {
   type: 'CreditFindingRecorded';
-  data: { kind: CreditFindingKind; article: string; decidedAt: string; description?: string };
+  data: {
+    kind: CreditFindingKind;
+    article: string;
+    decidedAt: string;
+    description?: string;
+    /** v2. The date of the conduct it concerns, as for a penalty (beijing-24). */
+    conductOn?: string;
+  };
 }
 
 export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qualification-lost';

@@ -19,8 +19,8 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     EquipmentAdded: 1,
     EquipmentScrapped: 1,
     InspectionRecorded: 1,
-    PenaltyImposed: 1,
-    CreditFindingRecorded: 1,
+    PenaltyImposed: 2,
+    CreditFindingRecorded: 2,
     AgencyDeregistered: 1,
     AssessmentRecorded: 1,
     UpgradeRequested: 1,
@@ -32,6 +32,9 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     PersonnelJoined: { 1: (data) => data },
     // v2 adds the optional `release` (seed 002 §三.6): a v1 departure was the agency's own.
     PersonnelLeft: { 1: (data) => data },
+    // v2 adds the optional `conductOn` (beijing-24): a v1 penalty or finding did not say it.
+    PenaltyImposed: { 1: (data) => data },
+    CreditFindingRecorded: { 1: (data) => data },
   },
 };
 
