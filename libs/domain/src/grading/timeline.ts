@@ -154,8 +154,7 @@ export function gradeTimeline(
   decisions.sort((a, b) => a.from.localeCompare(b.from) || a.position - b.position);
   const deregisteredOn = (
     agencyFacts.find((f) => f.type === 'AgencyDeregistered')?.data as
-      | { deregisteredOn: string }
-      | undefined
+      { deregisteredOn: string } | undefined
   )?.deregisteredOn;
   const periods: GradePeriod[] = [];
   decisions.forEach(({ position: _p, ...decision }, i) => {
