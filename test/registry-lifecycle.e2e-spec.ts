@@ -319,7 +319,26 @@ describe('the registry lifecycle (issue 10, items 1–4)', () => {
       expect(await ledger.streamLength(defunct)).toBe(before);
 
       const priorDeparture = { uscc: defunct, leftAt: '2026-04-30', proof: '离职证明 2026-0430' };
-      await hire(hiring, idNumber, { priorDeparture }).expect(201);
+      const keyed = () =>
+        request(http)
+          .post(`/api/v1/agencies/${hiring}/personnel`)
+          .set('Authorization', asAgency(hiring))
+          .set('Idempotency-Key', `prior-departure-${idNumber}`)
+          .send({
+            idNumber,
+            name: '张三',
+            role: 'laboratory-analysis',
+            joinedAt: '2026-05-01',
+            occurredAt: '2026-05-01',
+            priorDeparture,
+          });
+      const hired = await keyed().expect(201);
+      const lengths = [await ledger.streamLength(defunct), await ledger.streamLength(hiring)];
+      // The same request again: the first answer, nothing more on either agency.
+      expect((await keyed().expect(201)).body).toEqual(hired.body);
+      expect([await ledger.streamLength(defunct), await ledger.streamLength(hiring)]).toEqual(
+        lengths,
+      );
 
       // On the agency left, where its regulator sees it, naming the hiring agency …
       const full = await get(`/agencies/${defunct}/events`, asBeijing).expect(200);

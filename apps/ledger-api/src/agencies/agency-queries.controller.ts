@@ -72,6 +72,12 @@ export class AgencyQueriesController {
    * with `reviewDueOn: null`; once the year is recorded, the entry shows the due date from it.
    */
   private async withReviewDue(doc: RegistryEntry): Promise<RegistryEntry> {
+    const pending = doc.pendingChange;
+    // The same for a key change awaiting review (seed 002 §七.8).
+    if (pending && pending.reviewDueOn === null) {
+      const due = reviewDue(await this.calendars.forDecisionOn(pending.filedOn), pending.filedOn);
+      doc = { ...doc, pendingChange: { ...pending, reviewDueOn: due.reviewDueOn } };
+    }
     if (doc.reviewDueOn !== null || doc.status !== 'pending-review') return doc;
     const filedOn = doc.reviewFiledOn ?? doc.registeredOn;
     const due = reviewDue(await this.calendars.forDecisionOn(filedOn), filedOn);
