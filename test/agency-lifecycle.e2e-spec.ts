@@ -89,12 +89,25 @@ describe('an agency from registration to deregistration', () => {
       changedAt: '2026-11-20',
       commitment: { signedBy: '王明', signedAt: '2026-11-20' },
     }).expect(201);
+    // Updated to seed 002 §七.8 (issue 10, item 1): before, the entry turned pending-review with
+    // the new name and left the public registry. It stays registered with its approved name;
+    // the change awaits review, shown to the regulator; approval publishes it.
     const entry = await request(http)
       .get(`/api/v1/agencies/${A}`)
       .set('Authorization', asBeijing)
       .expect(200);
-    expect(entry.body).toMatchObject({ status: 'pending-review', name: '北京新环测科技有限公司' });
+    expect(entry.body).toMatchObject({
+      status: 'registered',
+      name: '北京环测科技有限公司',
+      pendingChange: { fields: { name: '北京新环测科技有限公司' } },
+    });
+    expect((await request(http).get(`/api/v1/agencies/${A}`).expect(200)).body.name).toBe(
+      '北京环测科技有限公司',
+    );
     await post(`/agencies/${A}/review`, asBeijing, { outcome: 'approved' }).expect(201);
+    expect((await request(http).get(`/api/v1/agencies/${A}`).expect(200)).body.name).toBe(
+      '北京新环测科技有限公司',
+    );
   });
 
   it('records a change filed more than a month late as a finding', async () => {
@@ -211,8 +224,18 @@ describe('an agency from registration to deregistration', () => {
       422,
     );
     expect(refused.body).toMatchObject({ article: 'beijing-24' });
+    // Updated to seed 002 §七.9 (issue 10, item 2): before, the public saw the whole entry.
     const entry = await request(http).get(`/api/v1/agencies/${A}`).expect(200);
-    expect(entry.body).toMatchObject({
+    expect(entry.body).toEqual({
+      uscc: A,
+      status: 'deregistered',
+      deregisteredOn: '2026-11-25',
+    });
+    const asRegulator = await request(http)
+      .get(`/api/v1/agencies/${A}`)
+      .set('Authorization', asBeijing)
+      .expect(200);
+    expect(asRegulator.body).toMatchObject({
       status: 'deregistered',
       deregistered: { reason: 'voluntary' },
     });

@@ -32,6 +32,8 @@ const AGENCY_TYPES = [
   'PenaltyFulfilled',
   'CreditFindingRecorded',
   'InspectionRecorded',
+  // The deregistration ends the grade in force (seed 000 Art. 24).
+  'AgencyDeregistered',
 ];
 
 /** An agency fact as the timeline needs it: an inspection keeps its date and finding codes only. */

@@ -108,6 +108,86 @@ describe('the registry projection', () => {
     expect(await rows()).toEqual(live);
   });
 
+  it('keeps a key change of a registered agency out of the entry until approved; a return keeps the approved data (national-faq-7-8)', async () => {
+    const uscc = 'C3';
+    const change = (name: string, filedOn: string): AgencyEvent => ({
+      type: 'RegistrationChanged',
+      data: {
+        changes: { name, legalRepresentative: { name: '赵强' }, scope: ['noise'] },
+        changedAt: filedOn,
+        filedOn,
+        needsReview: true,
+        reviewDueOn: '2026-03-09',
+        commitment: { signedBy: '赵强', signedAt: filedOn },
+      },
+    });
+    const review = (outcome: 'approved' | 'returned', reviewedOn: string): AgencyEvent => ({
+      type: 'RegistrationReviewed',
+      data: { outcome, reviewedOn, ...(outcome === 'returned' && { reason: '材料不全' }) },
+    });
+    const runner = new ProjectionRunner(registryProjection, store, pool, { pollIntervalMs: 10 });
+    await runner.start();
+    const entry = async (position: number) => {
+      expect(await runner.waitFor(position)).toBe(true);
+      return (await rows()).find((row) => row.key === uscc)!;
+    };
+    await store.append(agencyStreamId(uscc), [
+      ev(registered(uscc, '丙监测')),
+      ev({ type: 'RegistrationReviewed', data: { outcome: 'approved', reviewedOn: '2026-01-07' } }),
+    ]);
+    let at = await store.append(agencyStreamId(uscc), [ev(change('丙新监测', '2026-03-02'))]);
+    expect(await entry(at.position)).toMatchObject({
+      name: '丙监测',
+      status: 'registered',
+      doc: {
+        name: '丙监测',
+        legalRepresentative: '王**',
+        scope: ['noise'],
+        pendingChange: {
+          fields: { name: '丙新监测', legalRepresentative: '赵*' },
+          filedOn: '2026-03-02',
+          reviewDueOn: '2026-03-09',
+        },
+      },
+    });
+    at = await store.append(agencyStreamId(uscc), [ev(review('returned', '2026-03-04'))]);
+    expect(await entry(at.position)).toMatchObject({
+      name: '丙监测',
+      status: 'registered',
+      doc: {
+        legalRepresentative: '王**',
+        pendingChange: null,
+        lastChangeReview: { outcome: 'returned', reason: '材料不全', reviewedOn: '2026-03-04' },
+      },
+    });
+    await store.append(agencyStreamId(uscc), [ev(change('丙新监测', '2026-03-05'))]);
+    at = await store.append(agencyStreamId(uscc), [ev(review('approved', '2026-03-06'))]);
+    expect(await entry(at.position)).toMatchObject({
+      name: '丙新监测',
+      doc: {
+        legalRepresentative: '赵*',
+        pendingChange: null,
+        lastChangeReview: { outcome: 'approved', reviewedOn: '2026-03-06' },
+      },
+    });
+    at = await store.append(agencyStreamId(uscc), [
+      ev(change('丙再监测', '2026-03-10')),
+      ev({
+        type: 'AgencyDeregistered',
+        data: { reason: 'voluntary', deregisteredOn: '2026-03-11' },
+      }),
+    ]);
+    const last = await entry(at.position);
+    expect(last).toMatchObject({
+      name: '丙新监测',
+      status: 'deregistered',
+      doc: { pendingChange: null, deregistered: { on: '2026-03-11', reason: 'voluntary' } },
+    });
+    await runner.stop();
+    await runner.rebuild(at.position);
+    expect((await rows()).find((row) => row.key === uscc)).toEqual(last);
+  });
+
   it('applies an event once however often it is handed over', async () => {
     const runner = new ProjectionRunner(registryProjection, store, pool);
     const events = await store.readAll({ after: 0 });

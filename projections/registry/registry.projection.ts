@@ -29,6 +29,23 @@ export interface RegistryEntry {
   /** The valid date of the filing under (or last given) formal review: its due date counts from it. */
   reviewFiledOn?: string;
   deregistered: { on: string; reason: string } | null;
+  /**
+   * A key change of a registered agency awaiting formal review (seed 002 §七.8): shown to its
+   * regulator and to the agency, not to the public, and not part of the entry until approved.
+   */
+  pendingChange: PendingChangeView | null;
+  /** How the last review of a key change ended: published from `reviewedOn`, or returned. */
+  lastChangeReview: {
+    outcome: 'approved' | 'returned';
+    reason?: string;
+    reviewedOn: string;
+    fields: string[];
+  } | null;
+  /**
+   * Bookkeeping, never shown: the legal representative's name as approved and as pending, to
+   * tell a new name (reviewed) from a new phone or title (not reviewed).
+   */
+  legalRepresentativeNames?: { approved: string; pending?: string };
   activePersonnel: number;
   equipmentInService: number;
   lastInspection: { inspectedAt: string; method: string; findings: number } | null;
@@ -40,6 +57,19 @@ export interface RegistryEntry {
   /** Person → status, to count the active staff; never shown (personIds are not published). */
   personnel: Record<string, 'active' | 'non-technical' | 'left'>;
   equipment: Record<string, 'in-service' | 'scrapped'>;
+}
+
+/** The public form of the fields a key change touches, as filed. */
+export interface PendingChangeView {
+  fields: {
+    name?: string;
+    category?: string;
+    monitoringTypes?: string[];
+    legalRepresentative?: string;
+  };
+  changedAt: string;
+  filedOn: string;
+  reviewDueOn: string | null;
 }
 
 /** Names of people in the public registry: the surname, the rest masked (张** for 张三丰). */
@@ -78,6 +108,9 @@ function evolveEntry(
       reviewDueOn: d.reviewDueOn,
       reviewFiledOn: toShanghaiDate(stored.occurredAt),
       deregistered: null,
+      pendingChange: null,
+      lastChangeReview: null,
+      legalRepresentativeNames: { approved: d.legalRepresentative.name },
       activePersonnel: 0,
       equipmentInService: 0,
       lastInspection: null,
@@ -93,7 +126,35 @@ function evolveEntry(
   if (entry === null) return null;
   const next: RegistryEntry = { ...entry, version: stored.version, updatedAt: stored.recordedAt };
   switch (event.type) {
-    case 'RegistrationReviewed':
+    case 'RegistrationReviewed': {
+      const pending = next.pendingChange;
+      if (next.status === 'registered' && pending) {
+        // Approval publishes the change from the review's valid date; a return closes it and
+        // the approved entry stands (seed 002 §七.8).
+        const review = {
+          outcome: event.data.outcome,
+          ...(event.data.reason !== undefined && { reason: event.data.reason }),
+          reviewedOn: event.data.reviewedOn,
+          fields: Object.keys(pending.fields),
+        };
+        const names = next.legalRepresentativeNames;
+        return event.data.outcome === 'approved'
+          ? {
+              ...next,
+              ...pending.fields,
+              pendingChange: null,
+              lastChangeReview: review,
+              ...(names && {
+                legalRepresentativeNames: { approved: names.pending ?? names.approved },
+              }),
+            }
+          : {
+              ...next,
+              pendingChange: null,
+              lastChangeReview: review,
+              ...(names && { legalRepresentativeNames: { approved: names.approved } }),
+            };
+      }
       return event.data.outcome === 'approved'
         ? {
             ...next,
@@ -102,10 +163,56 @@ function evolveEntry(
             approvedOn: next.approvedOn ?? event.data.reviewedOn,
           }
         : { ...next, returned: true };
+    }
     case 'RegistrationChanged': {
-      const c = event.data.changes;
+      const { changes, needsReview } = event.data;
+      let c = changes;
+      let pendingChange = next.pendingChange ?? null;
+      let names = next.legalRepresentativeNames;
+      if (next.status === 'registered') {
+        // The domain's rule (agency.ts): a key field, or one already awaiting review, waits.
+        const held = { ...pendingChange?.fields };
+        const rest: typeof changes = { ...changes };
+        const waits = (field: keyof PendingChangeView['fields']) =>
+          field in held ||
+          (field === 'legalRepresentative'
+            ? needsReview &&
+              changes.legalRepresentative!.name !== (names?.pending ?? names?.approved)
+            : true);
+        for (const field of [
+          'name',
+          'category',
+          'monitoringTypes',
+          'legalRepresentative',
+        ] as const) {
+          if (changes[field] === undefined || !waits(field)) continue;
+          delete rest[field];
+          if (field === 'legalRepresentative') {
+            held.legalRepresentative = maskName(changes.legalRepresentative!.name);
+            names = { approved: names?.approved ?? '', pending: changes.legalRepresentative!.name };
+          } else if (field === 'monitoringTypes') held.monitoringTypes = changes.monitoringTypes;
+          else held[field] = changes[field];
+        }
+        if (Object.keys(held).length > 0) {
+          pendingChange =
+            needsReview || !pendingChange
+              ? {
+                  fields: held,
+                  changedAt: event.data.changedAt,
+                  filedOn: event.data.filedOn,
+                  reviewDueOn: event.data.reviewDueOn,
+                }
+              : { ...pendingChange, fields: held };
+        }
+        c = rest;
+      } else if (changes.legalRepresentative !== undefined) {
+        names = { approved: changes.legalRepresentative.name };
+      }
+      const stillFiling = next.status !== 'registered';
       return {
         ...next,
+        pendingChange,
+        ...(names && { legalRepresentativeNames: names }),
         ...(c.name !== undefined && { name: c.name }),
         ...(c.category !== undefined && { category: c.category }),
         ...(c.serviceTypes !== undefined && { serviceTypes: c.serviceTypes }),
@@ -119,12 +226,12 @@ function evolveEntry(
             Object.entries(c.keyPersonnel).map(([role, name]) => [role, maskName(name ?? '')]),
           ),
         }),
-        ...(event.data.needsReview && {
-          status: 'pending-review',
-          returned: false,
-          reviewDueOn: event.data.reviewDueOn,
-          reviewFiledOn: event.data.filedOn,
-        }),
+        ...(needsReview &&
+          stillFiling && {
+            returned: false,
+            reviewDueOn: event.data.reviewDueOn,
+            reviewFiledOn: event.data.filedOn,
+          }),
       };
     }
     case 'ChangeFiledLate':
@@ -170,6 +277,7 @@ function evolveEntry(
         ...next,
         status: 'deregistered',
         deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
+        pendingChange: null,
       };
     case 'PenaltyFulfilled':
     case 'AssessmentRecorded':

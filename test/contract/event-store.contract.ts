@@ -387,6 +387,21 @@ export function runEventStoreContract(name: string, connect: () => Promise<Contr
         });
       });
 
+      it('releases every value one append gives up (a deregistration releases its staff), and each may be claimed at once', async () => {
+        const [x, y] = [person(), person()];
+        const [a, b, c] = [stream(), stream(), stream()];
+        await store.append(a, [joined(1), joined(2)], { claim: [x, y] });
+        await store.append(a, [left, left], { release: [x, y] });
+        const outcomes = await Promise.allSettled([
+          store.append(b, [joined(3)], { claim: [x] }),
+          store.append(c, [joined(4)], { claim: [y] }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+        await expect(store.append(a, [joined(5)], { claim: [x] })).rejects.toMatchObject({
+          heldBy: { streamId: b },
+        });
+      });
+
       it('keeps the value held when two appends of its holder race for it and one is stored', async () => {
         const value = person();
         const [a, b] = [stream(), stream()];

@@ -303,7 +303,8 @@ export class AgencyCommandsController {
   @HttpCode(201)
   @Roles('agency', 'regulator')
   @ApiOperation({
-    summary: 'Add a person (one person, one agency: seed 002 §三); answers personId',
+    summary:
+      'Add a person (one person, one agency: seed 002 §三); with priorDeparture, first records the departure on the agency the person left (§三.6); answers personId',
   })
   async addPersonnel(
     @Param('uscc', ParseUsccPipe) uscc: string,
@@ -333,6 +334,11 @@ export class AgencyCommandsController {
           education: body.education,
           title: body.title,
           joinedAt: body.joinedAt,
+          priorDeparture: body.priorDeparture && {
+            uscc: body.priorDeparture.uscc,
+            leftAt: body.priorDeparture.leftAt,
+            proof: body.priorDeparture.proof,
+          },
         }),
       },
       sealing,

@@ -14,7 +14,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
 import { agencyStreamId, reviewDue, toShanghaiDate } from '@ledger/domain';
 import { CalendarService } from '../calendar/calendar.service';
-import { maySee, PUBLISHED_STATUSES, seesUnpublished } from './visibility';
+import { maySee, SEARCHABLE_STATUSES, seesPendingChange, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
 import type { Pool } from 'pg';
@@ -25,15 +25,36 @@ import { PersonalData } from './personal-data.provider';
 import { AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 
-const PUBLISHED = PUBLISHED_STATUSES;
-
-/** The public view of an entry with its current grade; the projection's bookkeeping stays inside. */
+/**
+ * The view of an entry with its current grade that `actor` may see; the projection's
+ * bookkeeping stays inside. A key change awaiting review (and how the last one ended) only
+ * for its regulator and the agency (seed 002 §七.8).
+ */
 function publicEntry(
-  { personnel: _p, equipment: _e, ...entry }: RegistryEntry,
+  {
+    personnel: _p,
+    equipment: _e,
+    legalRepresentativeNames: _n,
+    pendingChange,
+    lastChangeReview,
+    ...entry
+  }: RegistryEntry,
   grade: string | undefined,
+  actor: Actor | undefined,
 ) {
-  return { ...entry, grade: grade ?? 'ungraded' };
+  return {
+    ...entry,
+    grade: grade ?? 'ungraded',
+    ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
+      pendingChange: pendingChange ?? null,
+      lastChangeReview: lastChangeReview ?? null,
+    }),
+  };
 }
+
+/** Who sees a deregistered agency's whole entry: regulators, auditors, reviewers, admins, itself. */
+const seesDeregistered = (uscc: string, actor: Actor | undefined): boolean =>
+  seesUnpublished(actor) || actor?.uscc === uscc;
 
 @ApiTags('registry')
 @Controller('api/v1/agencies')
@@ -51,6 +72,12 @@ export class AgencyQueriesController {
    * with `reviewDueOn: null`; once the year is recorded, the entry shows the due date from it.
    */
   private async withReviewDue(doc: RegistryEntry): Promise<RegistryEntry> {
+    const pending = doc.pendingChange;
+    // The same for a key change awaiting review (seed 002 §七.8).
+    if (pending && pending.reviewDueOn === null) {
+      const due = reviewDue(await this.calendars.forDecisionOn(pending.filedOn), pending.filedOn);
+      doc = { ...doc, pendingChange: { ...pending, reviewDueOn: due.reviewDueOn } };
+    }
     if (doc.reviewDueOn !== null || doc.status !== 'pending-review') return doc;
     const filedOn = doc.reviewFiledOn ?? doc.registeredOn;
     const due = reviewDue(await this.calendars.forDecisionOn(filedOn), filedOn);
@@ -63,7 +90,7 @@ export class AgencyQueriesController {
   @Public()
   @ApiOperation({
     summary:
-      'Search the registry: published entries (regulators, reviewers and auditors also see pending ones)',
+      'Search the registry: registered entries (regulators, reviewers and auditors also see pending and deregistered ones)',
   })
   @ApiQuery({
     name: 'q',
@@ -78,7 +105,7 @@ export class AgencyQueriesController {
       qb.andWhere('r.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (!seesUnpublished(actor))
-      qb.andWhere('r.status IN (:...published)', { published: PUBLISHED });
+      qb.andWhere('r.status IN (:...published)', { published: SEARCHABLE_STATUSES });
     const today = toShanghaiDate(new Date());
     if (query.grade) {
       // The grade in force today, as known now, from the grade history (ungraded when none).
@@ -112,7 +139,7 @@ export class AgencyQueriesController {
       today,
     );
     return {
-      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key))),
+      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), actor)),
       page,
       pageSize,
       total,
@@ -132,8 +159,11 @@ export class AgencyQueriesController {
         error: 'Not Found',
         message: [`uscc: no published agency ${uscc}`],
       });
+    // Deregistered: the registration is no longer publicly displayed (seed 002 §七.9).
+    if (row.status === 'deregistered' && !seesDeregistered(uscc, actor))
+      return { uscc, status: 'deregistered', deregisteredOn: row.doc.deregistered?.on ?? null };
     const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
-    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc));
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), actor);
   }
 
   @Get(':uscc/events')

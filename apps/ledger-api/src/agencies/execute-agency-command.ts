@@ -8,7 +8,9 @@ import {
   evolve,
   foldAgency,
   initialAgencyState,
+  NotFoundError,
   PersonEngagedElsewhere,
+  RuleViolation,
   personReservations,
   type AgencyCommand,
   type AgencyEvent,
@@ -51,7 +53,73 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
     private readonly pipeline: CommandPipeline,
   ) {}
 
-  execute({ uscc, command, allowed, context }: ExecuteAgencyCommand): Promise<CommandOutcome> {
+  async execute(cmd: ExecuteAgencyCommand): Promise<CommandOutcome> {
+    const { command } = cmd;
+    if (command.type === 'AddPersonnel' && command.data.priorDeparture)
+      await this.recordPriorDeparture(cmd, command.data.idNumberHash, command.data.priorDeparture);
+    return this.decideAndAppend(cmd);
+  }
+
+  /**
+   * Seed 002 §三.6 (and §七.3): a person whose previous agency never recorded the departure
+   * (defunct, or not acting) is taken on by recording it there first, with date and proof.
+   * Whoever may add personnel to the hiring agency (the agency itself, or its regulator) may
+   * do this; the departure is stored on the previous agency's stream, where its regulator
+   * sees it, naming the hiring agency, and releases the person. The hire then claims the
+   * person as any hire does: of two agencies doing this at once, one claim wins (409 for
+   * the other), so one person, one agency still holds.
+   */
+  private async recordPriorDeparture(
+    { uscc, allowed, context }: ExecuteAgencyCommand,
+    idNumberHash: string,
+    prior: { uscc: string; leftAt: string; proof: string },
+  ): Promise<void> {
+    const hiring = foldAgency(
+      (await this.store.readStream(agencyStreamId(uscc))).map(decodeAgencyEvent),
+    );
+    if (hiring.status === 'unregistered')
+      throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+    authorise(
+      uscc,
+      { type: 'AddPersonnel' } as WithoutTime<AgencyCommand>,
+      hiring,
+      allowed,
+      context.actor,
+    );
+    if (hiring.status === 'deregistered') {
+      throw new RuleViolation(
+        'the agency is deregistered: its record can be read but accepts no further filings',
+        'beijing-24',
+        'uscc',
+      );
+    }
+    await this.decideAndAppend(
+      new ExecuteAgencyCommand(
+        prior.uscc,
+        {
+          type: 'RecordDepartureForHire',
+          idNumberHash,
+          leftAt: prior.leftAt,
+          proof: prior.proof,
+          hiringAgency: uscc,
+        },
+        allowed,
+        {
+          ...context,
+          // The If-Match of the request is the hiring agency's version, not this stream's.
+          expectedVersion: undefined,
+          idempotencyKey: context.idempotencyKey && `${context.idempotencyKey}:prior-departure`,
+        },
+      ),
+      // Authorised above, on the hiring agency: the previous agency is not the caller's.
+      () => undefined,
+    );
+  }
+
+  private decideAndAppend(
+    { uscc, command, allowed, context }: ExecuteAgencyCommand,
+    authorised: typeof authorise = authorise,
+  ): Promise<CommandOutcome> {
     // The state the last decision was taken on: a departure releases the person it names.
     let decidedOn: AgencyState = initialAgencyState;
     return this.pipeline.run(
@@ -62,7 +130,7 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         const state = fold('agency', initialAgencyState, (folded, event) =>
           evolve(folded, decodeAgencyEvent(event)),
         );
-        authorise(uscc, command, state, allowed, context.actor);
+        authorised(uscc, command, state, allowed, context.actor);
         decidedOn = state;
         return decide({ ...command, on, calendar }, state).map((event) => ({
           ...event,
@@ -80,7 +148,7 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
           context.actor,
         ),
       (history) =>
-        authorise(
+        authorised(
           uscc,
           command,
           foldAgency(history.map(decodeAgencyEvent)),

@@ -405,6 +405,8 @@ describe('the agency decider', () => {
   });
 
   describe('when deregistered (beijing-24)', () => {
+    // Updated to the texts (issue 10, item 3): before, every command was refused here, a
+    // penalty decided before the deregistration included. New business stays refused.
     it.each<AgencyCommand>([
       { type: 'Deregister', on: today, calendar, reason: 'voluntary' },
       {
@@ -416,22 +418,113 @@ describe('the agency decider', () => {
       },
       { type: 'AddPersonnel', on: today, calendar, data: person('p9', 'h9') },
       {
-        type: 'ImposePenalty',
+        type: 'AddEquipment',
         on: today,
         calendar,
-        data: {
-          decisionNumber: 'x',
-          decidedAt: today,
-          violationType: 'other',
-          legalBasis: 'x',
-          content: 'x',
-        },
+        data: { equipmentId: 'e9', name: '采样器' },
       },
-    ])('accepts no $type', (command) => {
+    ])('accepts no new business: $type', (command) => {
       spec
         .given([registered, approved, deregistered])
         .when(command)
         .thenThrows(RuleViolation, 'beijing-24', 'uscc');
+    });
+
+    const penalty = (decidedAt: string) => ({
+      decisionNumber: '京环罚〔2026〕7号',
+      decidedAt,
+      violationType: 'false-report' as const,
+      legalBasis: '《生态环境监测条例》',
+      content: '罚款',
+    });
+
+    it('records a penalty, finding or listing decided before the deregistration, after it: no escape (beijing-24)', () => {
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'ImposePenalty', on: today, calendar, data: penalty('2026-01-20') })
+        .then([{ type: 'PenaltyImposed', data: penalty('2026-01-20') }]);
+      const listing = {
+        kind: 'serious-dishonesty-listed' as const,
+        article: 'beijing-9-7',
+        decidedAt: '2026-02-01',
+      };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: listing })
+        .then([{ type: 'CreditFindingRecorded', data: listing }]);
+      const inspection = {
+        inspectedAt: '2026-01-25',
+        method: 'record-review' as const,
+        findings: [{ code: 'false-report' as const }],
+      };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'RecordInspection', on: today, calendar, data: inspection })
+        .then([{ type: 'InspectionRecorded', data: inspection }]);
+    });
+
+    it('refuses a penalty, finding or inspection of a day after the deregistration (beijing-24)', () => {
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'ImposePenalty', on: today, calendar, data: penalty('2026-02-02') })
+        .thenThrows(RuleViolation, 'beijing-24', 'decidedAt');
+      spec
+        .given([registered, approved, deregistered])
+        .when({
+          type: 'RecordCreditFinding',
+          on: today,
+          calendar,
+          data: { kind: 'credit-bad', article: 'beijing-9-3', decidedAt: '2026-02-02' },
+        })
+        .thenThrows(RuleViolation, 'beijing-24', 'decidedAt');
+      spec
+        .given([registered, approved, deregistered])
+        .when({
+          type: 'RecordInspection',
+          on: today,
+          calendar,
+          data: { inspectedAt: '2026-02-02', method: 'on-site', findings: [] },
+        })
+        .thenThrows(RuleViolation, 'beijing-24', 'inspectedAt');
+    });
+
+    it('records a decision after the deregistration that concerns conduct on or before it (beijing-24)', () => {
+      const late = { ...penalty('2026-02-20'), conductOn: '2026-01-15' };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'ImposePenalty', on: today, calendar, data: late })
+        .then([{ type: 'PenaltyImposed', data: late }]);
+      const listing = {
+        kind: 'serious-dishonesty-listed' as const,
+        article: 'beijing-9-7',
+        decidedAt: '2026-02-25',
+        conductOn: '2026-02-01',
+      };
+      spec
+        .given([registered, approved, deregistered])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: listing })
+        .then([{ type: 'CreditFindingRecorded', data: listing }]);
+      spec
+        .given([registered, approved, deregistered])
+        .when({
+          type: 'ImposePenalty',
+          on: today,
+          calendar,
+          data: { ...penalty('2026-02-20'), conductOn: '2026-02-02' },
+        })
+        .thenThrows(RuleViolation, 'beijing-24', 'decidedAt');
+    });
+
+    it('refuses conduct dated after the decision on it', () => {
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'ImposePenalty',
+          on: today,
+          calendar,
+          data: { ...penalty('2026-02-20'), conductOn: '2026-02-21' },
+        })
+        .thenThrows(InvalidInput, 'ledger-valid-time', 'conductOn');
     });
 
     it('deregisters an open agency, whatever its review state', () => {
@@ -444,6 +537,288 @@ describe('the agency decider', () => {
             data: { reason: 'qualification-lost', deregisteredOn: today },
           },
         ]);
+    });
+
+    it('releases the engaged staff with the deregistration, dated that day (national-faq-3-6)', () => {
+      spec
+        .given([
+          registered,
+          approved,
+          joined('p1', 'h1'),
+          joined('p2', 'h2'),
+          joined('p3', 'h3'),
+          { type: 'PersonnelLeft', data: { personId: 'p2', leftAt: '2026-02-01' } },
+          { type: 'PersonnelMovedToNonTechnicalPost', data: { personId: 'p3', changedAt: today } },
+        ])
+        .when({ type: 'Deregister', on: today, calendar, reason: 'voluntary' })
+        .then([
+          { type: 'AgencyDeregistered', data: { reason: 'voluntary', deregisteredOn: today } },
+          {
+            type: 'PersonnelLeft',
+            data: { personId: 'p1', leftAt: today, release: { cause: 'agency-deregistered' } },
+          },
+          {
+            type: 'PersonnelLeft',
+            data: { personId: 'p3', leftAt: today, release: { cause: 'agency-deregistered' } },
+          },
+        ]);
+    });
+
+    it('still records a departure its deregistration did not (a deregistration recorded before staff were released)', () => {
+      spec
+        .given([registered, approved, joined('p1', 'h1'), deregistered])
+        .when({
+          type: 'RecordDeparture',
+          on: today,
+          calendar,
+          personId: 'p1',
+          leftAt: '2026-02-01',
+        })
+        .then([{ type: 'PersonnelLeft', data: { personId: 'p1', leftAt: '2026-02-01' } }]);
+    });
+  });
+
+  describe('a departure recorded by the hiring agency (national-faq-3-6, §七.3)', () => {
+    const HIRING = '91110000MA01ABCD2X';
+    const forHire = (extra: Partial<AgencyCommand> = {}): AgencyCommand =>
+      ({
+        type: 'RecordDepartureForHire',
+        on: today,
+        calendar,
+        idNumberHash: 'h1',
+        leftAt: '2026-02-15',
+        proof: '离职证明 2026-02-15',
+        hiringAgency: HIRING,
+        ...extra,
+      }) as AgencyCommand;
+
+    it('records the departure on the agency left, with its proof and the hiring agency', () => {
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(forHire())
+        .then([
+          {
+            type: 'PersonnelLeft',
+            data: {
+              personId: 'p1',
+              leftAt: '2026-02-15',
+              proof: '离职证明 2026-02-15',
+              release: { cause: 'hired-elsewhere', hiringAgency: HIRING },
+            },
+          },
+        ]);
+    });
+
+    it('records it on a deregistered agency too: it ends an engagement', () => {
+      spec
+        .given([registered, approved, joined('p1', 'h1'), deregistered])
+        .when(forHire())
+        .thenMatches([{ type: 'PersonnelLeft', data: { personId: 'p1' } }]);
+    });
+
+    it('records nothing when the departure is already recorded (a second hiring agency, a retry)', () => {
+      spec
+        .given([
+          registered,
+          approved,
+          joined('p1', 'h1'),
+          { type: 'PersonnelLeft', data: { personId: 'p1', leftAt: '2026-02-01' } },
+        ])
+        .when(forHire())
+        .then([]);
+    });
+
+    it('needs the proof, a person on the staff, a date after joining and another agency', () => {
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(forHire({ proof: '  ' }))
+        .thenThrows(RuleViolation, 'national-faq-3-6', 'priorDeparture.proof');
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(forHire({ idNumberHash: 'h-other' }))
+        .thenThrows(NotFoundError, 'national-faq-3-6', 'priorDeparture.uscc');
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(forHire({ leftAt: '2026-01-01' }))
+        .thenThrows(RuleViolation, 'national-faq-3-6', 'priorDeparture.leftAt');
+      spec
+        .given([registered, approved, joined('p1', 'h1')])
+        .when(forHire({ hiringAgency: registration.uscc }))
+        .thenThrows(RuleViolation, 'national-faq-3-6', 'priorDeparture.uscc');
+      spec
+        .given([])
+        .when(forHire())
+        .thenThrows(NotFoundError, 'national-faq-3-6', 'priorDeparture.uscc');
+    });
+
+    it('the hire names the agency left; never itself', () => {
+      const priorDeparture = { uscc: HIRING, leftAt: '2026-02-15', proof: '离职证明' };
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'AddPersonnel',
+          on: today,
+          calendar,
+          data: { ...person('p1', 'h1'), priorDeparture },
+        })
+        .then([{ type: 'PersonnelJoined', data: { ...person('p1', 'h1'), priorDeparture } }]);
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'AddPersonnel',
+          on: today,
+          calendar,
+          data: {
+            ...person('p1', 'h1'),
+            priorDeparture: { ...priorDeparture, uscc: registration.uscc },
+          },
+        })
+        .thenThrows(RuleViolation, 'national-faq-3-6', 'priorDeparture.uscc');
+    });
+  });
+
+  describe('a key change of a registered agency under review (national-faq-7-8)', () => {
+    const rename: AgencyEvent = {
+      type: 'RegistrationChanged',
+      data: {
+        changes: { name: '北京新环测有限公司', addresses: { registered: '北京市海淀区' } },
+        changedAt: '2026-02-20',
+        filedOn: '2026-02-25',
+        needsReview: true,
+        reviewDueOn: '2026-03-04',
+        commitment: { signedBy: '王明', signedAt: '2026-02-25' },
+      },
+    };
+    const stateOf = (events: AgencyEvent[]) => events.reduce(evolve, initialAgencyState);
+
+    it('stays registered with its approved data; the key field waits, the others take effect', () => {
+      const state = stateOf([registered, approved, rename]);
+      expect(state.status).toBe('registered');
+      expect(state.registration?.name).toBe(registration.name);
+      expect(state.registration?.addresses).toEqual({ registered: '北京市海淀区' });
+      expect(state.pendingChange).toEqual({
+        changes: { name: '北京新环测有限公司' },
+        changedAt: '2026-02-20',
+        filedOn: '2026-02-25',
+        reviewDueOn: '2026-03-04',
+      });
+    });
+
+    it('is reviewed like a filing, on or after the day it was filed (beijing-7)', () => {
+      spec
+        .given([registered, approved, rename])
+        .when({ type: 'ReviewRegistration', on: today, calendar, outcome: 'approved' })
+        .then([
+          {
+            type: 'RegistrationReviewed',
+            data: { outcome: 'approved', reason: undefined, reviewedOn: today },
+          },
+        ]);
+      spec
+        .given([registered, approved, rename])
+        .when({ type: 'ReviewRegistration', on: '2026-02-24', calendar, outcome: 'approved' })
+        .thenThrows(RuleViolation, 'beijing-7', 'occurredAt');
+    });
+
+    it('approval publishes the change', () => {
+      const state = stateOf([
+        registered,
+        approved,
+        rename,
+        { type: 'RegistrationReviewed', data: { outcome: 'approved', reviewedOn: today } },
+      ]);
+      expect(state.status).toBe('registered');
+      expect(state.registration?.name).toBe('北京新环测有限公司');
+      expect(state.pendingChange).toBeUndefined();
+    });
+
+    // Updated to the texts (issue 10, item 1): before, a returned change left the rejected
+    // name in place, pending review and returned, with no way back.
+    it('a return keeps the approved data, closes the change, and nothing is left to review', () => {
+      const returned: AgencyEvent = {
+        type: 'RegistrationReviewed',
+        data: { outcome: 'returned', reason: '名称与营业执照不符', reviewedOn: today },
+      };
+      const state = stateOf([registered, approved, rename, returned]);
+      expect(state.status).toBe('registered');
+      expect(state.registration?.name).toBe(registration.name);
+      expect(state.pendingChange).toBeUndefined();
+      spec
+        .given([registered, approved, rename, returned])
+        .when({ type: 'ReviewRegistration', on: today, calendar, outcome: 'approved' })
+        .thenThrows(RuleViolation, 'beijing-7', 'outcome');
+    });
+
+    it('a later change of the same key field replaces the pending one, compared with what was filed', () => {
+      spec
+        .given([registered, approved, rename])
+        .when({
+          type: 'ChangeRegistration',
+          on: today,
+          calendar,
+          changedAt: today,
+          changes: { name: '北京新环测有限公司' },
+        })
+        .thenThrows(RuleViolation, 'beijing-6', 'changes');
+      const state = stateOf([
+        registered,
+        approved,
+        rename,
+        {
+          type: 'RegistrationChanged',
+          data: {
+            changes: { category: 'radiation' },
+            changedAt: today,
+            filedOn: today,
+            needsReview: true,
+            reviewDueOn: '2026-03-09',
+          },
+        },
+      ]);
+      expect(state.pendingChange).toMatchObject({
+        changes: { name: '北京新环测有限公司', category: 'radiation' },
+        filedOn: today,
+        reviewDueOn: '2026-03-09',
+      });
+      expect(state.registration?.category).toBe('comprehensive');
+    });
+
+    it('a new phone of the legal representative takes effect at once; a new name waits', () => {
+      const phone: AgencyEvent = {
+        type: 'RegistrationChanged',
+        data: {
+          changes: { legalRepresentative: { name: '王明', phone: sealed('agency:lr2') } },
+          changedAt: today,
+          filedOn: today,
+          needsReview: false,
+          reviewDueOn: null,
+        },
+      };
+      expect(stateOf([registered, approved, phone]).pendingChange).toBeUndefined();
+      const newName: AgencyEvent = {
+        type: 'RegistrationChanged',
+        data: {
+          changes: { legalRepresentative: { name: '赵强' } },
+          changedAt: today,
+          filedOn: today,
+          needsReview: true,
+          reviewDueOn: '2026-03-09',
+        },
+      };
+      const state = stateOf([registered, approved, newName]);
+      expect(state.registration?.legalRepresentative.name).toBe('王明');
+      expect(state.pendingChange?.changes.legalRepresentative).toEqual({ name: '赵强' });
+    });
+
+    it('before the first approval a change corrects the filing itself, as before', () => {
+      const state = stateOf([registered, rename]);
+      expect(state.status).toBe('pending-review');
+      expect(state.registration?.name).toBe('北京新环测有限公司');
+      expect(state.pendingChange).toBeUndefined();
+    });
+
+    it('a deregistration drops the change awaiting review', () => {
+      expect(stateOf([registered, approved, rename, deregistered]).pendingChange).toBeUndefined();
     });
   });
 

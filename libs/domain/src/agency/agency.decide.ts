@@ -16,7 +16,7 @@ import type {
   PersonnelJoined,
   RegistrationFields,
 } from './agency.events';
-import { isEngaged, type AgencyState } from './agency';
+import { changesReviewedField, isEngaged, type AgencyState } from './agency';
 
 /** Time comes in with the command, never from a clock inside the domain. */
 export interface CommandTime {
@@ -43,6 +43,14 @@ export type AgencyCommand =
         commitment?: Commitment;
       })
   | ({ type: 'AddPersonnel' } & CommandTime & { data: PersonnelJoined['data'] })
+  | ({ type: 'RecordDepartureForHire' } & CommandTime & {
+        /** The identity hash of the person the hiring agency takes on. */
+        idNumberHash: string;
+        leftAt: string;
+        proof: string;
+        /** The USCC of the agency that hires the person. */
+        hiringAgency: string;
+      })
   | ({ type: 'RecordDeparture' } & CommandTime & {
         personId: string;
         leftAt: string;
@@ -96,9 +104,6 @@ const REPAIRABLE = new Set([
   'ChangeFiledLate',
   'InspectionRecorded',
 ]);
-
-/** Changes of these need a new formal review (seed 002 §一.8, §七.8). */
-const REVIEWED_FIELDS = ['name', 'category', 'legalRepresentative', 'monitoringTypes'] as const;
 
 /** Where each jurisdiction's rules say a change must be filed within one month. */
 const LATE_CHANGE_ARTICLE: Record<Jurisdiction, string> = {
@@ -165,6 +170,38 @@ function requireOpen(
   }
 }
 
+/**
+ * Supervision facts of the time the agency was registered are recorded after it deregisters:
+ * a deregistration is no escape (seed 000 Art. 24 ends the registration, not the liability).
+ * A fact decided (or an inspection made) on or before the deregistration is recorded; so is a
+ * decision after it about conduct on or before it (`conductOn`). Anything else after the
+ * deregistration would be new supervision of an agency no longer registered: refused.
+ */
+function requireSupervisable(
+  state: AgencyState,
+  date: string,
+  field: string,
+  conductOn?: string,
+): asserts state is AgencyState & { uscc: string; jurisdiction: Jurisdiction } {
+  if (conductOn !== undefined && conductOn > date) {
+    throw new InvalidInput(
+      `the conduct (${conductOn}) comes before the decision on it (${date})`,
+      'ledger-valid-time',
+      'conductOn',
+    );
+  }
+  if (state.status === 'deregistered' && state.deregisteredOn !== undefined) {
+    const until = state.deregisteredOn;
+    if (date <= until || (conductOn !== undefined && conductOn <= until)) return;
+    throw new RuleViolation(
+      `the agency deregistered on ${until}: only what was decided, or concerns conduct, on or before that day is recorded`,
+      'beijing-24',
+      field,
+    );
+  }
+  requireOpen(state);
+}
+
 function requirePerson(state: AgencyState, personId: string) {
   const person = state.personnel.get(personId);
   if (!person)
@@ -209,9 +246,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
 
     case 'ReviewRegistration': {
       requireOpen(state);
-      if (state.status !== 'pending-review' || state.returned) {
+      const awaiting =
+        (state.status === 'pending-review' && !state.returned) ||
+        (state.status === 'registered' && state.pendingChange !== undefined);
+      if (!awaiting) {
         throw new RuleViolation(
-          'only a filing awaiting formal review can be reviewed',
+          'only a filing or a change awaiting formal review can be reviewed',
           'beijing-7',
           'outcome',
         );
@@ -236,7 +276,11 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
 
     case 'ChangeRegistration': {
       requireOpen(state);
-      const current = state.registration!;
+      // As filed: the approved registration with any change still awaiting review.
+      const current: RegistrationFields = {
+        ...state.registration!,
+        ...state.pendingChange?.changes,
+      };
       const changed = (Object.keys(command.changes) as (keyof RegistrationFields)[]).filter(
         (field) => !same(command.changes[field], current[field]),
       );
@@ -254,11 +298,8 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'changedAt',
         );
       }
-      const needsReview = REVIEWED_FIELDS.some((field) =>
-        field === 'legalRepresentative'
-          ? command.changes.legalRepresentative !== undefined &&
-            command.changes.legalRepresentative.name !== current.legalRepresentative.name
-          : changed.includes(field),
+      const needsReview = changed.some((field) =>
+        changesReviewedField(current, field, command.changes[field]),
       );
       const needsCommitment =
         changed.includes('name') ||
@@ -301,8 +342,18 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
 
     case 'AddPersonnel': {
       requireOpen(state);
-      const { idNumberHash, personId } = command.data;
+      const { idNumberHash, personId, priorDeparture } = command.data;
       notAfterValidTime(command.data.joinedAt, command.on, 'joinedAt');
+      if (priorDeparture) {
+        notAfterValidTime(priorDeparture.leftAt, command.on, 'priorDeparture.leftAt');
+        if (priorDeparture.uscc === state.uscc) {
+          throw new RuleViolation(
+            'the prior departure is from another agency; record a departure here on the person',
+            'national-faq-3-6',
+            'priorDeparture.uscc',
+          );
+        }
+      }
       if (state.personnel.has(personId)) {
         throw new ConflictError(
           `person ${personId} is already recorded`,
@@ -323,7 +374,9 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     }
 
     case 'RecordDeparture': {
-      requireOpen(state);
+      // A deregistered agency still records a departure its deregistration did not (staff
+      // of a deregistration recorded before it released them): it ends an engagement.
+      if (state.status !== 'deregistered') requireOpen(state);
       const person = requirePerson(state, command.personId);
       if (person.status === 'left') {
         throw new RuleViolation(
@@ -344,6 +397,64 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         {
           type: 'PersonnelLeft',
           data: { personId: command.personId, leftAt: command.leftAt, proof: command.proof },
+        },
+      ];
+    }
+
+    case 'RecordDepartureForHire': {
+      // Seed 002 §三.6 and §七.3: the person left an agency that did not record it (defunct,
+      // or slow to act); the hiring agency records the departure there, with date and proof.
+      // Open or deregistered, the old agency's record takes it: it ends an engagement.
+      if (state.status === 'unregistered')
+        throw new NotFoundError(
+          'the agency the person left is not registered',
+          'national-faq-3-6',
+          'priorDeparture.uscc',
+        );
+      if (command.hiringAgency === state.uscc) {
+        throw new RuleViolation(
+          'the prior departure is from another agency',
+          'national-faq-3-6',
+          'priorDeparture.uscc',
+        );
+      }
+      if (!command.proof.trim()) {
+        throw new RuleViolation(
+          'a departure recorded by the hiring agency needs its proof (离职证明)',
+          'national-faq-3-6',
+          'priorDeparture.proof',
+        );
+      }
+      const people = [...state.personnel.values()].filter(
+        (p) => p.idNumberHash === command.idNumberHash,
+      );
+      // Already recorded (by the agency, its deregistration or another hire): nothing to add.
+      if (people.length > 0 && !people.some(isEngaged)) return [];
+      const person = people.find(isEngaged);
+      if (!person) {
+        throw new NotFoundError(
+          'the person is not on the staff of the agency named as the one left',
+          'national-faq-3-6',
+          'priorDeparture.uscc',
+        );
+      }
+      notAfterValidTime(command.leftAt, command.on, 'priorDeparture.leftAt');
+      if (person.joinedAt && command.leftAt < person.joinedAt) {
+        throw new RuleViolation(
+          `leftAt is before the person joined on ${person.joinedAt}`,
+          'national-faq-3-6',
+          'priorDeparture.leftAt',
+        );
+      }
+      return [
+        {
+          type: 'PersonnelLeft',
+          data: {
+            personId: person.personId,
+            leftAt: command.leftAt,
+            proof: command.proof,
+            release: { cause: 'hired-elsewhere', hiringAgency: command.hiringAgency },
+          },
         },
       ];
     }
@@ -404,12 +515,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     }
 
     case 'RecordInspection':
-      requireOpen(state);
+      requireSupervisable(state, command.data.inspectedAt, 'inspectedAt');
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
-      requireOpen(state);
+      requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       // A deadline is a future date by nature; it cannot come before the decision it is part of.
       if (command.data.dueBy !== undefined && command.data.dueBy < command.data.decidedAt)
@@ -453,11 +564,11 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     }
 
     case 'RecordCreditFinding':
-      requireOpen(state);
+      requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
-    case 'Deregister':
+    case 'Deregister': {
       requireOpen(state);
       if (state.registeredOn !== undefined && command.on < state.registeredOn) {
         throw new RuleViolation(
@@ -466,12 +577,26 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'occurredAt',
         );
       }
+      // The staff are released with the registration (seed 002 §三.6): each departure is
+      // recorded, dated the deregistration, so that another agency may take the person on.
+      const released: AgencyEvent[] = [...state.personnel.values()]
+        .filter(isEngaged)
+        .map((person) => ({
+          type: 'PersonnelLeft',
+          data: {
+            personId: person.personId,
+            leftAt: command.on,
+            release: { cause: 'agency-deregistered' },
+          },
+        }));
       return [
         {
           type: 'AgencyDeregistered',
           data: { reason: command.reason, deregisteredOn: command.on },
         },
+        ...released,
       ];
+    }
 
     case 'RecordAssessment': {
       requireOpen(state);

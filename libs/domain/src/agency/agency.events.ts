@@ -126,12 +126,33 @@ export interface PersonnelJoined {
     education?: string;
     title?: string;
     joinedAt?: string;
+    /**
+     * v2. The person left an agency that never recorded it (seed 002 §三.6): the hiring agency
+     * recorded the departure on that agency's stream too, with this date and proof.
+     */
+    priorDeparture?: PriorDeparture;
   };
 }
 
+/** A departure the hiring agency records on the agency the person left (national-faq-3-6). */
+export interface PriorDeparture {
+  /** The agency the person left. */
+  uscc: string;
+  leftAt: string;
+  proof: string;
+}
+
+/**
+ * Why a departure was recorded by someone other than the agency or its regulator (v2):
+ * deregistration releases the staff (seed 002 §三.6, §七.9), or the hiring agency recorded
+ * it with proof (seed 002 §三.6, §七.3).
+ */
+export type DepartureRelease =
+  { cause: 'agency-deregistered' } | { cause: 'hired-elsewhere'; hiringAgency: string };
+
 export interface PersonnelLeft {
   type: 'PersonnelLeft';
-  data: { personId: string; leftAt: string; proof?: string };
+  data: { personId: string; leftAt: string; proof?: string; release?: DepartureRelease };
 }
 
 export interface PersonnelMovedToNonTechnicalPost {
@@ -196,7 +217,12 @@ export interface PenaltyImposed {
     content: string;
     fineYuan?: number;
     authority?: string;
-    /** The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
+    /**
+     * v2. The date of the conduct the decision concerns (违法行为发生日期), when given: a
+     * decision after the agency deregistered is recorded for conduct before it (beijing-24).
+     */
+    conductOn?: string;
+    /** v2. The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
     dueBy?: string;
   };
 }
@@ -212,7 +238,14 @@ export type CreditFindingKind =
 
 export interface CreditFindingRecorded {
   type: 'CreditFindingRecorded';
-  data: { kind: CreditFindingKind; article: string; decidedAt: string; description?: string };
+  data: {
+    kind: CreditFindingKind;
+    article: string;
+    decidedAt: string;
+    description?: string;
+    /** v2. The date of the conduct it concerns, as for a penalty (beijing-24). */
+    conductOn?: string;
+  };
 }
 
 export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qualification-lost';

@@ -65,3 +65,27 @@ describe('one person, one agency: what new events claim and release', () => {
     );
   });
 });
+
+describe('one person, one agency when an agency ends (national-faq-3-6)', () => {
+  it('a deregistration releases every engaged person it records as left', () => {
+    const staffed = foldAgency([joined('p-1', 'hash-1'), joined('p-2', 'hash-2')]);
+    const released: AgencyEvent[] = [
+      { type: 'AgencyDeregistered', data: { reason: 'voluntary', deregisteredOn: '2026-03-01' } },
+      {
+        type: 'PersonnelLeft',
+        data: { personId: 'p-1', leftAt: '2026-03-01', release: { cause: 'agency-deregistered' } },
+      },
+      {
+        type: 'PersonnelLeft',
+        data: { personId: 'p-2', leftAt: '2026-03-01', release: { cause: 'agency-deregistered' } },
+      },
+    ];
+    expect(personReservations(USCC, released, staffed)).toEqual({
+      claim: [],
+      release: [
+        { scope: 'person', key: 'hash-1' },
+        { scope: 'person', key: 'hash-2' },
+      ],
+    });
+  });
+});

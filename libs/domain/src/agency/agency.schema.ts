@@ -13,22 +13,30 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     RegistrationReviewed: 1,
     RegistrationChanged: 1,
     ChangeFiledLate: 1,
-    PersonnelJoined: 1,
-    PersonnelLeft: 1,
+    PersonnelJoined: 2,
+    PersonnelLeft: 2,
     PersonnelMovedToNonTechnicalPost: 1,
     EquipmentAdded: 1,
     EquipmentScrapped: 1,
     InspectionRecorded: 1,
-    PenaltyImposed: 1,
+    PenaltyImposed: 2,
     PenaltyFulfilled: 1,
-    CreditFindingRecorded: 1,
+    CreditFindingRecorded: 2,
     AgencyDeregistered: 1,
     AssessmentRecorded: 1,
     UpgradeRequested: 1,
     CreditRepairRequested: 1,
     CreditRepairDecided: 1,
   },
-  upcasters: {},
+  upcasters: {
+    // v2 adds the optional `priorDeparture` (seed 002 §三.6): a v1 hire had none.
+    PersonnelJoined: { 1: (data) => data },
+    // v2 adds the optional `release` (seed 002 §三.6): a v1 departure was the agency's own.
+    PersonnelLeft: { 1: (data) => data },
+    // v2 adds the optional `conductOn` (beijing-24): a v1 penalty or finding did not say it.
+    PenaltyImposed: { 1: (data) => data },
+    CreditFindingRecorded: { 1: (data) => data },
+  },
 };
 
 /** A stored event of an agency stream as the domain event of today's shape. */

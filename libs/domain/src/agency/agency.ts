@@ -1,5 +1,45 @@
 import type { AgencyEvent, Jurisdiction, PersonnelRole, RegistrationFields } from './agency.events';
 
+/**
+ * Changes of these need a new formal review (seed 002 §一.8, §七.8): name, category (机构类别),
+ * legal representative and monitoring type.
+ */
+export const REVIEWED_FIELDS = [
+  'name',
+  'category',
+  'legalRepresentative',
+  'monitoringTypes',
+] as const;
+
+/**
+ * Whether `value` for `field` changes something a formal review must see: a reviewed field
+ * that differs from `current`; for the legal representative only a new name (a phone or a
+ * title is not reviewed).
+ */
+export function changesReviewedField(
+  current: RegistrationFields,
+  field: keyof RegistrationFields,
+  value: unknown,
+): boolean {
+  if (!(REVIEWED_FIELDS as readonly string[]).includes(field)) return false;
+  if (field === 'legalRepresentative')
+    return (
+      (value as RegistrationFields['legalRepresentative']).name !== current.legalRepresentative.name
+    );
+  return JSON.stringify(value) !== JSON.stringify(current[field]);
+}
+
+/**
+ * A key change of a registered agency awaiting formal review (seed 002 §七.8): not yet part
+ * of the registration, so not published, until it is approved.
+ */
+export interface PendingChange {
+  changes: Partial<RegistrationFields>;
+  changedAt: string;
+  filedOn: string;
+  reviewDueOn: string | null;
+}
+
 export type AgencyStatus = 'unregistered' | 'pending-review' | 'registered' | 'deregistered';
 
 export interface PersonRecord {
@@ -22,6 +62,13 @@ export interface AgencyState {
   filedOn?: string;
   /** The valid date of the registration. */
   registeredOn?: string;
+  /**
+   * The registration as last approved (or as filed, before the first approval). A key change
+   * of a registered agency waits in `pendingChange` and joins it only when approved.
+   */
+  pendingChange?: PendingChange;
+  /** The valid date of the deregistration. */
+  deregisteredOn?: string;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
   repairs: ReadonlyMap<
@@ -71,18 +118,56 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         registeredOn: filedOn,
       };
     }
-    case 'RegistrationReviewed':
+    case 'RegistrationReviewed': {
+      // The review of a key change of a registered agency: approval publishes it, a return
+      // closes it and the approved registration stands (seed 002 §七.8).
+      if (state.status === 'registered' && state.pendingChange) {
+        const { pendingChange: pending, ...rest } = state;
+        return event.data.outcome === 'approved'
+          ? { ...rest, registration: { ...state.registration!, ...pending.changes } }
+          : rest;
+      }
       return event.data.outcome === 'approved'
         ? { ...state, status: 'registered', returned: false }
         : { ...state, status: 'pending-review', returned: true };
-    case 'RegistrationChanged':
+    }
+    case 'RegistrationChanged': {
+      const { changes, needsReview, filedOn, changedAt, reviewDueOn } = event.data;
+      if (state.status !== 'registered') {
+        // Nothing is published yet: the filing under review is the one changed.
+        return {
+          ...state,
+          registration: { ...state.registration!, ...changes },
+          returned: needsReview ? false : state.returned,
+          filedOn: needsReview ? filedOn : state.filedOn,
+        };
+      }
+      // Registered: other fields take effect at once; a key field (or one already awaiting
+      // review) waits for the review, and the agency stays registered meanwhile.
+      const approved = state.registration!;
+      const pending: Partial<RegistrationFields> = { ...state.pendingChange?.changes };
+      const immediate: Partial<RegistrationFields> = {};
+      for (const [field, value] of Object.entries(changes) as [
+        keyof RegistrationFields,
+        unknown,
+      ][]) {
+        const waits = field in pending || changesReviewedField(approved, field, value);
+        (waits ? pending : immediate)[field] = value as never;
+      }
+      const pendingChange: PendingChange | undefined =
+        Object.keys(pending).length === 0
+          ? undefined
+          : needsReview || !state.pendingChange
+            ? { changes: pending, changedAt, filedOn, reviewDueOn }
+            : { ...state.pendingChange, changes: pending };
+      const { pendingChange: _old, ...rest } = state;
       return {
-        ...state,
-        registration: { ...state.registration!, ...event.data.changes },
-        status: event.data.needsReview ? 'pending-review' : state.status,
-        returned: event.data.needsReview ? false : state.returned,
-        filedOn: event.data.needsReview ? event.data.filedOn : state.filedOn,
+        ...rest,
+        registration: { ...approved, ...immediate },
+        ...(pendingChange && { pendingChange }),
+        filedOn: needsReview ? filedOn : state.filedOn,
       };
+    }
     case 'PersonnelJoined': {
       const { personId, idNumberHash, name, role, technical, joinedAt } = event.data;
       const personnel = new Map(state.personnel);
@@ -117,8 +202,11 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         ...state,
         equipment: new Map(state.equipment).set(event.data.equipmentId, 'scrapped'),
       };
-    case 'AgencyDeregistered':
-      return { ...state, status: 'deregistered' };
+    case 'AgencyDeregistered': {
+      // A change awaiting review dies with the registration.
+      const { pendingChange: _p, ...rest } = state;
+      return { ...rest, status: 'deregistered', deregisteredOn: event.data.deregisteredOn };
+    }
     case 'CreditRepairRequested':
       return {
         ...state,

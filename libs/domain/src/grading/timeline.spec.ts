@@ -671,3 +671,55 @@ describe('supervision facts that count without a finding (issue 11, item 3)', ()
     });
   });
 });
+
+describe('the grade timeline of a deregistered agency (beijing-24, national-faq-7-9)', () => {
+  const deregistered = (on: string, position: number, recordedAt = `${on}T02:00:00.000Z`) =>
+    fact(
+      'dereg',
+      agencyStream,
+      position,
+      'AgencyDeregistered',
+      {
+        reason: 'voluntary',
+        deregisteredOn: on,
+      },
+      recordedAt,
+    );
+
+  // Before issue 10 the published grade stayed in force forever, to: null.
+  it('ends the grade in force on the deregistration date', () => {
+    const periods = gradeTimeline(
+      USCC,
+      [registered(), deregistered('2026-06-30', 40)],
+      [started2025, published2025],
+    );
+    expect(periods).toEqual([{ ...publishedB, to: '2026-06-30' }]);
+    expect(gradeOn(periods, '2026-06-29')).toBe('B');
+    expect(gradeOn(periods, '2026-06-30')).toBe('ungraded');
+  });
+
+  it('counts a penalty decided before the deregistration and recorded after it, in its own time', () => {
+    const periods = gradeTimeline(
+      USCC,
+      [
+        registered(),
+        deregistered('2026-06-30', 40),
+        penalty('p-fraud', 50, 'data-fraud', '2026-05-10', '2026-07-15T02:00:00.000Z'),
+      ],
+      [started2025, published2025],
+    );
+    expect(periods.map(({ grade, from, to, cause }) => ({ grade, from, to, cause }))).toEqual([
+      { grade: 'B', from: '2026-01-20', to: '2026-05-10', cause: 'cycle-published' },
+      { grade: 'D', from: '2026-05-10', to: '2026-06-30', cause: 'direct-downgrade' },
+    ]);
+  });
+
+  it('puts no grade in force from the deregistration on', () => {
+    const periods = gradeTimeline(
+      USCC,
+      [registered(), deregistered('2026-01-15', 40)],
+      [started2025, published2025],
+    );
+    expect(periods).toEqual([]);
+  });
+});

@@ -104,7 +104,9 @@ export function directDowngrades(
  * - a published cycle's grade is in force from the publication date;
  * - a direct downgrade from the decision date of the fact that triggered it;
  * - an objection upheld after publication from the date it was decided;
- * each until the next decision (on the same day, the one recorded later wins).
+ * each until the next decision (on the same day, the one recorded later wins), and none past
+ * the agency's deregistration: the grade in force ends that day (seed 000 Art. 24, seed 002
+ * §七.9), while facts decided before it still count in the time they belong to.
  */
 export function gradeTimeline(
   uscc: string,
@@ -179,12 +181,21 @@ export function gradeTimeline(
   }
 
   decisions.sort((a, b) => a.from.localeCompare(b.from) || a.position - b.position);
+  const deregisteredOn = (
+    agencyFacts.find((f) => f.type === 'AgencyDeregistered')?.data as
+      { deregisteredOn: string } | undefined
+  )?.deregisteredOn;
   const periods: GradePeriod[] = [];
   decisions.forEach(({ position: _p, ...decision }, i) => {
     const next = decisions.slice(i + 1).find((d) => d.from > decision.from);
     const supersededSameDay = decisions.slice(i + 1).some((d) => d.from === decision.from);
     if (supersededSameDay) return;
-    periods.push({ ...decision, to: next?.from ?? null });
+    let to = next?.from ?? null;
+    if (deregisteredOn !== undefined) {
+      if (decision.from >= deregisteredOn) return;
+      if (to === null || to > deregisteredOn) to = deregisteredOn;
+    }
+    periods.push({ ...decision, to });
   });
   return periods;
 }

@@ -1,15 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBareDate,
+  IsNestedObject,
   IsOneOf,
   IsRequired,
   IsResidentIdNumber,
   IsStrictBoolean,
   IsText,
+  IsUsccFormat,
   OptionalNotNull,
 } from '../../http/validators';
 import { CommandBodyDto } from './command-body.dto';
 import { PERSONNEL_ROLES, type PersonnelRole } from './enums';
+
+/**
+ * The person left an agency that did not record it (defunct, or not acting): the hiring
+ * agency records the departure there with its date and proof (seed 002 §三.6, §七.3).
+ */
+export class PriorDepartureDto {
+  @ApiProperty({
+    description: 'USCC of the agency the person left (上家机构)',
+    example: '91110000802100433B',
+  })
+  @IsRequired()
+  @IsUsccFormat()
+  uscc!: string;
+
+  @ApiProperty({
+    description: '离职日期 (date the person left), YYYY-MM-DD',
+    example: '2026-03-31',
+  })
+  @IsRequired()
+  @IsBareDate()
+  leftAt!: string;
+
+  @ApiProperty({
+    description: '离职证明 (proof of departure: a document reference, number or link)',
+    maxLength: 1000,
+  })
+  @IsRequired()
+  @IsText({ max: 1000 })
+  proof!: string;
+}
 
 /**
  * 人员备案 (seed 002 §三): `POST /api/v1/agencies/:uscc/personnel`. One person, one agency at a
@@ -62,4 +94,13 @@ export class AddPersonnelDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsBareDate()
   joinedAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The departure from the previous agency, when that agency never recorded it (seed 002 §三.6, §七.3): recorded on both agencies, with its proof; the previous agency's regulator sees it",
+    type: () => PriorDepartureDto,
+  })
+  @OptionalNotNull()
+  @IsNestedObject(() => PriorDepartureDto)
+  priorDeparture?: PriorDepartureDto;
 }

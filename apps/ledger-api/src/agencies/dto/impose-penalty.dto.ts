@@ -25,6 +25,15 @@ export class ImposePenaltyDto extends CommandBodyDto {
   @IsBareDate()
   decidedAt!: string;
 
+  @ApiPropertyOptional({
+    description:
+      '违法行为发生日期 (date of the conduct the decision concerns), YYYY-MM-DD: a decision after the agency deregistered is recorded when the conduct was on or before the deregistration (beijing-24)',
+    example: '2026-02-15',
+  })
+  @OptionalNotNull()
+  @IsBareDate()
+  conductOn?: string;
+
   @ApiProperty({
     description: '违法行为类型: 数据造假 / 虚假报告 / 不实报告 / 运维造假 / 拒绝检查 / 其他',
     enum: VIOLATION_TYPES,

@@ -41,6 +41,15 @@ export class RecordCreditFindingDto extends CommandBodyDto {
   @IsBareDate()
   decidedAt!: string;
 
+  @ApiPropertyOptional({
+    description:
+      '违法行为发生日期 (date of the conduct the decision concerns), YYYY-MM-DD: a decision after the agency deregistered is recorded when the conduct was on or before the deregistration (beijing-24)',
+    example: '2026-02-15',
+  })
+  @OptionalNotNull()
+  @IsBareDate()
+  conductOn?: string;
+
   @ApiPropertyOptional({ description: '情况说明 (description)', maxLength: 2000 })
   @OptionalNotNull()
   @IsText({ max: 2000 })
