@@ -8,6 +8,7 @@ import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrat
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
+import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -24,6 +25,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   ProjectionErrors1763850700000,
   LedgerReservations1763850900000,
   PiiKeysPending1763851100000,
+  GradePeriodsCycle1763851300000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
