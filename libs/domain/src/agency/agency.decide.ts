@@ -2,6 +2,7 @@ import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '..
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
+import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
 import type {
   AgencyEvent,
   AssessmentRecorded,
@@ -58,7 +59,11 @@ export type AgencyCommand =
         /** Default: the command's valid date. */
         scrappedAt?: string;
       })
-  | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
+  | ({ type: 'RecordInspection' } & CommandTime & {
+        data: InspectionRecorded['data'];
+        /** The plan `data.planId` names, as recorded; undefined when there is none. */
+        plan?: InspectionPlan;
+      })
   | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
   | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
   | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason })
@@ -400,6 +405,8 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'RecordInspection':
       requireOpen(state);
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
+      if (command.data.planId !== undefined)
+        assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
