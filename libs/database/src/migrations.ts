@@ -9,6 +9,7 @@ import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/mig
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
+import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/1763851350000-inspection-plans';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -26,6 +27,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerReservations1763850900000,
   PiiKeysPending1763851100000,
   GradePeriodsCycle1763851300000,
+  InspectionPlans1763851350000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
