@@ -4,6 +4,7 @@ import {
   assertCarriesOutPlan,
   decideInspectionPlan,
   evolveInspectionPlan,
+  INSPECTION_PLAN_ID,
   initialInspectionPlanState,
   verifyInspectionPlan,
   type DrawInspectionPlan,
@@ -37,8 +38,7 @@ const draw = (over: Partial<DrawInspectionPlan> = {}): DrawInspectionPlan => ({
   candidates: pool,
   ...over,
 });
-const drawn = (command = draw()) =>
-  decideInspectionPlan(command, initialInspectionPlanState)[0];
+const drawn = (command = draw()) => decideInspectionPlan(command, initialInspectionPlanState)[0];
 
 describe('an inspection plan not drawn yet', () => {
   it('draws each grade’s share under Chongqing Art. 22 and records every input of the draw', () => {
@@ -165,6 +165,19 @@ describe('an inspection that names a plan', () => {
 });
 
 describe('periods and policies', () => {
+  it('names a plan by its jurisdiction and period', () => {
+    expect(
+      ['chongqing-2027-Q1', 'beijing-2027', 'jiaxing-2027-H2', 'beijing-2027-03'].every((id) =>
+        INSPECTION_PLAN_ID.test(id),
+      ),
+    ).toBe(true);
+    expect(
+      ['chongqing-Q3', 'shanghai-2027-Q1', 'beijing-2027-Q5', 'beijing-2027-13'].some((id) =>
+        INSPECTION_PLAN_ID.test(id),
+      ),
+    ).toBe(false);
+  });
+
   it.each([
     ['2027', '2027-01-01', '2027-12-31'],
     ['2027-H2', '2027-07-01', '2027-12-31'],

@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../agency/agency.events';
+import { JURISDICTIONS, type Jurisdiction } from '../agency/agency.events';
 import type { GradeValue } from '../grading/grading.types';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { eventDecoder, schemaVersionIn, type EventSchema } from '../shared/upcasting';
@@ -70,8 +70,9 @@ export type InspectionPlanCommand = DrawInspectionPlan;
 export const inspectionPlanIdOf = (jurisdiction: string, period: string) =>
   `${jurisdiction}-${period}`;
 export const inspectionPlanStreamId = (planId: string) => `inspection-plan-${planId}`;
-export const INSPECTION_PLAN_ID =
-  /^(beijing|chongqing|jiaxing)-\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
+export const INSPECTION_PLAN_ID = new RegExp(
+  `^(?:${JURISDICTIONS.join('|')})-\\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?$`,
+);
 
 export function evolveInspectionPlan(
   state: InspectionPlanState,
