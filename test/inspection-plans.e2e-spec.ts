@@ -186,6 +186,32 @@ describe('the 双随机 inspection draw', () => {
     expect(byReviewer.body.match).toBe(true);
   });
 
+  it('answers a repeated draw with the same Idempotency-Key from the first, seed included (Jiaxing (十九))', async () => {
+    const agencies = [
+      await approvedAgency(http, 'jiaxing'),
+      await approvedAgency(http, 'jiaxing'),
+      await approvedAgency(http, 'jiaxing'),
+    ];
+    const send = () =>
+      request(http)
+        .post('/api/v1/inspection-plans')
+        .set('Authorization', regulatorOf('jiaxing'))
+        .set('Idempotency-Key', 'jiaxing-2026-Q2-draw')
+        .send({ jurisdiction: 'jiaxing', period: '2026-Q2', occurredAt: '2026-03-10' })
+        .expect(201);
+    const first = await send();
+    const again = await send();
+    expect(again.body).toEqual(first.body);
+    // Not graded yet: the routine share, ceil(20 % × 3) = 1.
+    expect(first.body.drawn).toEqual([{ uscc: expect.any(String), grade: 'ungraded' }]);
+    expect(agencies).toContain(first.body.drawn[0].uscc);
+    const verified = await request(http)
+      .get('/api/v1/inspection-plans/jiaxing-2026-Q2/verify')
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(verified.body).toMatchObject({ match: true, recorded: first.body.drawn });
+  });
+
   it('does not draw a period’s plan twice (409), so no draw is repeated until it pleases', async () => {
     const again = await drawPlan(chongqing, {
       jurisdiction: 'chongqing',
@@ -281,7 +307,7 @@ describe('the 双随机 inspection draw', () => {
 
   it('answers 404 for a plan never drawn and 400 for a malformed plan id', async () => {
     await request(http)
-      .get('/api/v1/inspection-plans/jiaxing-2026-Q2/verify')
+      .get('/api/v1/inspection-plans/jiaxing-2026-Q3/verify')
       .set('Authorization', auditor)
       .expect(404);
     const bad = await plan('jiaxing-2026-Q9').expect(400);
