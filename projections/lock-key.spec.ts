@@ -1,12 +1,16 @@
 import { PROJECTION_LOCK_SPACE, projectionLockKey } from './runner';
 import { creditRecordProjection } from './credit-record';
 import { gradeHistoryProjection } from './grade-history/grade-history.projection';
+import { inspectionPlanProjection } from './inspection-plan/inspection-plan.projection';
 import { registryProjection } from './registry/registry.projection';
 
 describe('projection lock keys (ADR 009)', () => {
-  const names = [registryProjection, gradeHistoryProjection, creditRecordProjection].map(
-    (p) => p.name,
-  );
+  const names = [
+    registryProjection,
+    gradeHistoryProjection,
+    creditRecordProjection,
+    inspectionPlanProjection,
+  ].map((p) => p.name);
 
   it('differ between projections, so one leader never blocks another projection', () => {
     expect(new Set(names.map(projectionLockKey)).size).toBe(names.length);

@@ -71,6 +71,8 @@ interface Target {
   cycleId?: string;
   /** The calendar year the call records in (PUT /calendar/:year). */
   calendarYear?: number;
+  /** The 双随机 inspection plan the call records in (POST /inspection-plans). */
+  planId?: string;
 }
 
 /** The agency every refused call and every read is made against (set up in beforeAll). */
@@ -95,6 +97,8 @@ interface Setup {
   year(): number;
   /** A year far ahead with no calendar recorded yet. */
   calendarYear(): number;
+  /** A Beijing month no inspection plan has been drawn for yet. */
+  planMonth(): string;
 }
 
 /** A FICTIONAL official calendar, for tests only: New Year's Day off, nothing else. */
@@ -123,6 +127,12 @@ const OWN_AGENCY: readonly Caller[] = ['own agency'];
 const REGULATOR_OR_REVIEWER: readonly Caller[] = ['admin', 'beijing regulator', 'reviewer'];
 const agencies = '/api/v1/agencies';
 const cycles = '/api/v1/grading-cycles';
+const plans = '/api/v1/inspection-plans';
+/** A Beijing plan drawn in beforeAll, read and verified by the plan routes. */
+const PLAN = 'beijing-2026-Q4';
+const PLAN_READERS: readonly Caller[] = ['admin', 'beijing regulator', 'reviewer', 'auditor'];
+/** A plan never drawn: the target of refused draws. */
+const UNDRAWN_PERIOD = '2030';
 
 /** The Beijing 2025 cycle, in publicity from 2026-03-02 (Monday) to 2026-03-09. */
 const CYCLE = 'beijing-2025';
@@ -383,6 +393,30 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: `${agencies}/:uscc/penalties/:penaltyEventId/fulfilment`,
+    access: REGULATOR,
+    fresh: async (setup) => {
+      const uscc = await setup.ledger.agency();
+      const { eventIds } = await setup.created(
+        `${agencies}/${uscc}/penalties`,
+        bearer(actors.beijing),
+        { ...repairablePenalty, decisionNumber: '京环罚〔2026〕120号', dueBy: '2026-11-28' },
+      );
+      return {
+        uscc,
+        path: `${agencies}/${uscc}/penalties/${eventIds[0]}/fulfilment`,
+        body: { fulfilledOn: '2026-11-20' },
+      };
+    },
+    // No such penalty: a refused caller is refused before any rule looks at it.
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${agencies}/${uscc}/penalties/00000000-0000-4000-8000-000000000000/fulfilment`,
+      body: {},
+    }),
+  },
+  {
+    method: 'POST',
     path: '/api/v1/credit-repairs/:repairId/decision',
     access: REGULATOR,
     fresh: async (setup) => {
@@ -456,8 +490,30 @@ const ROUTES: readonly Route[] = [
       calendarYear: 2099,
     }),
   },
+  {
+    method: 'POST',
+    path: plans,
+    access: REGULATOR,
+    fresh: (setup, { uscc }) => {
+      const period = setup.planMonth();
+      return Promise.resolve({
+        uscc,
+        path: plans,
+        body: { jurisdiction: 'beijing', period, occurredAt: '2026-03-10' },
+        planId: `beijing-${period}`,
+      });
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: plans,
+      body: { jurisdiction: 'beijing', period: UNDRAWN_PERIOD, occurredAt: '2026-03-10' },
+      planId: `beijing-${UNDRAWN_PERIOD}`,
+    }),
+  },
   ...(
     [
+      [`${plans}/:planId`, PLAN_READERS, () => `${plans}/${PLAN}`],
+      [`${plans}/:planId/verify`, PLAN_READERS, () => `${plans}/${PLAN}/verify`],
       ['/api/v1/calendar/:year', 'public', () => '/api/v1/calendar/2026'],
       [agencies, 'public', () => `${agencies}?jurisdiction=beijing`],
       [`${agencies}/:uscc`, 'public', (uscc: string) => `${agencies}/${uscc}`],
@@ -584,6 +640,7 @@ describe('auth matrix: every route × every caller', () => {
     const free = graded.slice(1);
     let year = 2024;
     let calendarYear = 2098;
+    let planMonth = 0;
     setup = {
       ledger,
       created,
@@ -594,7 +651,13 @@ describe('auth matrix: every route × every caller', () => {
       },
       year: () => year--,
       calendarYear: () => calendarYear--,
+      planMonth: () => `2027-${String(++planMonth).padStart(2, '0')}`,
     };
+    await created(plans, asBeijing, {
+      jurisdiction: 'beijing',
+      period: '2026-Q4',
+      occurredAt: '2026-03-10',
+    });
     const { eventIds } = await created(
       `${agencies}/${uscc}/penalties`,
       asBeijing,
@@ -633,18 +696,35 @@ describe('auth matrix: every route × every caller', () => {
     return res.body as { version: number };
   };
   /** What a call on `target` may change: its cycle, else the agency's stream. */
+  /** An inspection plan as an auditor reads it; `undefined` when it was never drawn (404). */
+  const planOf = async (planId: string): Promise<object | undefined> => {
+    const res = await request(http)
+      .get(`${plans}/${planId}`)
+      .set('Authorization', bearer(actors.auditor));
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) {
+      throw new Error(`GET plan ${planId} answered ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return res.body as object;
+  };
   const recorded = (target: Target) =>
-    target.calendarYear !== undefined
-      ? calendarVersion(target.calendarYear)
-      : target.cycleId !== undefined
-        ? cycleOf(target.cycleId)
-        : ledger.events(target.uscc);
+    target.planId !== undefined
+      ? planOf(target.planId)
+      : target.calendarYear !== undefined
+        ? calendarVersion(target.calendarYear)
+        : target.cycleId !== undefined
+          ? cycleOf(target.cycleId)
+          : ledger.events(target.uscc);
   const recordedLength = async (target: Target) =>
-    target.calendarYear !== undefined
-      ? calendarVersion(target.calendarYear)
-      : target.cycleId !== undefined
-        ? ((await cycleOf(target.cycleId))?.version ?? 0)
-        : ledger.streamLength(target.uscc);
+    target.planId !== undefined
+      ? (await planOf(target.planId)) === undefined
+        ? 0
+        : 1
+      : target.calendarYear !== undefined
+        ? calendarVersion(target.calendarYear)
+        : target.cycleId !== undefined
+          ? ((await cycleOf(target.cycleId))?.version ?? 0)
+          : ledger.streamLength(target.uscc);
 
   const send = (route: Route, target: Target, token: string | undefined) => {
     const req =
@@ -681,11 +761,13 @@ describe('auth matrix: every route × every caller', () => {
       });
       if (route.method !== 'GET' && !route.reads) {
         expect(res.body).toMatchObject({
-          ...(target.calendarYear !== undefined
-            ? { year: target.calendarYear }
-            : target.cycleId !== undefined
-              ? { cycleId: target.cycleId }
-              : { uscc: target.uscc }),
+          ...(target.planId !== undefined
+            ? { planId: target.planId }
+            : target.calendarYear !== undefined
+              ? { year: target.calendarYear }
+              : target.cycleId !== undefined
+                ? { cycleId: target.cycleId }
+                : { uscc: target.uscc }),
           eventIds: [expect.any(String)],
         });
         expect(await recordedLength(target)).toBeGreaterThan(before);

@@ -103,7 +103,7 @@ describe('a dropped database connection', () => {
         () => readiness(app),
         ({ status, body }) => status === 200 && body!.projections.every((p) => p.position >= head),
       );
-      expect(ready.body!.projections.map((p) => p.lastError)).toEqual([null, null, null]);
+      expect(ready.body!.projections.map((p) => p.lastError)).toEqual([null, null, null, null]);
       expect(await ledger.unregistered(record.registered)).toEqual([]);
       expect(app.alive()).toBe(true);
       expect(app.output()).not.toMatch(/uncaught|unhandled/i);

@@ -123,6 +123,20 @@ describe('exports', () => {
         得分: '91',
         公布日期: '2026-01-20',
         评价办法版本: 'beijing/2026-draft',
+        生效日期: '2026-01-20',
+        截止日期: '2026-03-01',
+        是否现行: '否',
+      }),
+      // The untrue-report penalty of 2026-03-01 revokes it: D from that day (beijing-15).
+      expect.objectContaining({
+        统一社会信用代码: bj,
+        评价年度: '2025',
+        等级: 'D',
+        公布日期: '2026-01-20',
+        生效日期: '2026-03-01',
+        截止日期: '',
+        等级来源: 'direct-downgrade',
+        是否现行: '是',
       }),
     ]);
     expect(
@@ -134,6 +148,164 @@ describe('exports', () => {
         .trim()
         .split('\n'),
     ).toHaveLength(1);
+  });
+});
+
+describe('the grade export shows the grade in force after every correction (issue 11)', () => {
+  let t: TestApp;
+  let http: App;
+  let low: string;
+  let fraud: string;
+  let steady: string;
+  const beijing = regulatorOf('beijing');
+
+  beforeAll(async () => {
+    t = await startTestApp('exports-truth');
+    http = t.app.getHttpServer();
+    low = await approvedAgency(http, 'beijing');
+    fraud = await approvedAgency(http, 'beijing');
+    steady = await approvedAgency(http, 'beijing');
+    await assess(http, low, 'beijing', { score: 50 });
+    await assess(http, fraud, 'beijing', { score: 92 });
+    await assess(http, steady, 'beijing', { score: 80 });
+    await request(http)
+      .post('/api/v1/grading-cycles')
+      .set('Authorization', beijing)
+      .send({ jurisdiction: 'beijing', year: 2025, occurredAt: '2026-01-12' })
+      .expect(201);
+    const objection = await request(http)
+      .post(`/api/v1/agencies/${low}/objections`)
+      .set('Authorization', bearer(actors.agency(low)))
+      .send({ cycleId: 'beijing-2025', reason: '评分有误', occurredAt: '2026-01-16' })
+      .expect(201);
+    await request(http)
+      .post('/api/v1/grading-cycles/beijing-2025/publish')
+      .set('Authorization', beijing)
+      .send({ occurredAt: '2026-01-20' })
+      .expect(201);
+    // Corrections after publication: an objection upheld, and a direct downgrade (beijing-15).
+    await request(http)
+      .post(`/api/v1/objections/${objection.body.objectionId as string}/decision`)
+      .set('Authorization', beijing)
+      .send({ outcome: 'upheld', revisedScore: 76, occurredAt: '2026-01-23' })
+      .expect(201);
+    await request(http)
+      .post(`/api/v1/agencies/${fraud}/penalties`)
+      .set('Authorization', beijing)
+      .send({
+        decisionNumber: '京环罚〔2026〕9号',
+        decidedAt: '2026-03-02',
+        violationType: 'data-fraud',
+        legalBasis: '《生态环境监测条例》第三十九条',
+        content: '罚款',
+        occurredAt: '2026-03-02',
+      })
+      .expect(201);
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
+
+  it('lists the published grade and each correction with the day it took effect', async () => {
+    const res = await request(http)
+      .get('/api/v1/exports/grades?jurisdiction=beijing&year=2025')
+      .expect(200);
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
+    const of = (uscc: string) =>
+      rows
+        .filter((r) => r['统一社会信用代码'] === uscc)
+        .map((r) => ({
+          等级: r['等级'],
+          得分: r['得分'],
+          生效日期: r['生效日期'],
+          截止日期: r['截止日期'],
+          等级来源: r['等级来源'],
+          是否现行: r['是否现行'],
+          公布日期: r['公布日期'],
+          评价年度: r['评价年度'],
+        }));
+    const cycle = { 公布日期: '2026-01-20', 评价年度: '2025' };
+    expect(of(low)).toEqual([
+      {
+        ...cycle,
+        等级: 'D',
+        得分: '50',
+        生效日期: '2026-01-20',
+        截止日期: '2026-01-23',
+        等级来源: 'cycle-published',
+        是否现行: '否',
+      },
+      {
+        ...cycle,
+        等级: 'B',
+        得分: '76',
+        生效日期: '2026-01-23',
+        截止日期: '',
+        等级来源: 'objection-upheld',
+        是否现行: '是',
+      },
+    ]);
+    expect(of(fraud)).toEqual([
+      {
+        ...cycle,
+        等级: 'A',
+        得分: '92',
+        生效日期: '2026-01-20',
+        截止日期: '2026-03-02',
+        等级来源: 'cycle-published',
+        是否现行: '否',
+      },
+      {
+        ...cycle,
+        等级: 'D',
+        得分: '',
+        生效日期: '2026-03-02',
+        截止日期: '',
+        等级来源: 'direct-downgrade',
+        是否现行: '是',
+      },
+    ]);
+    expect(of(steady)).toEqual([
+      {
+        ...cycle,
+        等级: 'B',
+        得分: '80',
+        生效日期: '2026-01-20',
+        截止日期: '',
+        等级来源: 'cycle-published',
+        是否现行: '是',
+      },
+    ]);
+    // The grade in force the export names is the one the grade query answers.
+    for (const uscc of [low, fraud, steady]) {
+      const inForce = rows.find((r) => r['统一社会信用代码'] === uscc && r['是否现行'] === '是')!;
+      const grade = await request(http).get(`/api/v1/agencies/${uscc}/grade`).expect(200);
+      expect({ grade: grade.body.grade, from: grade.body.effectiveFrom }).toEqual({
+        grade: inForce['等级'],
+        from: inForce['生效日期'],
+      });
+    }
+  });
+
+  it('answers the same rows as NDJSON, and nothing for a year no cycle published', async () => {
+    const ndjson = await request(http)
+      .get('/api/v1/exports/grades?jurisdiction=beijing&format=ndjson')
+      .expect(200);
+    const lines = ndjson.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(5);
+    expect(
+      lines.find((l) => l['统一社会信用代码'] === low && l['是否现行'] === '是'),
+    ).toMatchObject({
+      等级: 'B',
+      得分: 76,
+      生效日期: '2026-01-23',
+      截止日期: null,
+    });
+    const none = await request(http)
+      .get('/api/v1/exports/grades?year=2024&format=ndjson')
+      .expect(200);
+    expect(none.text).toBe('');
   });
 });
 

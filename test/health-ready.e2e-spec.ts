@@ -52,6 +52,7 @@ describe('GET /health/ready', () => {
       { name: 'registry', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'grade-history', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'credit-record', position: 0, lag: 0, leader: true, lastError: null },
+      { name: 'inspection-plans', position: 0, lag: 0, leader: true, lastError: null },
     ]);
   });
 

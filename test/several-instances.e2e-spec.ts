@@ -57,6 +57,7 @@ describe('several instances on one database', () => {
         registry: ['child-1'],
         'grade-history': ['child-1'],
         'credit-record': ['child-1'],
+        'inspection-plans': ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -105,7 +106,10 @@ describe('several instances on one database', () => {
       await eventually(
         'every checkpoint at the head',
         () => ledger.checkpoints(),
-        (c) => ['registry', 'grade-history', 'credit-record'].every((n) => (c[n] ?? 0) >= head),
+        (c) =>
+          ['registry', 'grade-history', 'credit-record', 'inspection-plans'].every(
+            (n) => (c[n] ?? 0) >= head,
+          ),
       );
       const handedOver = await eventually(
         'one leader per projection',
@@ -115,6 +119,7 @@ describe('several instances on one database', () => {
       expect(Object.keys(handedOver).sort()).toEqual([
         'credit-record',
         'grade-history',
+        'inspection-plans',
         'registry',
       ]);
       expect(Object.values(handedOver).flat()).not.toContain('child-1');
@@ -127,6 +132,7 @@ describe('several instances on one database', () => {
         );
         expect(status).toBe(200);
         expect(body!.projections.map((p) => [p.lag, p.lastError])).toEqual([
+          [0, null],
           [0, null],
           [0, null],
           [0, null],

@@ -74,7 +74,11 @@ function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
   const cycle = decodeCycleEvent(event);
   switch (cycle.type) {
     case 'GradingCycleStarted':
-      return timelineFact(event, { policy: cycle.data.policy, cycleId: cycle.data.cycleId });
+      return timelineFact(event, {
+        policy: cycle.data.policy,
+        cycleId: cycle.data.cycleId,
+        year: cycle.data.year,
+      });
     case 'GradingCyclePublished':
       return timelineFact(event, {
         publishedOn: cycle.data.publishedOn,
@@ -130,6 +134,56 @@ export function evolveGradeHistory(
   return { ...next, periods };
 }
 
+/** The published cycle a grade period belongs to: the grade export's row key. */
+export interface PeriodCycle {
+  cycleId: string;
+  year: number;
+  publishedOn: string;
+}
+
+/**
+ * The cycle whose published grade each period is, or corrects: a cycle's publication and an
+ * objection upheld after it belong to that cycle; a direct downgrade revokes the grade of the
+ * cycle last published for the agency on or before its date (Chongqing Art. 16: 已评定等级的
+ * 予以撤销), and belongs to none when no cycle had graded the agency yet. Pure, from the facts
+ * the document holds, so a rebuild gives the same rows.
+ */
+export function cyclesOfPeriods(doc: GradeHistoryDoc): (PeriodCycle | null)[] {
+  const cycles = new Map<string, { cycleId: string; year: number }>();
+  const publications: { streamId: string; publishedOn: string; position: number }[] = [];
+  for (const fact of doc.cycleFacts) {
+    const data = fact.data as {
+      cycleId?: string;
+      year?: number;
+      publishedOn?: string;
+      grades?: unknown[];
+    };
+    if (fact.type === 'GradingCycleStarted' && data.cycleId && data.year !== undefined)
+      cycles.set(fact.streamId, { cycleId: data.cycleId, year: data.year });
+    if (fact.type === 'GradingCyclePublished' && data.publishedOn && data.grades?.length)
+      publications.push({
+        streamId: fact.streamId,
+        publishedOn: data.publishedOn,
+        position: fact.position,
+      });
+  }
+  const cycleOf = (streamId: string | undefined): PeriodCycle | null => {
+    const cycle = streamId === undefined ? undefined : cycles.get(streamId);
+    const published = publications.find((p) => p.streamId === streamId);
+    if (!cycle || !published) return null;
+    return { ...cycle, publishedOn: published.publishedOn };
+  };
+  return doc.periods.map((period) => {
+    if (period.cause !== 'direct-downgrade')
+      return cycleOf(doc.cycleFacts.find((f) => f.eventId === period.decidedBy.eventId)?.streamId);
+    const revoked = publications
+      .filter((p) => p.publishedOn <= period.from)
+      .sort((a, b) => a.publishedOn.localeCompare(b.publishedOn) || a.position - b.position)
+      .at(-1);
+    return cycleOf(revoked?.streamId);
+  });
+}
+
 const agencyKey = (event: StoredEvent) =>
   event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null;
 
@@ -155,8 +209,9 @@ export const gradeHistoryProjection: Projection<GradeHistoryDoc> = {
   columns: () => ({}),
   children: {
     table: 'grade_periods',
-    rows: (_key, doc) =>
-      doc.periods.map((p) => ({
+    rows: (_key, doc) => {
+      const cycles = cyclesOfPeriods(doc);
+      return doc.periods.map((p, i) => ({
         grade: p.grade,
         score: p.score,
         risk_level: p.riskLevel ?? null,
@@ -171,6 +226,10 @@ export const gradeHistoryProjection: Projection<GradeHistoryDoc> = {
         explanation: JSON.stringify(p.explanation),
         system_from: p.systemFrom,
         system_to: p.systemTo,
-      })),
+        cycle_id: cycles[i]?.cycleId ?? null,
+        cycle_year: cycles[i]?.year ?? null,
+        cycle_published_on: cycles[i]?.publishedOn ?? null,
+      }));
+    },
   },
 };

@@ -82,3 +82,70 @@ export async function currentGrades(
   );
   return new Map(rows.map((r) => [r.key, r.grade]));
 }
+
+/** One grade of a published cycle as known now: as published, or as corrected since. */
+export interface PublishedGradeRow {
+  uscc: string;
+  jurisdiction: string;
+  year: number;
+  cycleId: string;
+  publishedOn: string;
+  grade: GradeValue;
+  score: number | null;
+  riskLevel: RiskLevel | null;
+  /** The day this grade took effect, and the day the next one did (null while in force). */
+  from: string;
+  to: string | null;
+  cause: GradePeriod['cause'];
+  policyId: string;
+}
+
+/**
+ * The grades of every published cycle (of a jurisdiction, of a year) as known now: the grade
+ * each cycle published and every correction since (an objection upheld after publication, a
+ * direct downgrade that revokes it), each with the day it took effect. One indexed query on the
+ * grade-history projection; no stream is read.
+ */
+export async function publishedGrades(
+  pool: Pool,
+  filter: { jurisdiction?: string; year?: number },
+): Promise<PublishedGradeRow[]> {
+  const { rows } = await pool.query<{
+    key: string;
+    jurisdiction: string;
+    year: number;
+    cycle_id: string;
+    published_on: string;
+    grade: GradeValue;
+    score: string | null;
+    risk_level: RiskLevel | null;
+    valid_from: string;
+    valid_to: string | null;
+    cause: GradePeriod['cause'];
+    policy_id: string;
+  }>(
+    `SELECT key, policy_jurisdiction AS jurisdiction, cycle_year AS year, cycle_id,
+            to_char(cycle_published_on, 'YYYY-MM-DD') AS published_on, grade, score, risk_level,
+            to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to,
+            cause, policy_id
+       FROM grade_periods
+      WHERE system_to IS NULL AND cycle_id IS NOT NULL
+        AND ($1::text IS NULL OR policy_jurisdiction = $1) AND ($2::int IS NULL OR cycle_year = $2)
+      ORDER BY policy_jurisdiction, cycle_year, key, valid_from, decided_by_position`,
+    [filter.jurisdiction ?? null, filter.year ?? null],
+  );
+  return rows.map((r) => ({
+    uscc: r.key,
+    jurisdiction: r.jurisdiction,
+    year: r.year,
+    cycleId: r.cycle_id,
+    publishedOn: r.published_on,
+    grade: r.grade,
+    score: r.score === null ? null : Number(r.score),
+    riskLevel: r.risk_level,
+    from: r.valid_from,
+    to: r.valid_to,
+    cause: r.cause,
+    policyId: r.policy_id,
+  }));
+}

@@ -98,6 +98,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
     expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
       'credit-record',
       'grade-history',
+      'inspection-plans',
       'registry',
     ]);
     const one = await ledger('rebuild', 'registry');

@@ -315,6 +315,7 @@ export const PROJECTION_TABLES = [
   'grade_periods',
   'credit_record_entries',
   'credit_records',
+  'inspection_plans',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */

@@ -11,6 +11,7 @@ import { DatabasePoolModule } from './database-pool.module';
 import { GradingModule } from './grading/grading.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { InspectionPlansModule } from './inspection-plans/inspection-plans.module';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -51,6 +52,7 @@ export class AppModule {
         GradingModule,
         ExportsModule,
         CalendarModule,
+        InspectionPlansModule,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

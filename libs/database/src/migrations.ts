@@ -8,6 +8,8 @@ import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrat
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
+import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
+import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/1763851350000-inspection-plans';
 import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1763851400000-registry-lifecycle';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
@@ -25,6 +27,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   ProjectionErrors1763850700000,
   LedgerReservations1763850900000,
   PiiKeysPending1763851100000,
+  GradePeriodsCycle1763851300000,
+  InspectionPlans1763851350000,
   RegistryLifecycle1763851400000,
 ];
 

@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   ForbiddenException,
+  Inject,
   HttpCode,
   HttpException,
   Logger,
@@ -15,13 +16,17 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  decodeInspectionPlanEvent,
   DomainError,
+  foldInspectionPlan,
+  inspectionPlanStreamId,
   validateUscc,
+  type InspectionPlan,
   type AgencyCommand,
   type RegistrationFields,
   type SealedPersonalData,
 } from '@ledger/domain';
-import { WrongExpectedVersionError } from '@ledger/event-store';
+import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '@ledger/event-store';
 import type { SealingSession } from '@ledger/personal-data';
 import { CurrentActor, Roles, type Actor, type Role } from '../auth';
 import {
@@ -104,7 +109,15 @@ export class AgencyCommandsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly personalData: PersonalData,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /** The 双随机 plan an inspection names, as its stream recorded it (undefined: none). */
+  private async planOf(planId: string | undefined): Promise<InspectionPlan | undefined> {
+    if (planId === undefined) return undefined;
+    const events = await this.store.readStream(inspectionPlanStreamId(planId));
+    return foldInspectionPlan(events.map(decodeInspectionPlanEvent)).plan;
+  }
 
   private async run(
     req: Request,
@@ -431,7 +444,7 @@ export class AgencyCommandsController {
   @ApiOperation({
     summary: '监督检查: record an inspection and its findings (seed 001 Art. 6–9, seed 004)',
   })
-  inspection(
+  async inspection(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Body() body: RecordInspectionDto,
     @Req() req: Request,
@@ -442,6 +455,7 @@ export class AgencyCommandsController {
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'RecordInspection',
       data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>(data),
+      plan: await this.planOf(body.planId),
     });
   }
 

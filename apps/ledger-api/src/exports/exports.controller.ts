@@ -3,18 +3,13 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { stringify } from 'csv-stringify/sync';
-import {
-  cycleIdOf,
-  cycleStreamId,
-  decodeCycleEvent,
-  foldCycle,
-  JURISDICTIONS,
-  startOfShanghaiDay,
-  toShanghaiDate,
-} from '@ledger/domain';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { startOfShanghaiDay, toShanghaiDate } from '@ledger/domain';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
-import type { CreditRecordSummary } from '@ledger/projections';
+import {
+  publishedGrades,
+  type CreditRecordSummary,
+  type PublishedGradeRow,
+} from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 import { CLOCK, type Clock } from '../clock';
 import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
@@ -126,18 +121,13 @@ export function renderExport<Row>(
   );
 }
 
-interface GradeRow {
-  uscc: string;
-  name: string | null;
-  jurisdiction: string;
-  year: number;
-  grade: string;
-  score: number | null;
-  riskLevel: string | null;
-  publishedOn: string;
-  policyVersion: string;
-}
+type GradeRow = PublishedGradeRow & { name: string | null };
 
+/**
+ * One row per grade of a published cycle: the grade it published and every correction since
+ * (an objection upheld after publication, a direct downgrade that revokes it), each with the
+ * day it took effect and the day the next one did; 是否现行 says which one is in force.
+ */
 const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
   ['统一社会信用代码', (r) => r.uscc],
   ['机构名称', (r) => r.name],
@@ -147,7 +137,11 @@ const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
   ['得分', (r) => r.score],
   ['风险等级', (r) => r.riskLevel],
   ['公布日期', (r) => r.publishedOn],
-  ['评价办法版本', (r) => r.policyVersion],
+  ['评价办法版本', (r) => r.policyId],
+  ['生效日期', (r) => r.from],
+  ['截止日期', (r) => r.to],
+  ['等级来源', (r) => r.cause],
+  ['是否现行', (r) => (r.to === null ? '是' : '否')],
 ];
 
 @ApiTags('exports')
@@ -155,7 +149,6 @@ const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
 export class ExportsController {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -189,40 +182,12 @@ export class ExportsController {
   @Get('grades')
   @Public()
   @ApiProduces('text/csv', 'application/x-ndjson')
-  @ApiOperation({ summary: 'Published grades, as published by each cycle' })
+  @ApiOperation({
+    summary:
+      'Published grades: per cycle, the grade published and every correction since, each with the day it took effect (生效日期) and whether it is in force (是否现行)',
+  })
   async grades(@Query() query: GradeExportQuery, @Res({ passthrough: true }) res: Response) {
-    const jurisdictions = query.jurisdiction ? [query.jurisdiction] : JURISDICTIONS;
-    const thisYear = Number(toShanghaiDate(new Date()).slice(0, 4));
-    const years = query.year
-      ? [query.year]
-      : Array.from({ length: thisYear - 2004 + 1 }, (_, i) => 2004 + i);
-    const rows: GradeRow[] = [];
-    for (const jurisdiction of jurisdictions) {
-      for (const year of years) {
-        const events = await this.store.readStream(cycleStreamId(cycleIdOf(jurisdiction, year)));
-        const cycle = foldCycle(events.map(decodeCycleEvent));
-        const published = events.find((e) => e.type === 'GradingCyclePublished')?.data as
-          | {
-              publishedOn: string;
-              grades: { uscc: string; grade: string; score: number | null; riskLevel?: string }[];
-            }
-          | undefined;
-        if (!published || !cycle.started) continue;
-        for (const g of published.grades) {
-          rows.push({
-            uscc: g.uscc,
-            name: null,
-            jurisdiction,
-            year,
-            grade: g.grade,
-            score: g.score,
-            riskLevel: g.riskLevel ?? null,
-            publishedOn: published.publishedOn,
-            policyVersion: cycle.started.policy.id,
-          });
-        }
-      }
-    }
+    const rows = await publishedGrades(this.pool, query);
     const names = await this.pool.query<{ key: string; name: string }>(
       'SELECT key, name FROM registry_entries WHERE key = ANY($1)',
       [rows.map((r) => r.uscc)],

@@ -10,6 +10,7 @@ import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import {
   creditRecordProjection,
   gradeHistoryProjection,
+  inspectionPlanProjection,
   ProjectionRunner,
   registryProjection,
   type Projection,
@@ -22,6 +23,7 @@ export const API_PROJECTIONS = [
   registryProjection,
   gradeHistoryProjection,
   creditRecordProjection,
+  inspectionPlanProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */

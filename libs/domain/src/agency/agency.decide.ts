@@ -2,6 +2,7 @@ import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '..
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
+import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
 import type {
   AgencyEvent,
   AssessmentRecorded,
@@ -66,7 +67,11 @@ export type AgencyCommand =
         /** Default: the command's valid date. */
         scrappedAt?: string;
       })
-  | ({ type: 'RecordInspection' } & CommandTime & { data: InspectionRecorded['data'] })
+  | ({ type: 'RecordInspection' } & CommandTime & {
+        data: InspectionRecorded['data'];
+        /** The plan `data.planId` names, as recorded; undefined when there is none. */
+        plan?: InspectionPlan;
+      })
   | ({ type: 'ImposePenalty' } & CommandTime & { data: PenaltyImposed['data'] })
   | ({ type: 'RecordPenaltyFulfilment' } & CommandTime & {
         penaltyEventId: string;
@@ -517,6 +522,8 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'RecordInspection':
       requireSupervisable(state, command.data.inspectedAt, 'inspectedAt');
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
+      if (command.data.planId !== undefined)
+        assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':

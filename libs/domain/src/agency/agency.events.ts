@@ -201,6 +201,8 @@ export interface InspectionRecorded {
     findings: { code: FindingCode; description?: string }[];
     authority?: string;
     measures?: SupervisionMeasure[];
+    /** The 双随机 inspection plan this inspection carries out (absent before issue 11). */
+    planId?: string;
   };
 }
 

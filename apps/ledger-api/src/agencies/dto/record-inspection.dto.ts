@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INSPECTION_PLAN_ID } from '@ledger/domain';
 import {
   IsArrayOf,
   IsBareDate,
@@ -78,4 +79,17 @@ export class RecordInspectionDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsArrayOf(MEASURES, { max: MEASURES.length })
   measures?: Measure[];
+
+  @ApiPropertyOptional({
+    description:
+      '双随机抽查计划 (the inspection plan this inspection carries out, e.g. chongqing-2027-Q1): the plan must have drawn this agency, and the inspection fall between the draw and the end of its period',
+    example: 'chongqing-2027-Q1',
+  })
+  @OptionalNotNull()
+  @IsText({
+    max: 40,
+    pattern: INSPECTION_PLAN_ID,
+    patternMessage: 'must be a plan id such as chongqing-2027-Q1',
+  })
+  planId?: string;
 }

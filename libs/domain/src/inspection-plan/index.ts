@@ -1,0 +1,4 @@
+export * from './period';
+export * from './sampling';
+export * from './policies';
+export * from './inspection-plan';
