@@ -5,6 +5,7 @@ import {
   toShanghaiDate,
   type AgencyEvent,
   type AgencyStatus,
+  type Commitment,
 } from '@ledger/domain';
 import type { Projection } from '../projection';
 
@@ -35,6 +36,23 @@ export interface RegistryEntry {
   penalties: number;
   creditFindings: number;
   lateChangeFilings: number;
+  /**
+   * 资质认定证书 as filed (seed 000 Art. 2, seed 004 Art. 5(3)); whether it has lapsed depends
+   * on the day asked about, so the query says it. Absent from rows built before v1.2.
+   */
+  cmaCertificate?: {
+    number?: string;
+    issuer?: string;
+    validFrom?: string;
+    validUntil?: string;
+  } | null;
+  /** The CMA qualification revoked (seed 004 Art. 16 ¶2). */
+  cmaRevoked?: { on: string; decisionNumber?: string; issuer?: string } | null;
+  /**
+   * The written commitment published with the registration (seed 000 Art. 4 ¶3, Annex 2; seed
+   * 002 §六.1): its text and version as signed, the signer's name masked.
+   */
+  commitment?: { signedBy: string; signedAt: string; version?: string; text?: string } | null;
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
@@ -47,6 +65,14 @@ export function maskName(name: string): string {
   const chars = [...name.trim()];
   return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1);
 }
+
+/** The commitment as the registry publishes it: the signer's name masked like every name. */
+const publishedCommitment = (c: Commitment): RegistryEntry['commitment'] => ({
+  signedBy: maskName(c.signedBy),
+  signedAt: c.signedAt,
+  ...(c.version !== undefined && { version: c.version }),
+  ...(c.text !== undefined && { text: c.text }),
+});
 
 const count = (record: Record<string, string>, value: string) =>
   Object.values(record).filter((v) => v === value).length;
@@ -84,6 +110,9 @@ function evolveEntry(
       penalties: 0,
       creditFindings: 0,
       lateChangeFilings: 0,
+      cmaCertificate: d.cmaCertificate ?? null,
+      cmaRevoked: null,
+      commitment: publishedCommitment(d.commitment),
       version: stored.version,
       updatedAt: stored.recordedAt,
       personnel: {},
@@ -118,6 +147,10 @@ function evolveEntry(
           keyPersonnel: Object.fromEntries(
             Object.entries(c.keyPersonnel).map(([role, name]) => [role, maskName(name ?? '')]),
           ),
+        }),
+        ...(c.cmaCertificate !== undefined && { cmaCertificate: c.cmaCertificate }),
+        ...(event.data.commitment !== undefined && {
+          commitment: publishedCommitment(event.data.commitment),
         }),
         ...(event.data.needsReview && {
           status: 'pending-review',
@@ -171,6 +204,17 @@ function evolveEntry(
         status: 'deregistered',
         deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
       };
+    case 'CmaQualificationRevoked': {
+      const { revokedOn, decisionNumber, issuer } = event.data;
+      return {
+        ...next,
+        cmaRevoked: {
+          on: revokedOn,
+          ...(decisionNumber !== undefined && { decisionNumber }),
+          ...(issuer !== undefined && { issuer }),
+        },
+      };
+    }
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
     case 'CreditRepairRequested':

@@ -4,3 +4,4 @@ export * from './shared';
 export * from './agency';
 export * from './grading';
 export * from './ledger-events';
+export * from './supervision';

@@ -26,6 +26,7 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     UpgradeRequested: 1,
     CreditRepairRequested: 1,
     CreditRepairDecided: 1,
+    CmaQualificationRevoked: 1,
   },
   upcasters: {},
 };

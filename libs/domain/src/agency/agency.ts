@@ -22,6 +22,8 @@ export interface AgencyState {
   filedOn?: string;
   /** The valid date of the registration. */
   registeredOn?: string;
+  /** The day the CMA qualification was revoked (seed 004 Art. 16 ¶2), if it was. */
+  cmaRevokedOn?: string;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
   repairs: ReadonlyMap<
@@ -116,6 +118,8 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
       };
     case 'AgencyDeregistered':
       return { ...state, status: 'deregistered' };
+    case 'CmaQualificationRevoked':
+      return { ...state, cmaRevokedOn: event.data.revokedOn };
     case 'CreditRepairRequested':
       return {
         ...state,
