@@ -12,7 +12,15 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
-import { agencyStreamId, reviewDue, toShanghaiDate } from '@ledger/domain';
+import {
+  agencyStreamId,
+  cmaStatusOn,
+  gradesNoOne,
+  JURISDICTIONS,
+  reviewDue,
+  toShanghaiDate,
+  type Jurisdiction,
+} from '@ledger/domain';
 import { CalendarService } from '../calendar/calendar.service';
 import { maySee, PUBLISHED_STATUSES, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
@@ -22,17 +30,33 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
-import { AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
+import { AgencyEntryQuery, AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 
 const PUBLISHED = PUBLISHED_STATUSES;
 
-/** The public view of an entry with its current grade; the projection's bookkeeping stays inside. */
+/** Jurisdictions that grade no one (Urumqi, seed 004): their agencies are `not-graded`. */
+const NOT_GRADED: readonly string[] = JURISDICTIONS.filter((j) => gradesNoOne(j));
+
+/**
+ * The public view of an entry with its current grade (`not-graded` where the jurisdiction
+ * grades no one) and where its CMA certificate stands on `asOf` (a lapsed or revoked one is
+ * flagged: seed 000 Art. 2, seed 004 Art. 5(3)); the projection's bookkeeping stays inside.
+ */
 function publicEntry(
   { personnel: _p, equipment: _e, ...entry }: RegistryEntry,
   grade: string | undefined,
+  asOf: string,
 ) {
-  return { ...entry, grade: grade ?? 'ungraded' };
+  return {
+    ...entry,
+    grade: gradesNoOne(entry.jurisdiction as Jurisdiction) ? 'not-graded' : (grade ?? 'ungraded'),
+    cmaCertificate: entry.cmaCertificate ?? null,
+    cmaRevoked: entry.cmaRevoked ?? null,
+    commitment: entry.commitment ?? null,
+    cmaStatus: cmaStatusOn(entry.cmaCertificate, entry.cmaRevoked?.on, asOf),
+    cmaStatusOn: asOf,
+  };
 }
 
 @ApiTags('registry')
@@ -80,7 +104,19 @@ export class AgencyQueriesController {
     if (!seesUnpublished(actor))
       qb.andWhere('r.status IN (:...published)', { published: PUBLISHED });
     const today = toShanghaiDate(new Date());
-    if (query.grade) {
+    const asOf = query.asOf ?? today;
+    if (query.cmaLapsed === 'true') {
+      // Flagged on asOf: a certificate past its last valid day, or revoked by then.
+      qb.andWhere(
+        `((r.doc->'cmaCertificate'->>'number') IS NOT NULL AND ((r.doc->'cmaCertificate'->>'validUntil') < :asOf
+           OR (r.doc->'cmaRevoked'->>'on') <= :asOf))`,
+        { asOf },
+      );
+    }
+    if (query.grade === 'not-graded') {
+      qb.andWhere('r.jurisdiction IN (:...notGraded)', { notGraded: NOT_GRADED });
+    } else if (query.grade) {
+      qb.andWhere('r.jurisdiction NOT IN (:...notGraded)', { notGraded: NOT_GRADED });
       // The grade in force today, as known now, from the grade history (ungraded when none).
       qb.andWhere(
         `COALESCE((SELECT g.grade FROM grade_periods g WHERE g.key = r.key AND g.system_to IS NULL
@@ -112,7 +148,7 @@ export class AgencyQueriesController {
       today,
     );
     return {
-      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key))),
+      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), asOf)),
       page,
       pageSize,
       total,
@@ -123,7 +159,11 @@ export class AgencyQueriesController {
   @Public()
   @ApiOperation({ summary: "An agency's current registry entry" })
   @ApiOkResponse({ description: 'status, name, category, current grade, …' })
-  async get(@Param('uscc', ParseUsccPipe) uscc: string, @CurrentActor() actor?: Actor) {
+  async get(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: AgencyEntryQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
     const row = await this.registry.findOneBy({ key: uscc });
     const visible = row && maySee(row.status, uscc, actor);
     if (!visible)
@@ -132,8 +172,9 @@ export class AgencyQueriesController {
         error: 'Not Found',
         message: [`uscc: no published agency ${uscc}`],
       });
-    const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
-    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc));
+    const today = toShanghaiDate(new Date());
+    const grades = await currentGrades(this.pool, [uscc], today);
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), query.asOf ?? today);
   }
 
   @Get(':uscc/events')

@@ -132,3 +132,23 @@ export const jurisdictionOfItem = (item: FindingItem): Jurisdiction =>
 /** The recording authorities of a jurisdiction: ecology alone unless its rules name more. */
 export const authoritiesOf = (jurisdiction: Jurisdiction): readonly RegulatorAuthority[] =>
   versionsOf(jurisdiction)[0]?.authorities ?? ['ecology'];
+
+/** Where a CMA certificate stands on a day (seed 000 Art. 2, seed 004 Art. 5(3), Art. 16 ¶2). */
+export type CmaStatus =
+  'none' | 'valid' | 'lapsed' | 'revoked' | 'not-yet-valid' | 'no-validity-recorded';
+
+/**
+ * The CMA certificate's standing on `on`: revoked from the revocation, lapsed after its last
+ * valid day, not yet valid before its first. Pure: the day asked about, never today.
+ */
+export function cmaStatusOn(
+  cma: { number?: string; validFrom?: string; validUntil?: string } | null | undefined,
+  revokedOn: string | undefined,
+  on: string,
+): CmaStatus {
+  if (!cma?.number) return 'none';
+  if (revokedOn !== undefined && revokedOn <= on) return 'revoked';
+  if (cma.validFrom !== undefined && on < cma.validFrom) return 'not-yet-valid';
+  if (cma.validUntil === undefined) return 'no-validity-recorded';
+  return cma.validUntil < on ? 'lapsed' : 'valid';
+}

@@ -6,6 +6,7 @@ import { evolve, initialAgencyState } from '../agency/agency';
 import { FINDING_ITEMS, type AgencyEvent, type AgencyRegistered } from '../agency/agency.events';
 import { decideCycle, initialCycleState } from '../grading/cycle';
 import {
+  cmaStatusOn,
   gradesNoOne,
   supervisionRulesFor,
   supervisionRulesInForce,
@@ -334,5 +335,23 @@ describe('Urumqi (seed 004): supervision without grades', () => {
         .when(deregister('2026-04-02', ' '))
         .thenThrows(RuleViolation, 'national-faq-1-10', 'basis');
     });
+  });
+});
+
+describe('the CMA certificate on a day (seed 000 Art. 2, seed 004 Art. 5(3))', () => {
+  const certificate = { number: '230012345678', validFrom: '2024-06-01', validUntil: '2026-05-31' };
+  it.each([
+    ['2026-05-31', undefined, 'valid'],
+    ['2026-06-01', undefined, 'lapsed'],
+    ['2024-05-31', undefined, 'not-yet-valid'],
+    ['2026-04-01', '2026-04-01', 'revoked'],
+    ['2026-03-31', '2026-04-01', 'valid'],
+  ])('on %s (revoked %s): %s', (on, revokedOn, status) => {
+    expect(cmaStatusOn(certificate, revokedOn, on)).toBe(status);
+  });
+
+  it('is none without a certificate, and says when no validity is recorded', () => {
+    expect(cmaStatusOn(undefined, undefined, '2026-01-01')).toBe('none');
+    expect(cmaStatusOn({ number: '1' }, undefined, '2026-01-01')).toBe('no-validity-recorded');
   });
 });
