@@ -2,7 +2,12 @@ import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '..
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
-import { gradesNoOne, jurisdictionOfItem, supervisionRulesFor } from '../supervision';
+import {
+  gradesNoOne,
+  jurisdictionOfItem,
+  supervisionRulesFor,
+  supervisionRulesInForce,
+} from '../supervision';
 import type {
   AgencyEvent,
   AssessmentRecorded,
@@ -153,21 +158,25 @@ function checkCmaDates(cma: RegistrationFields['cmaCertificate']): void {
  * Seed 004 Art. 5(3): an agency supervised in Urumqi that issues test data and results to
  * society (检验检测) holds a CMA certificate (number, issuer, validity) valid on the day.
  */
-function checkUrumqiCma(fields: Partial<RegistrationFields>, on: string): void {
+function checkCmaForTesting(
+  fields: Partial<RegistrationFields>,
+  on: string,
+  article: string,
+): void {
   if (!fields.monitoringTypes?.includes('testing')) return;
   const cma = fields.cmaCertificate;
   const missing = (['number', 'issuer', 'validUntil'] as const).find((f) => !cma?.[f]);
   if (missing) {
     throw new RuleViolation(
       'a testing agency in Urumqi holds a CMA certificate (资质认定证书): its number, issuer and validity are recorded',
-      'urumqi-5-3',
+      article,
       `cmaCertificate.${missing}`,
     );
   }
   if (cma!.validUntil! < on || (cma!.validFrom !== undefined && cma!.validFrom > on)) {
     throw new RuleViolation(
       `the CMA certificate is valid ${cma!.validFrom ?? '…'} to ${cma!.validUntil}, not on ${on}`,
-      'urumqi-5-3',
+      article,
       'cmaCertificate.validUntil',
     );
   }
@@ -290,7 +299,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       notAfterValidTime(commitment.signedAt, command.on, 'commitment.signedAt');
       checkCommitmentText(commitment, 'commitment');
       checkCmaDates(command.data.cmaCertificate);
-      if (command.data.jurisdiction === 'urumqi') checkUrumqiCma(command.data, command.on);
+      // Seed 004 Art. 5(3) binds while the Urumqi rules are in force (Art. 21).
+      const cmaArticle = supervisionRulesInForce(
+        command.data.jurisdiction,
+        command.on,
+      )?.cmaRequiredForTesting;
+      if (cmaArticle) checkCmaForTesting(command.data, command.on, cmaArticle);
       return [
         {
           type: 'AgencyRegistered',

@@ -27,6 +27,11 @@ export interface SupervisionRules {
   authorities: readonly RegulatorAuthority[];
   /** The article a refusal of grading cites, and why: the text grades no one. */
   notGraded: { article: string; reason: string };
+  /**
+   * The article under which an agency that issues test data to society must hold a CMA
+   * certificate valid on the day (seed 004 Art. 5(3)), where the text sets that condition.
+   */
+  cmaRequiredForTesting?: string;
   /** Each article item a finding may cite, with its parent finding code. */
   findingItems: Readonly<Partial<Record<FindingItem, FindingCode>>>;
 }
@@ -60,6 +65,7 @@ export const urumqi2025: SupervisionRules = {
     reason:
       'seed 004 (乌鲁木齐市社会生态环境监测服务机构管理办法) sets supervision rules only, no grades, scores, publicity or objections: Urumqi grades no agency',
   },
+  cmaRequiredForTesting: 'urumqi-5-3',
   findingItems: Object.fromEntries([
     ...items(7, 4, 'non-standard-monitoring'),
     ...items(8, 4, 'sample-management'),

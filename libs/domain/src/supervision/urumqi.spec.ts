@@ -221,6 +221,13 @@ describe('Urumqi (seed 004): supervision without grades', () => {
         .thenMatches([{ type: 'AgencyRegistered' }]);
     });
 
+    it('does not ask it of a filing made while the rules are not in force (Art. 21)', () => {
+      spec
+        .given([])
+        .when(register({ cmaCertificate: undefined }, '2027-03-01'))
+        .thenMatches([{ type: 'AgencyRegistered' }]);
+    });
+
     it('refuses a certificate that ends before it starts (400)', () => {
       spec
         .given([])
