@@ -185,6 +185,28 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
     });
   });
 
+  it('lets market regulation record a penalty for an untrue report with the business type of Art. 6 (Art. 16 ¶1)', async () => {
+    const uscc = await urumqiAgency();
+    await post(`/agencies/${uscc}/penalties`, asMarket, {
+      decisionNumber: '乌市监罚〔2026〕12号',
+      decidedAt: '2026-04-20',
+      violationType: 'untrue-report',
+      legalBasis: '《检验检测机构监督管理办法》第二十六条',
+      content: '出具不实检验检测报告，罚款人民币三万元',
+      fineYuan: 30000,
+      businessType: 'self-monitoring',
+      occurredAt: '2026-04-20',
+    }).expect(201);
+    expect((await ledger.events(uscc))!.at(-1)).toMatchObject({
+      type: 'PenaltyImposed',
+      data: { businessType: 'self-monitoring', recordingAuthority: 'market-regulation' },
+    });
+    const grade = await request(http)
+      .get(`/api/v1/agencies/${uscc}/grade?asOf=2026-04-20`)
+      .expect(200);
+    expect(grade.body).toMatchObject({ grade: 'not-graded' });
+  });
+
   it('refuses a finding item under another code (400) or dated outside the rules’ validity (422 policy-in-force), recording nothing', async () => {
     const uscc = await urumqiAgency();
     const before = await ledger.streamLength(uscc);
