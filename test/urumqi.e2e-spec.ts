@@ -106,6 +106,15 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
     expect(search.body.items).toEqual([
       expect.objectContaining({ uscc, commitment: entry.body.commitment }),
     ]);
+    // Searched by grade, an Urumqi agency is not-graded, never ungraded.
+    const byGrade = (grade: string) =>
+      request(http)
+        .get('/api/v1/agencies')
+        .query({ q: uscc, grade })
+        .expect(200)
+        .then((res) => (res.body.items as { uscc: string }[]).map((i) => i.uscc));
+    expect(await byGrade('not-graded')).toEqual([uscc]);
+    expect(await byGrade('ungraded')).toEqual([]);
   });
 
   it('flags an agency whose CMA certificate has lapsed on the day asked about, in the entry and the regulator’s search', async () => {
@@ -227,7 +236,7 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
     expect(await ledger.streamLength(uscc)).toBe(before);
   });
 
-  it('refuses a grading cycle and an assessment for Urumqi (422 urumqi-supervision-only)', async () => {
+  it('refuses a grading cycle, an assessment and an upgrade request for Urumqi (422 urumqi-supervision-only)', async () => {
     const cycle = await post('/grading-cycles', asEcology, {
       jurisdiction: 'urumqi',
       year: 2025,
@@ -243,6 +252,11 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
       occurredAt: '2026-02-01',
     }).expect(422);
     expect(assessment.body).toMatchObject({ article: 'urumqi-supervision-only' });
+    const upgrade = await post(`/agencies/${uscc}/upgrade-requests`, bearer(actors.agency(uscc)), {
+      reason: '扩充实验室',
+      occurredAt: '2026-02-01',
+    }).expect(422);
+    expect(upgrade.body).toMatchObject({ article: 'urumqi-supervision-only' });
   });
 
   it('keeps the registry with the ecology bureau: market regulation may not review or deregister (403), and is an Urumqi authority only (401 elsewhere)', async () => {
