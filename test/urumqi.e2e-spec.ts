@@ -131,6 +131,23 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
         .then((res) => (res.body.items as { uscc: string }[]).map((i) => i.uscc));
     expect(await flagged('2026-06-01')).toContain(uscc);
     expect(await flagged('2026-05-31')).not.toContain(uscc);
+
+    // A renewed certificate, filed as a change: valid from its date on; the lapse before it stays.
+    const renewed = { ...cma, validFrom: '2026-06-05', validUntil: '2031-06-04' };
+    await post(`/agencies/${uscc}/changes`, asEcology, {
+      changes: { cmaCertificate: renewed },
+      changedAt: '2026-06-05',
+      occurredAt: '2026-06-08',
+    }).expect(201);
+    const on = (asOf: string) =>
+      request(http)
+        .get(`/api/v1/agencies/${uscc}?asOf=${asOf}`)
+        .expect(200)
+        .then((res) => res.body as { cmaStatus: string; cmaCertificate: object });
+    expect(await on('2026-06-10')).toMatchObject({ cmaStatus: 'valid', cmaCertificate: renewed });
+    expect(await on('2026-06-01')).toMatchObject({ cmaStatus: 'lapsed' });
+    expect(await flagged('2026-06-01')).toContain(uscc);
+    expect(await flagged('2026-06-10')).not.toContain(uscc);
   });
 
   it('refuses an Urumqi testing agency without a CMA certificate valid on the filing day (422 urumqi-5-3), recording nothing', async () => {

@@ -46,6 +46,11 @@ export interface RegistryEntry {
     validFrom?: string;
     validUntil?: string;
   } | null;
+  /**
+   * Every certificate filed, from the day it was filed for (the registration's date, a
+   * change's `changedAt`): the standing on a past day is judged on the certificate of that day.
+   */
+  cmaCertificates?: { from: string; certificate: NonNullable<RegistryEntry['cmaCertificate']> }[];
   /** The CMA qualification revoked (seed 004 Art. 16 ¶2). */
   cmaRevoked?: { on: string; decisionNumber?: string; issuer?: string } | null;
   /**
@@ -111,6 +116,9 @@ function evolveEntry(
       creditFindings: 0,
       lateChangeFilings: 0,
       cmaCertificate: d.cmaCertificate ?? null,
+      cmaCertificates: d.cmaCertificate
+        ? [{ from: toShanghaiDate(stored.occurredAt), certificate: d.cmaCertificate }]
+        : [],
       cmaRevoked: null,
       commitment: publishedCommitment(d.commitment),
       version: stored.version,
@@ -148,7 +156,13 @@ function evolveEntry(
             Object.entries(c.keyPersonnel).map(([role, name]) => [role, maskName(name ?? '')]),
           ),
         }),
-        ...(c.cmaCertificate !== undefined && { cmaCertificate: c.cmaCertificate }),
+        ...(c.cmaCertificate !== undefined && {
+          cmaCertificate: c.cmaCertificate,
+          cmaCertificates: [
+            ...(next.cmaCertificates ?? []),
+            { from: event.data.changedAt, certificate: c.cmaCertificate },
+          ],
+        }),
         ...(event.data.commitment !== undefined && {
           commitment: publishedCommitment(event.data.commitment),
         }),

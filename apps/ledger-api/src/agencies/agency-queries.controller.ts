@@ -44,17 +44,23 @@ const NOT_GRADED: readonly string[] = JURISDICTIONS.filter((j) => gradesNoOne(j)
  * flagged: seed 000 Art. 2, seed 004 Art. 5(3)); the projection's bookkeeping stays inside.
  */
 function publicEntry(
-  { personnel: _p, equipment: _e, ...entry }: RegistryEntry,
+  { personnel: _p, equipment: _e, cmaCertificates, ...entry }: RegistryEntry,
   grade: string | undefined,
   asOf: string,
 ) {
+  // The certificate filed for asOf (the last filed by then; the first, asked about earlier).
+  const filed = cmaCertificates ?? [];
+  const certificateOn =
+    filed.filter((f) => f.from <= asOf).at(-1)?.certificate ??
+    filed[0]?.certificate ??
+    entry.cmaCertificate;
   return {
     ...entry,
     grade: gradesNoOne(entry.jurisdiction as Jurisdiction) ? 'not-graded' : (grade ?? 'ungraded'),
     cmaCertificate: entry.cmaCertificate ?? null,
     cmaRevoked: entry.cmaRevoked ?? null,
     commitment: entry.commitment ?? null,
-    cmaStatus: cmaStatusOn(entry.cmaCertificate, entry.cmaRevoked?.on, asOf),
+    cmaStatus: cmaStatusOn(certificateOn, entry.cmaRevoked?.on, asOf),
     cmaStatusOn: asOf,
   };
 }
@@ -106,10 +112,16 @@ export class AgencyQueriesController {
     const today = toShanghaiDate(new Date());
     const asOf = query.asOf ?? today;
     if (query.cmaLapsed === 'true') {
-      // Flagged on asOf: a certificate past its last valid day, or revoked by then.
+      // Flagged on asOf: the certificate filed for that day (as publicEntry picks it) is past
+      // its last valid day, or the qualification was revoked by then.
+      const certificateOn = `COALESCE(
+        (SELECT e.c->'certificate' FROM jsonb_array_elements(r.doc->'cmaCertificates') WITH ORDINALITY AS e(c, i)
+          WHERE e.c->>'from' <= :asOf ORDER BY e.i DESC LIMIT 1),
+        r.doc->'cmaCertificates'->0->'certificate',
+        r.doc->'cmaCertificate')`;
       qb.andWhere(
-        `((r.doc->'cmaCertificate'->>'number') IS NOT NULL AND ((r.doc->'cmaCertificate'->>'validUntil') < :asOf
-           OR (r.doc->'cmaRevoked'->>'on') <= :asOf))`,
+        `((${certificateOn})->>'number') IS NOT NULL AND (((${certificateOn})->>'validUntil') < :asOf
+           OR (r.doc->'cmaRevoked'->>'on') <= :asOf)`,
         { asOf },
       );
     }
