@@ -143,8 +143,13 @@ describe('Urumqi (seed 004): supervision without grades, the CMA certificate, th
       request(http)
         .get(`/api/v1/agencies/${uscc}?asOf=${asOf}`)
         .expect(200)
-        .then((res) => res.body as { cmaStatus: string; cmaCertificate: object });
-    expect(await on('2026-06-10')).toMatchObject({ cmaStatus: 'valid', cmaCertificate: renewed });
+        .then((res) => res.body as { status: string; cmaStatus: string; cmaCertificate: object });
+    // 扩项 / a new certificate needs no new review (seed 002 §四.2): still registered.
+    expect(await on('2026-06-10')).toMatchObject({
+      status: 'registered',
+      cmaStatus: 'valid',
+      cmaCertificate: renewed,
+    });
     expect(await on('2026-06-01')).toMatchObject({ cmaStatus: 'lapsed' });
     expect(await flagged('2026-06-01')).toContain(uscc);
     expect(await flagged('2026-06-10')).not.toContain(uscc);
