@@ -55,6 +55,15 @@ describe('npm run token', () => {
     [['--role', 'agency', '--uscc', USCC], { sub: 'local-agency', role: 'agency', uscc: USCC }],
     [['--role', 'auditor', '--sub', 'a-9'], { sub: 'a-9', role: 'auditor' }],
     [['--role', 'admin', '--expires-in', '600'], { sub: 'local-admin', role: 'admin' }],
+    [
+      ['--role', 'regulator', '--jurisdiction', 'urumqi', '--authority', 'market-regulation'],
+      {
+        sub: 'local-regulator',
+        role: 'regulator',
+        jurisdiction: 'urumqi',
+        authority: 'market-regulation',
+      },
+    ],
   ])('signs %j', (argv, actor) => {
     const run = runTokenCommand(argv, { LEDGER_JWT_SECRET: SECRET });
     expect(run.exitCode).toBe(0);
@@ -89,6 +98,14 @@ describe('npm run token', () => {
     [['--role', 'agency'], '--role agency needs --uscc'],
     [['--role', 'agency', '--uscc', 'abc'], '--uscc must be 18 characters'],
     [['--role', 'auditor', '--uscc', USCC], '--uscc applies only to --role agency'],
+    [
+      ['--role', 'regulator', '--jurisdiction', 'beijing', '--authority', 'market-regulation'],
+      'market regulation records in urumqi only',
+    ],
+    [
+      ['--role', 'auditor', '--authority', 'ecology'],
+      '--authority applies only to --role regulator',
+    ],
     [['--role', 'auditor', '--sub', ''], '--sub must not be empty'],
     [['--role', 'auditor', '--expires-in', 'soon'], '--expires-in must be seconds or a duration'],
     [['--role', 'auditor', '--color'], "Unknown option '--color'"],

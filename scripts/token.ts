@@ -14,9 +14,10 @@ import {
 } from '../apps/ledger-api/src/auth/actor';
 import { parseExpiresIn, signToken } from '../apps/ledger-api/src/auth/sign-token';
 
-export const USAGE = `usage: npm run token -- --role <role> [--jurisdiction <j>] [--uscc <code>] [--sub <id>] [--expires-in <duration>]
+export const USAGE = `usage: npm run token -- --role <role> [--jurisdiction <j>] [--authority <a>] [--uscc <code>] [--sub <id>] [--expires-in <duration>]
   --role         ${ROLES.join(' | ')}
   --jurisdiction ${JURISDICTIONS.join(' | ')} (required for, and only for, --role regulator)
+  --authority    ecology (default) | market-regulation (urumqi only, seed 004 Art. 2; --role regulator)
   --uscc         the agency's 18-character code (required for, and only for, --role agency)
   --sub          the actor id (default: local-<role>)
   --expires-in   seconds, or a duration such as 30m, 12h, 7d (default: 12h)
@@ -39,6 +40,7 @@ export function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): TokenRu
       options: {
         role: { type: 'string' },
         jurisdiction: { type: 'string' },
+        authority: { type: 'string' },
         uscc: { type: 'string' },
         sub: { type: 'string' },
         'expires-in': { type: 'string', default: '12h' },
@@ -63,6 +65,9 @@ export function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): TokenRu
   } else if (jurisdiction !== undefined) {
     return usageError('--jurisdiction applies only to --role regulator');
   }
+  if (values.authority !== undefined && role !== 'regulator') {
+    return usageError('--authority applies only to --role regulator');
+  }
   if (role === 'agency' && uscc === undefined) return usageError('--role agency needs --uscc');
   if (role !== 'agency' && uscc !== undefined) {
     return usageError('--uscc applies only to --role agency');
@@ -86,6 +91,10 @@ export function runTokenCommand(argv: string[], env: NodeJS.ProcessEnv): TokenRu
     sub,
     role,
     ...(role === 'regulator' && isJurisdiction(jurisdiction) ? { jurisdiction } : {}),
+    // Checked by the ledger's own claims check (signToken): an unknown or misplaced one is refused.
+    ...(values.authority !== undefined && {
+      authority: values.authority as NonNullable<Actor['authority']>,
+    }),
     ...(role === 'agency' ? { uscc } : {}),
   };
   let token: string;

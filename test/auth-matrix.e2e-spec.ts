@@ -155,6 +155,12 @@ const penalty = {
   content: '罚款人民币五万元',
   fineYuan: 50000,
 };
+const cmaCertificate = {
+  number: '210012345678',
+  issuer: '北京市市场监督管理局',
+  validUntil: '2029-12-31',
+};
+const cmaRevocation = { revokedOn: '2026-11-10', decisionNumber: '京市监撤〔2026〕3号' };
 const creditFinding = { kind: 'credit-bad', article: 'beijing-9-3', decidedAt: '2026-11-13' };
 const change = {
   changes: { addresses: { registered: '北京市海淀区', workplace: '北京市海淀区某路2号' } },
@@ -275,6 +281,29 @@ const ROUTES: readonly Route[] = [
   onAgency('penalties', REGULATOR, () => penalty),
   onAgency('credit-findings', REGULATOR, () => creditFinding),
   onAgency('deregistration', AGENCY_OR_REGULATOR, () => ({ reason: 'voluntary' })),
+  onAgency('deregistration-by-authority', REGULATOR, () => ({
+    reason: 'legal-person-terminated',
+    basis: '市场监管部门注销登记通知书',
+  })),
+  {
+    method: 'POST',
+    path: `${agencies}/:uscc/cma-revocation`,
+    access: REGULATOR,
+    // An agency that holds a CMA certificate: there is one to revoke.
+    fresh: async ({ created }) => {
+      const uscc = freshUscc();
+      await created(agencies, bearer(actors.beijing), {
+        ...registrationBody(uscc, { cmaCertificate: cmaCertificate }),
+        occurredAt: '2026-01-12',
+      });
+      return { uscc, path: `${agencies}/${uscc}/cma-revocation`, body: cmaRevocation };
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `${agencies}/${uscc}/cma-revocation`,
+      body: cmaRevocation,
+    }),
+  },
   onAgency('assessments', REGULATOR, () => ({ year: 2025, score: 82.5 })),
   onAgency('upgrade-requests', OWN_AGENCY, () => ({ reason: '扩充实验室' })),
   {

@@ -200,7 +200,7 @@ const CASES: BadCase[] = [
     'bad enum',
     'jurisdiction',
     'shanghai',
-    /^jurisdiction: must be one of beijing, chongqing, jiaxing$/,
+    /^jurisdiction: must be one of beijing, chongqing, jiaxing, urumqi$/,
   ),
   bad(
     'register',

@@ -5,6 +5,7 @@ import {
   toShanghaiDate,
   type AgencyEvent,
   type AgencyStatus,
+  type Commitment,
 } from '@ledger/domain';
 import type { Projection } from '../projection';
 
@@ -52,6 +53,28 @@ export interface RegistryEntry {
   penalties: number;
   creditFindings: number;
   lateChangeFilings: number;
+  /**
+   * 资质认定证书 as filed (seed 000 Art. 2, seed 004 Art. 5(3)); whether it has lapsed depends
+   * on the day asked about, so the query says it. Absent from rows built before v1.2.
+   */
+  cmaCertificate?: {
+    number?: string;
+    issuer?: string;
+    validFrom?: string;
+    validUntil?: string;
+  } | null;
+  /**
+   * Every certificate filed, from the day it was filed for (the registration's date, a
+   * change's `changedAt`): the standing on a past day is judged on the certificate of that day.
+   */
+  cmaCertificates?: { from: string; certificate: NonNullable<RegistryEntry['cmaCertificate']> }[];
+  /** The CMA qualification revoked (seed 004 Art. 16 ¶2). */
+  cmaRevoked?: { on: string; decisionNumber?: string; issuer?: string } | null;
+  /**
+   * The written commitment published with the registration (seed 000 Art. 4 ¶3, Annex 2; seed
+   * 002 §六.1): its text and version as signed, the signer's name masked.
+   */
+  commitment?: { signedBy: string; signedAt: string; version?: string; text?: string } | null;
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
@@ -77,6 +100,14 @@ export function maskName(name: string): string {
   const chars = [...name.trim()];
   return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1);
 }
+
+/** The commitment as the registry publishes it: the signer's name masked like every name. */
+const publishedCommitment = (c: Commitment): RegistryEntry['commitment'] => ({
+  signedBy: maskName(c.signedBy),
+  signedAt: c.signedAt,
+  ...(c.version !== undefined && { version: c.version }),
+  ...(c.text !== undefined && { text: c.text }),
+});
 
 const count = (record: Record<string, string>, value: string) =>
   Object.values(record).filter((v) => v === value).length;
@@ -117,6 +148,12 @@ function evolveEntry(
       penalties: 0,
       creditFindings: 0,
       lateChangeFilings: 0,
+      cmaCertificate: d.cmaCertificate ?? null,
+      cmaCertificates: d.cmaCertificate
+        ? [{ from: toShanghaiDate(stored.occurredAt), certificate: d.cmaCertificate }]
+        : [],
+      cmaRevoked: null,
+      commitment: publishedCommitment(d.commitment),
       version: stored.version,
       updatedAt: stored.recordedAt,
       personnel: {},
@@ -226,6 +263,16 @@ function evolveEntry(
             Object.entries(c.keyPersonnel).map(([role, name]) => [role, maskName(name ?? '')]),
           ),
         }),
+        ...(c.cmaCertificate !== undefined && {
+          cmaCertificate: c.cmaCertificate,
+          cmaCertificates: [
+            ...(next.cmaCertificates ?? []),
+            { from: event.data.changedAt, certificate: c.cmaCertificate },
+          ],
+        }),
+        ...(event.data.commitment !== undefined && {
+          commitment: publishedCommitment(event.data.commitment),
+        }),
         ...(needsReview &&
           stillFiling && {
             returned: false,
@@ -279,6 +326,17 @@ function evolveEntry(
         deregistered: { on: event.data.deregisteredOn, reason: event.data.reason },
         pendingChange: null,
       };
+    case 'CmaQualificationRevoked': {
+      const { revokedOn, decisionNumber, issuer } = event.data;
+      return {
+        ...next,
+        cmaRevoked: {
+          on: revokedOn,
+          ...(decisionNumber !== undefined && { decisionNumber }),
+          ...(issuer !== undefined && { issuer }),
+        },
+      };
+    }
     case 'PenaltyFulfilled':
     case 'AssessmentRecorded':
     case 'UpgradeRequested':

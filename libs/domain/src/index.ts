@@ -5,3 +5,4 @@ export * from './agency';
 export * from './grading';
 export * from './ledger-events';
 export * from './inspection-plan';
+export * from './supervision';

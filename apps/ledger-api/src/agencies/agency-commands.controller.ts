@@ -17,18 +17,20 @@ import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/sw
 import type { Request, Response } from 'express';
 import {
   decodeInspectionPlanEvent,
+  authoritiesOf,
   DomainError,
   foldInspectionPlan,
   inspectionPlanStreamId,
   validateUscc,
   type InspectionPlan,
+  type RegulatorAuthority,
   type AgencyCommand,
   type RegistrationFields,
   type SealedPersonalData,
 } from '@ledger/domain';
 import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '@ledger/event-store';
 import type { SealingSession } from '@ledger/personal-data';
-import { CurrentActor, Roles, type Actor, type Role } from '../auth';
+import { authorityOf, CurrentActor, Roles, type Actor, type Role } from '../auth';
 import {
   ParseEquipmentIdPipe,
   ParsePersonIdPipe,
@@ -41,7 +43,9 @@ import {
   AddPersonnelDto,
   ChangeRegistrationDto,
   DeregisterAgencyDto,
+  DeregisterByAuthorityDto,
   ImposePenaltyDto,
+  RecordCmaRevocationDto,
   PersonnelDepartureDto,
   PersonnelStatusDto,
   RecordCreditFindingDto,
@@ -86,6 +90,15 @@ function appendedNothing(error: unknown): boolean {
     error instanceof WrongExpectedVersionError ||
     (error instanceof HttpException && error.getStatus() < 500)
   );
+}
+
+/**
+ * The bureau recording a supervision fact, where the regulator's jurisdiction has two (seed 004
+ * Art. 2, 15, 16): from the token, so the fact says who recorded it. Elsewhere nothing.
+ */
+function recordingAuthorityOf(actor: Actor | undefined): RegulatorAuthority | undefined {
+  if (actor?.role !== 'regulator' || actor.jurisdiction === undefined) return undefined;
+  return authoritiesOf(actor.jurisdiction).length > 1 ? authorityOf(actor) : undefined;
 }
 
 /** Drops undefined fields: a recorded fact says only what was given. */
@@ -454,7 +467,10 @@ export class AgencyCommandsController {
     const { occurredAt: _o, ...data } = body;
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'RecordInspection',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>(data),
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>({
+        ...data,
+        recordingAuthority: recordingAuthorityOf(actor),
+      }),
       plan: await this.planOf(body.planId),
     });
   }
@@ -473,7 +489,10 @@ export class AgencyCommandsController {
     const { occurredAt: _o, ...data } = body;
     return this.run(req, res, actor, uscc, body, ['regulator'], {
       type: 'ImposePenalty',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'ImposePenalty' }>['data']>(data),
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'ImposePenalty' }>['data']>({
+        ...data,
+        recordingAuthority: recordingAuthorityOf(actor),
+      }),
     });
   }
 
@@ -514,6 +533,51 @@ export class AgencyCommandsController {
     return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
       type: 'Deregister',
       reason: body.reason,
+    });
+  }
+
+  @Post(':uscc/cma-revocation')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary:
+      '资质认定撤销: the CMA qualification revoked by its issuer (seed 004 Art. 16 ¶2; in Urumqi recorded by market regulation)',
+  })
+  cmaRevocation(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: RecordCmaRevocationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const { occurredAt: _o, ...data } = body;
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'RecordCmaRevocation',
+      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordCmaRevocation' }>['data']>({
+        ...data,
+        recordingAuthority: recordingAuthorityOf(actor),
+      }),
+    });
+  }
+
+  @Post(':uscc/deregistration-by-authority')
+  @HttpCode(201)
+  @Roles('regulator')
+  @ApiOperation({
+    summary:
+      '注销 by the registration authority after verification: the CMA qualification lost (lapsed or revoked, as recorded) or the legal person ended (seed 002 §一.10)',
+  })
+  deregisterByAuthority(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: DeregisterByAuthorityDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['regulator'], {
+      type: 'DeregisterByAuthority',
+      reason: body.reason,
+      basis: body.basis,
     });
   }
 }

@@ -12,7 +12,15 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
-import { agencyStreamId, reviewDue, toShanghaiDate } from '@ledger/domain';
+import {
+  agencyStreamId,
+  cmaStatusOn,
+  gradesNoOne,
+  JURISDICTIONS,
+  reviewDue,
+  toShanghaiDate,
+  type Jurisdiction,
+} from '@ledger/domain';
 import { CalendarService } from '../calendar/calendar.service';
 import { maySee, SEARCHABLE_STATUSES, seesPendingChange, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
@@ -22,13 +30,18 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
-import { AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
+import { AgencyEntryQuery, AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 
+/** Jurisdictions that grade no one (Urumqi, seed 004): their agencies are `not-graded`. */
+const NOT_GRADED: readonly string[] = JURISDICTIONS.filter((j) => gradesNoOne(j));
+
 /**
- * The view of an entry with its current grade that `actor` may see; the projection's
- * bookkeeping stays inside. A key change awaiting review (and how the last one ended) only
- * for its regulator and the agency (seed 002 §七.8).
+ * The view of an entry that `actor` may see, with its current grade (`not-graded` where the
+ * jurisdiction grades no one) and where its CMA certificate stands on `asOf` (a lapsed or
+ * revoked one is flagged: seed 000 Art. 2, seed 004 Art. 5(3)); the projection's bookkeeping
+ * stays inside. A key change awaiting review (and how the last one ended) only for its
+ * regulator and the agency (seed 002 §七.8).
  */
 function publicEntry(
   {
@@ -37,14 +50,27 @@ function publicEntry(
     legalRepresentativeNames: _n,
     pendingChange,
     lastChangeReview,
+    cmaCertificates,
     ...entry
   }: RegistryEntry,
   grade: string | undefined,
   actor: Actor | undefined,
+  asOf: string,
 ) {
+  // The certificate filed for asOf (the last filed by then; the first, asked about earlier).
+  const filed = cmaCertificates ?? [];
+  const certificateOn =
+    filed.filter((f) => f.from <= asOf).at(-1)?.certificate ??
+    filed[0]?.certificate ??
+    entry.cmaCertificate;
   return {
     ...entry,
-    grade: grade ?? 'ungraded',
+    grade: gradesNoOne(entry.jurisdiction as Jurisdiction) ? 'not-graded' : (grade ?? 'ungraded'),
+    cmaCertificate: entry.cmaCertificate ?? null,
+    cmaRevoked: entry.cmaRevoked ?? null,
+    commitment: entry.commitment ?? null,
+    cmaStatus: cmaStatusOn(certificateOn, entry.cmaRevoked?.on, asOf),
+    cmaStatusOn: asOf,
     ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
       pendingChange: pendingChange ?? null,
       lastChangeReview: lastChangeReview ?? null,
@@ -107,7 +133,25 @@ export class AgencyQueriesController {
     if (!seesUnpublished(actor))
       qb.andWhere('r.status IN (:...published)', { published: SEARCHABLE_STATUSES });
     const today = toShanghaiDate(new Date());
-    if (query.grade) {
+    const asOf = query.asOf ?? today;
+    if (query.cmaLapsed === 'true') {
+      // Flagged on asOf: the certificate filed for that day (as publicEntry picks it) is past
+      // its last valid day, or the qualification was revoked by then.
+      const certificateOn = `COALESCE(
+        (SELECT e.c->'certificate' FROM jsonb_array_elements(r.doc->'cmaCertificates') WITH ORDINALITY AS e(c, i)
+          WHERE e.c->>'from' <= :asOf ORDER BY e.i DESC LIMIT 1),
+        r.doc->'cmaCertificates'->0->'certificate',
+        r.doc->'cmaCertificate')`;
+      qb.andWhere(
+        `((${certificateOn})->>'number') IS NOT NULL AND (((${certificateOn})->>'validUntil') < :asOf
+           OR (r.doc->'cmaRevoked'->>'on') <= :asOf)`,
+        { asOf },
+      );
+    }
+    if (query.grade === 'not-graded') {
+      qb.andWhere('r.jurisdiction IN (:...notGraded)', { notGraded: NOT_GRADED });
+    } else if (query.grade) {
+      qb.andWhere('r.jurisdiction NOT IN (:...notGraded)', { notGraded: NOT_GRADED });
       // The grade in force today, as known now, from the grade history (ungraded when none).
       qb.andWhere(
         `COALESCE((SELECT g.grade FROM grade_periods g WHERE g.key = r.key AND g.system_to IS NULL
@@ -139,7 +183,7 @@ export class AgencyQueriesController {
       today,
     );
     return {
-      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), actor)),
+      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), actor, asOf)),
       page,
       pageSize,
       total,
@@ -150,7 +194,11 @@ export class AgencyQueriesController {
   @Public()
   @ApiOperation({ summary: "An agency's current registry entry" })
   @ApiOkResponse({ description: 'status, name, category, current grade, …' })
-  async get(@Param('uscc', ParseUsccPipe) uscc: string, @CurrentActor() actor?: Actor) {
+  async get(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: AgencyEntryQuery,
+    @CurrentActor() actor?: Actor,
+  ) {
     const row = await this.registry.findOneBy({ key: uscc });
     const visible = row && maySee(row.status, uscc, actor);
     if (!visible)
@@ -162,8 +210,14 @@ export class AgencyQueriesController {
     // Deregistered: the registration is no longer publicly displayed (seed 002 §七.9).
     if (row.status === 'deregistered' && !seesDeregistered(uscc, actor))
       return { uscc, status: 'deregistered', deregisteredOn: row.doc.deregistered?.on ?? null };
-    const grades = await currentGrades(this.pool, [uscc], toShanghaiDate(new Date()));
-    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), actor);
+    const today = toShanghaiDate(new Date());
+    const grades = await currentGrades(this.pool, [uscc], today);
+    return publicEntry(
+      await this.withReviewDue(row.doc),
+      grades.get(uscc),
+      actor,
+      query.asOf ?? today,
+    );
   }
 
   @Get(':uscc/events')

@@ -23,7 +23,7 @@ import {
   type EventStore,
   type NewEvent,
 } from '@ledger/event-store';
-import { assertCanActOnAgency, type Actor, type Role } from '../auth';
+import { assertCanActOnAgency, assertCanRecordAsAuthority, type Actor, type Role } from '../auth';
 import {
   CommandPipeline,
   type CommandContext,
@@ -218,4 +218,5 @@ function authorise(
   // An unknown agency is the decider's 404; whoever may act on some agency learns only that.
   if (jurisdiction === undefined) return;
   assertCanActOnAgency(actor, { uscc, jurisdiction }, allowed);
+  assertCanRecordAsAuthority(actor, jurisdiction, command.type);
 }

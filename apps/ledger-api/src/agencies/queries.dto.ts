@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { JURISDICTIONS } from '@ledger/domain';
+import { IsBareDate } from '../http/validators';
 
 /**
  * Bounds of numeric query parameters: an unbounded `page=1e20` is an integer to JavaScript
@@ -22,10 +23,27 @@ export class AgencyListQuery {
   @IsIn(['pending-review', 'registered', 'deregistered'])
   status?: string;
 
-  @ApiPropertyOptional({ enum: ['A', 'B', 'C', 'D', 'E', 'ungraded', 'no-business'] })
+  @ApiPropertyOptional({ enum: ['A', 'B', 'C', 'D', 'E', 'ungraded', 'no-business', 'not-graded'] })
   @IsOptional()
-  @IsIn(['A', 'B', 'C', 'D', 'E', 'ungraded', 'no-business'])
+  @IsIn(['A', 'B', 'C', 'D', 'E', 'ungraded', 'no-business', 'not-graded'])
   grade?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'the valid date the CMA certificate is judged on (cmaStatus, cmaLapsed), YYYY-MM-DD; default today',
+  })
+  @IsOptional()
+  @IsBareDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description:
+      'only agencies whose CMA certificate has lapsed or been revoked on asOf (seed 000 Art. 2, seed 004 Art. 5(3))',
+  })
+  @IsOptional()
+  @IsIn(['true'])
+  cmaLapsed?: string;
 
   @ApiPropertyOptional({ description: 'part of the name, or the start of the USCC' })
   @IsOptional()
@@ -48,6 +66,16 @@ export class AgencyListQuery {
   @Min(1)
   @Max(200)
   pageSize?: number;
+}
+
+/** `GET /api/v1/agencies/:uscc?asOf=`: the day the CMA certificate's standing is judged on. */
+export class AgencyEntryQuery {
+  @ApiPropertyOptional({
+    description: 'the valid date cmaStatus is judged on, YYYY-MM-DD; default today',
+  })
+  @IsOptional()
+  @IsBareDate()
+  asOf?: string;
 }
 
 /** The most events one page of a stream holds. */

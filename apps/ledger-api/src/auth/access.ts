@@ -1,5 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
-import type { Actor, Jurisdiction, Role } from './actor';
+import { authoritiesOf } from '@ledger/domain';
+import { authorityOf, type Actor, type Jurisdiction, type Role } from './actor';
 
 export type AccessDecision = { ok: true } | { ok: false; reason: string };
 
@@ -79,6 +80,60 @@ export function canActInJurisdiction(
     };
   }
   return ALLOWED;
+}
+
+/**
+ * What market regulation records where it is a co-authority (seed 004): inspections (Art. 15),
+ * penalties for untrue and false reports (Art. 16 ¶1), and the revocation of the CMA
+ * qualification it has the issuing authority carry out (Art. 16 ¶2). The registry (review,
+ * changes, staff, deregistration) stays with the ecology bureau.
+ */
+const MARKET_REGULATION_RECORDS: ReadonlySet<string> = new Set([
+  'RecordInspection',
+  'ImposePenalty',
+  'RecordCmaRevocation',
+]);
+
+/** Recorded by market regulation alone where the jurisdiction has it (seed 004 Art. 16 ¶2). */
+const MARKET_REGULATION_ONLY: ReadonlySet<string> = new Set(['RecordCmaRevocation']);
+
+/**
+ * Whether a regulator's recording authority (its token's `authority`) records this command in
+ * `jurisdiction`: anyone else is judged by role and scope alone (`canActOnAgency`).
+ */
+export function canRecordAsAuthority(
+  actor: Actor,
+  jurisdiction: Jurisdiction,
+  commandType: string,
+): AccessDecision {
+  if (actor.role !== 'regulator') return ALLOWED;
+  const authority = authorityOf(actor);
+  if (authority === 'market-regulation' && !MARKET_REGULATION_RECORDS.has(commandType)) {
+    return {
+      ok: false,
+      reason: `authority: market regulation records inspections, penalties and CMA revocations (seed 004 Art. 15, 16), not ${commandType}`,
+    };
+  }
+  if (
+    authority === 'ecology' &&
+    MARKET_REGULATION_ONLY.has(commandType) &&
+    authoritiesOf(jurisdiction).includes('market-regulation')
+  ) {
+    return {
+      ok: false,
+      reason: `authority: in ${jurisdiction} market regulation records ${commandType} (seed 004 Art. 16)`,
+    };
+  }
+  return ALLOWED;
+}
+
+/** `canRecordAsAuthority`, throwing the API's 403 when refused. */
+export function assertCanRecordAsAuthority(
+  actor: Actor,
+  jurisdiction: Jurisdiction,
+  commandType: string,
+): void {
+  throwIfRefused(canRecordAsAuthority(actor, jurisdiction, commandType));
 }
 
 /** `canActOnAgency`, throwing the API's 403 when refused. */

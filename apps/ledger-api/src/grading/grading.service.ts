@@ -10,7 +10,9 @@ import {
   endOfShanghaiDay,
   foldAgency,
   gradeTimeline,
+  gradesNoOne,
   periodAt,
+  RuleViolation,
   firstPolicyOf,
   policyFor,
   policyInForce,
@@ -41,6 +43,8 @@ export interface GradeAnswer {
   decidedBy: { eventId: string; position: number } | null;
   cause: string | null;
   explanation: { rule: string; article: string; facts: string[] }[];
+  /** Why there is no grade, where the jurisdiction grades no one (`not-graded`). */
+  reason?: string;
 }
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -178,6 +182,25 @@ export class GradingService {
     knownAt: string,
     period: GradePeriod | undefined,
   ): GradeAnswer {
+    // Urumqi (seed 004) supervises and grades no one: not "ungraded" under a borrowed policy.
+    const notGraded = gradesNoOne(jurisdiction);
+    if (notGraded) {
+      return {
+        uscc,
+        asOf,
+        knownAt,
+        grade: 'not-graded',
+        score: null,
+        policy: { jurisdiction, version: notGraded.rules.version },
+        effectiveFrom: null,
+        decidedBy: null,
+        cause: null,
+        explanation: [
+          { rule: 'jurisdiction-grades-no-one', article: notGraded.article, facts: [] },
+        ],
+        reason: notGraded.reason,
+      };
+    }
     if (!period) {
       const policy = policyInForce(jurisdiction, asOf) ?? firstPolicyOf(jurisdiction);
       return {
@@ -304,6 +327,8 @@ export class GradingService {
     uscc: string,
     on: string,
   ): Promise<{ standing: UpgradeBarInput; currentGrade: string; policyId: string }> {
+    const notGraded = gradesNoOne(await this.jurisdictionOf(uscc));
+    if (notGraded) throw new RuleViolation(notGraded.reason, notGraded.article, 'uscc');
     // Every fact recorded so far, whatever the clocks say: the request is decided on what the
     // ledger holds; its grade history is read on the request's valid date.
     const { jurisdiction, periods, facts } = await this.replayTimeline(

@@ -238,7 +238,7 @@ describe('the validation pipe', () => {
           monitoringTypes: ['testing', 'testing'],
         }),
       ).toEqual([
-        'jurisdiction: must be one of beijing, chongqing, jiaxing',
+        'jurisdiction: must be one of beijing, chongqing, jiaxing, urumqi',
         'category: must be one of comprehensive, radiation, automatic-om, other',
         'serviceTypes: each value must be one of public-monitoring, self-monitoring',
         'monitoringTypes: must not repeat a value',

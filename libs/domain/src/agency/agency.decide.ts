@@ -3,10 +3,17 @@ import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
 import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
+import {
+  gradesNoOne,
+  jurisdictionOfItem,
+  supervisionRulesFor,
+  supervisionRulesInForce,
+} from '../supervision';
 import type {
   AgencyEvent,
   AssessmentRecorded,
   AgencyRegistered,
+  CmaQualificationRevoked,
   Commitment,
   CreditFindingRecorded,
   DeregistrationReason,
@@ -81,6 +88,12 @@ export type AgencyCommand =
       })
   | ({ type: 'RecordCreditFinding' } & CommandTime & { data: CreditFindingRecorded['data'] })
   | ({ type: 'Deregister' } & CommandTime & { reason: DeregistrationReason })
+  | ({ type: 'RecordCmaRevocation' } & CommandTime & { data: CmaQualificationRevoked['data'] })
+  | ({ type: 'DeregisterByAuthority' } & CommandTime & {
+        reason: Exclude<DeregistrationReason, 'voluntary'>;
+        /** What the authority verified: the decision or fact the deregistration rests on. */
+        basis: string;
+      })
   | ({ type: 'RecordAssessment' } & CommandTime & { data: AssessmentRecorded['data'] })
   | ({ type: 'RequestUpgrade' } & CommandTime & {
         reason?: string;
@@ -115,7 +128,102 @@ const LATE_CHANGE_ARTICLE: Record<Jurisdiction, string> = {
   beijing: 'beijing-6',
   chongqing: 'chongqing-5',
   jiaxing: 'national-faq-1-8',
+  // Seed 004 sets no deadline for changes: the national FAQ's month applies.
+  urumqi: 'national-faq-1-8',
 };
+
+/** Deregistration by the authority of its own motion (seed 002 §一.10). */
+const AUTHORITY_DEREGISTRATION = 'national-faq-1-10';
+
+/** Where the loss of the CMA qualification is recorded: Urumqi's Art. 16 ¶2, else the FAQ. */
+const cmaRevocationArticle = (jurisdiction: Jurisdiction) =>
+  jurisdiction === 'urumqi' ? 'urumqi-16' : AUTHORITY_DEREGISTRATION;
+
+/**
+ * A commitment's text and version go together: the text is what was signed, the version names
+ * it (seed 000 Annex 2, seed 002 §六.1). One without the other cannot be published.
+ */
+function checkCommitmentText(commitment: Commitment | undefined, field: string): void {
+  if (commitment === undefined) return;
+  const hasText = commitment.text !== undefined;
+  const hasVersion = commitment.version !== undefined;
+  if (hasText !== hasVersion) {
+    throw new InvalidInput(
+      'the commitment text and its version are recorded together, or neither',
+      'national-faq-6-1',
+      `${field}.${hasText ? 'version' : 'text'}`,
+    );
+  }
+}
+
+/** A certificate cannot expire before it starts. */
+function checkCmaDates(cma: RegistrationFields['cmaCertificate']): void {
+  if (
+    cma?.validFrom !== undefined &&
+    cma.validUntil !== undefined &&
+    cma.validFrom > cma.validUntil
+  )
+    throw new InvalidInput(
+      `validFrom ${cma.validFrom} is after validUntil ${cma.validUntil}`,
+      'beijing-2',
+      'cmaCertificate.validFrom',
+    );
+}
+
+/**
+ * Seed 004 Art. 5(3): an agency supervised in Urumqi that issues test data and results to
+ * society (检验检测) holds a CMA certificate (number, issuer, validity) valid on the day.
+ */
+function checkCmaForTesting(
+  fields: Partial<RegistrationFields>,
+  on: string,
+  article: string,
+): void {
+  if (!fields.monitoringTypes?.includes('testing')) return;
+  const cma = fields.cmaCertificate;
+  const missing = (['number', 'issuer', 'validUntil'] as const).find((f) => !cma?.[f]);
+  if (missing) {
+    throw new RuleViolation(
+      'a testing agency in Urumqi holds a CMA certificate (资质认定证书): its number, issuer and validity are recorded',
+      article,
+      `cmaCertificate.${missing}`,
+    );
+  }
+  if (cma!.validUntil! < on || (cma!.validFrom !== undefined && cma!.validFrom > on)) {
+    throw new RuleViolation(
+      `the CMA certificate is valid ${cma!.validFrom ?? '…'} to ${cma!.validUntil}, not on ${on}`,
+      article,
+      'cmaCertificate.validUntil',
+    );
+  }
+}
+
+/**
+ * A finding's article item (seed 004 Art. 7–14) belongs to the agency's jurisdiction, to a text
+ * in force on the inspection date, and to the finding's code as its parent.
+ */
+function checkFindingItems(jurisdiction: Jurisdiction, data: InspectionRecorded['data']): void {
+  data.findings.forEach(({ code, item }, i) => {
+    if (item === undefined) return;
+    const field = `findings.${i}.item`;
+    const source = jurisdictionOfItem(item);
+    if (source !== jurisdiction) {
+      throw new RuleViolation(
+        `${item} is an item of the ${source} rules, which apply to agencies supervised in ${source}, not ${jurisdiction}`,
+        `${source}-2`,
+        field,
+      );
+    }
+    const parent = supervisionRulesFor(jurisdiction, data.inspectedAt, field).findingItems[item];
+    if (parent !== code) {
+      throw new InvalidInput(
+        `${item} is an item of ${parent ?? 'no finding code'}, not of ${code}`,
+        item.split('-').slice(0, 2).join('-'),
+        field,
+      );
+    }
+  });
+}
 
 const FORMAL_REVIEW_WORKING_DAYS = 5; // seed 000 Art. 7
 
@@ -237,6 +345,14 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         );
       }
       notAfterValidTime(commitment.signedAt, command.on, 'commitment.signedAt');
+      checkCommitmentText(commitment, 'commitment');
+      checkCmaDates(command.data.cmaCertificate);
+      // Seed 004 Art. 5(3) binds while the Urumqi rules are in force (Art. 21).
+      const cmaArticle = supervisionRulesInForce(
+        command.data.jurisdiction,
+        command.on,
+      )?.cmaRequiredForTesting;
+      if (cmaArticle) checkCmaForTesting(command.data, command.on, cmaArticle);
       return [
         {
           type: 'AgencyRegistered',
@@ -310,6 +426,8 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         changed.includes('name') ||
         (command.changes.legalRepresentative !== undefined &&
           command.changes.legalRepresentative.name !== current.legalRepresentative.name);
+      checkCommitmentText(command.commitment, 'commitment');
+      checkCmaDates(command.changes.cmaCertificate);
       if (needsCommitment && !command.commitment?.signedBy.trim()) {
         throw new RuleViolation(
           'a change of name or legal representative needs a newly signed commitment',
@@ -524,6 +642,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       if (command.data.planId !== undefined)
         assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
+      checkFindingItems(state.jurisdiction, command.data);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
@@ -605,8 +724,63 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       ];
     }
 
+    case 'RecordCmaRevocation': {
+      requireOpen(state);
+      const article = cmaRevocationArticle(state.jurisdiction);
+      notAfterValidTime(command.data.revokedOn, command.on, 'revokedOn');
+      if (!state.registration?.cmaCertificate?.number) {
+        throw new RuleViolation(
+          'no CMA certificate is recorded for this agency: there is none to revoke',
+          article,
+          'uscc',
+        );
+      }
+      if (state.cmaRevokedOn !== undefined) {
+        throw new RuleViolation(
+          `the CMA qualification was already revoked on ${state.cmaRevokedOn}`,
+          article,
+          'revokedOn',
+        );
+      }
+      return [{ type: 'CmaQualificationRevoked', data: command.data }];
+    }
+
+    case 'DeregisterByAuthority': {
+      requireOpen(state);
+      if (!command.basis.trim()) {
+        throw new RuleViolation(
+          'the authority deregisters after verification: the basis is recorded',
+          AUTHORITY_DEREGISTRATION,
+          'basis',
+        );
+      }
+      if (command.reason === 'qualification-lost') {
+        const cma = state.registration?.cmaCertificate;
+        const revoked = state.cmaRevokedOn !== undefined && state.cmaRevokedOn <= command.on;
+        const lapsed = cma?.validUntil !== undefined && cma.validUntil < command.on;
+        if (!revoked && !lapsed) {
+          throw new RuleViolation(
+            cma?.validUntil
+              ? `the CMA certificate is valid until ${cma.validUntil} and not revoked: the qualification is not lost on ${command.on}`
+              : 'no lapsed or revoked CMA certificate is recorded: the loss of the qualification is recorded first',
+            AUTHORITY_DEREGISTRATION,
+            'reason',
+          );
+        }
+      }
+      // Every rule of a deregistration applies; the event says who and on what basis.
+      const byAuthority = { article: AUTHORITY_DEREGISTRATION, basis: command.basis };
+      return decide({ ...command, type: 'Deregister' }, state).map((event) =>
+        event.type === 'AgencyDeregistered'
+          ? { ...event, data: { ...event.data, byAuthority } }
+          : event,
+      );
+    }
+
     case 'RecordAssessment': {
       requireOpen(state);
+      const notGraded = gradesNoOne(state.jurisdiction);
+      if (notGraded) throw new RuleViolation(notGraded.reason, notGraded.article, 'uscc');
       if (command.data.year > Number(command.on.slice(0, 4))) {
         throw new RuleViolation('an assessment is of a year that has begun', 'beijing-13', 'year');
       }

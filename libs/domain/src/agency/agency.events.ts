@@ -5,7 +5,7 @@ import type { CalendarVersions } from '../calendar/official-calendar';
  * upcaster (see STYLE.md).
  */
 
-export const JURISDICTIONS = ['beijing', 'chongqing', 'jiaxing'] as const;
+export const JURISDICTIONS = ['beijing', 'chongqing', 'jiaxing', 'urumqi'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 export type AgencyCategory = 'comprehensive' | 'radiation' | 'automatic-om' | 'other';
 export type ServiceType = 'public-monitoring' | 'self-monitoring';
@@ -25,6 +25,14 @@ export type PersonalDataKind = 'resident-id' | 'phone';
 export interface Commitment {
   signedBy: string;
   signedAt: string;
+  /**
+   * The version of the commitment text signed (seed 000 Annex 2, seed 002 §六.1), e.g. the
+   * template's edition; recorded with `text` and published with the registration. Absent
+   * before v1.2 and when the filer gave none.
+   */
+  version?: string;
+  /** The text signed, as signed: published with the registration (seed 002 §六.1). */
+  text?: string;
 }
 
 export interface LegalRepresentative {
@@ -44,7 +52,8 @@ export interface RegistrationFields {
   legalRepresentative: LegalRepresentative;
   contact?: { phone?: SealedPersonalData; email?: string };
   ownership?: string;
-  cmaCertificate?: { number?: string; issuer?: string; validUntil?: string };
+  /** 资质认定证书 (seed 000 Art. 2, seed 004 Art. 5(3)); validFrom absent before v1.2. */
+  cmaCertificate?: { number?: string; issuer?: string; validFrom?: string; validUntil?: string };
   keyPersonnel?: {
     technicalLead?: string;
     qualityLead?: string;
@@ -193,16 +202,84 @@ export type FindingCode =
   | 'other';
 export type SupervisionMeasure = 'written-notice' | 'interview' | 'public-notice';
 
+/**
+ * The item of an article a finding is under, where a jurisdiction's rules list items (seed 004
+ * Art. 7–14: `urumqi-7-1` … `urumqi-14`); the `code` stays the parent category.
+ */
+export const FINDING_ITEMS = [
+  'urumqi-7-1',
+  'urumqi-7-2',
+  'urumqi-7-3',
+  'urumqi-7-4',
+  'urumqi-8-1',
+  'urumqi-8-2',
+  'urumqi-8-3',
+  'urumqi-8-4',
+  'urumqi-9-1',
+  'urumqi-9-2',
+  'urumqi-9-3',
+  'urumqi-9-4',
+  'urumqi-9-5',
+  'urumqi-9-6',
+  'urumqi-9-7',
+  'urumqi-10',
+  'urumqi-11-1',
+  'urumqi-11-2',
+  'urumqi-11-3',
+  'urumqi-11-4',
+  'urumqi-12-1',
+  'urumqi-12-2',
+  'urumqi-12-3',
+  'urumqi-12-4',
+  'urumqi-12-5',
+  'urumqi-13',
+  'urumqi-14',
+] as const;
+export type FindingItem = (typeof FINDING_ITEMS)[number];
+
+/**
+ * 监测业务类型 supervised (seed 004 Art. 6): commissioned monitoring, self-monitoring of
+ * polluters, soil pollution surveys, EIA baseline and completion-acceptance monitoring,
+ * automatic-monitoring O&M, other.
+ */
+export const BUSINESS_TYPES = [
+  'commissioned',
+  'self-monitoring',
+  'soil-pollution-survey',
+  'eia-and-acceptance',
+  'automatic-om',
+  'other',
+] as const;
+export type BusinessType = (typeof BUSINESS_TYPES)[number];
+
+/**
+ * The recording authority of a regulator: the ecology (environment) bureau, or, where the rules
+ * make it a co-authority, the market-regulation bureau (seed 004 Art. 2, 15, 16).
+ */
+export const REGULATOR_AUTHORITIES = ['ecology', 'market-regulation'] as const;
+export type RegulatorAuthority = (typeof REGULATOR_AUTHORITIES)[number];
+
+export interface InspectionFinding {
+  code: FindingCode;
+  /** The article item (seed 004 Art. 7–14), under `code` as its parent; absent when not given. */
+  item?: FindingItem;
+  description?: string;
+}
+
 export interface InspectionRecorded {
   type: 'InspectionRecorded';
   data: {
     inspectedAt: string;
     method: InspectionMethod;
-    findings: { code: FindingCode; description?: string }[];
+    findings: InspectionFinding[];
     authority?: string;
     measures?: SupervisionMeasure[];
     /** The 双随机 inspection plan this inspection carries out (absent before issue 11). */
     planId?: string;
+    /** The business supervised (seed 004 Art. 6). */
+    businessType?: BusinessType;
+    /** Which bureau recorded it, where two may (seed 004 Art. 2, 15). */
+    recordingAuthority?: RegulatorAuthority;
   };
 }
 
@@ -226,6 +303,10 @@ export interface PenaltyImposed {
     conductOn?: string;
     /** v2. The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
     dueBy?: string;
+    /** The business the violation concerns (seed 004 Art. 6). */
+    businessType?: BusinessType;
+    /** Which bureau recorded it, where two may (seed 004 Art. 2, 16). */
+    recordingAuthority?: RegulatorAuthority;
   };
 }
 
@@ -254,7 +335,33 @@ export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qu
 
 export interface AgencyDeregistered {
   type: 'AgencyDeregistered';
-  data: { reason: DeregistrationReason; deregisteredOn: string };
+  data: {
+    reason: DeregistrationReason;
+    deregisteredOn: string;
+    /**
+     * Set when the registration authority deregistered the agency of its own motion (seed 002
+     * §一.10), with the item cited and what it rests on; absent for a deregistration on request.
+     */
+    byAuthority?: { article: string; basis: string };
+  };
+}
+
+/**
+ * The CMA qualification (检验检测资质) revoked, cancelled or withdrawn by the issuing authority
+ * at the request of market regulation (seed 004 Art. 16 ¶2): from `revokedOn` the agency no
+ * longer meets seed 004 Art. 5(3).
+ */
+export interface CmaQualificationRevoked {
+  type: 'CmaQualificationRevoked';
+  data: {
+    revokedOn: string;
+    /** The revoking decision's number, where known. */
+    decisionNumber?: string;
+    /** The issuing authority that revoked it. */
+    issuer?: string;
+    reason?: string;
+    recordingAuthority?: RegulatorAuthority;
+  };
 }
 
 /** The year's assessment (score 0–100) a cycle grades from (Beijing Art. 14, Chongqing Art. 14, Jiaxing (九)). */
@@ -318,7 +425,8 @@ export type AgencyEvent =
   | AssessmentRecorded
   | UpgradeRequested
   | CreditRepairRequested
-  | CreditRepairDecided;
+  | CreditRepairDecided
+  | CmaQualificationRevoked;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -341,6 +449,7 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'UpgradeRequested',
   'CreditRepairRequested',
   'CreditRepairDecided',
+  'CmaQualificationRevoked',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

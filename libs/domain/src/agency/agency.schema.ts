@@ -27,6 +27,7 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     UpgradeRequested: 1,
     CreditRepairRequested: 1,
     CreditRepairDecided: 1,
+    CmaQualificationRevoked: 1,
   },
   upcasters: {
     // v2 adds the optional `priorDeparture` (seed 002 §三.6): a v1 hire had none.

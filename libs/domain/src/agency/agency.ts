@@ -69,6 +69,8 @@ export interface AgencyState {
   pendingChange?: PendingChange;
   /** The valid date of the deregistration. */
   deregisteredOn?: string;
+  /** The day the CMA qualification was revoked (seed 004 Art. 16 ¶2), if it was. */
+  cmaRevokedOn?: string;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
   repairs: ReadonlyMap<
@@ -207,6 +209,8 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
       const { pendingChange: _p, ...rest } = state;
       return { ...rest, status: 'deregistered', deregisteredOn: event.data.deregisteredOn };
     }
+    case 'CmaQualificationRevoked':
+      return { ...state, cmaRevokedOn: event.data.revokedOn };
     case 'CreditRepairRequested':
       return {
         ...state,

@@ -8,6 +8,7 @@ import type { Jurisdiction } from '../agency/agency.events';
 import { ConflictError, NotFoundError, RuleViolation } from '../shared/errors';
 import type { DirectDowngrade, GradeDecision, GradingCandidate, PolicyRef } from './grading.types';
 import { downgradeDecision, policyById, policyFor, worstBinding } from './policies';
+import { gradesNoOne } from '../supervision/supervision-rules';
 
 export interface Proposal extends GradeDecision {
   uscc: string;
@@ -205,6 +206,9 @@ export function decideCycle(command: CycleCommand, state: CycleState): CycleEven
         'year',
       );
     }
+    // A jurisdiction whose texts set supervision only (Urumqi, seed 004) grades no one.
+    const notGraded = gradesNoOne(command.jurisdiction);
+    if (notGraded) throw new RuleViolation(notGraded.reason, notGraded.article, 'jurisdiction');
     const policy = policyFor(command.jurisdiction, command.on);
     // A cycle grades a natural year that has ended, published early the next (Beijing Art. 13,
     // Chongqing Art. 13, Jiaxing (十八)).

@@ -3,8 +3,8 @@
  * array (for validation and the OpenAPI document) with the type of its values.
  */
 
-/** 管辖地: the jurisdictions whose grading policies the ledger knows. */
-export const JURISDICTIONS = ['beijing', 'chongqing', 'jiaxing'] as const;
+/** 管辖地: the jurisdictions the ledger knows (urumqi supervises and grades no one, seed 004). */
+export const JURISDICTIONS = ['beijing', 'chongqing', 'jiaxing', 'urumqi'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
 /** 机构类别: 综合监测类, 辐射专项监测类, 自动监测运维, 其他. */
@@ -67,6 +67,19 @@ export const FINDING_CODES = [
   'other',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** 检查发现的具体情形: the article item under a finding code (seed 004 Art. 7–14), from the domain. */
+export { FINDING_ITEMS, type FindingItem } from '@ledger/domain';
+
+/** 监测业务类型 supervised (seed 004 Art. 6), from the domain. */
+export { BUSINESS_TYPES, type BusinessType } from '@ledger/domain';
+
+/** 注销 by the authority of its own motion (seed 002 §一.10): the reasons it may cite. */
+export const AUTHORITY_DEREGISTRATION_REASONS = [
+  'qualification-lost',
+  'legal-person-terminated',
+] as const;
+export type AuthorityDeregistrationReason = (typeof AUTHORITY_DEREGISTRATION_REASONS)[number];
 
 /** 监管措施 (seed 001 Art. 9): 书面通知, 约谈, 公开通报. */
 export const MEASURES = ['written-notice', 'interview', 'public-notice'] as const;

@@ -8,7 +8,7 @@ import {
   OptionalNotNull,
 } from '../../http/validators';
 import { CommandBodyDto } from './command-body.dto';
-import { VIOLATION_TYPES, type ViolationType } from './enums';
+import { BUSINESS_TYPES, VIOLATION_TYPES, type BusinessType, type ViolationType } from './enums';
 
 /** 行政处罚: `POST /api/v1/agencies/:uscc/penalties`. */
 export class ImposePenaltyDto extends CommandBodyDto {
@@ -74,4 +74,13 @@ export class ImposePenaltyDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsBareDate()
   dueBy?: string;
+
+  @ApiPropertyOptional({
+    description: '监测业务类型 the violation concerns (seed 004 Art. 6)',
+    enum: BUSINESS_TYPES,
+    enumName: 'BusinessType',
+  })
+  @OptionalNotNull()
+  @IsOneOf(BUSINESS_TYPES)
+  businessType?: BusinessType;
 }

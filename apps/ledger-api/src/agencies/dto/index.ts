@@ -6,7 +6,11 @@ export {
   RegistrationChangesDto,
 } from './change-registration.dto';
 export { CommandBodyDto } from './command-body.dto';
-export { DeregisterAgencyDto } from './deregister-agency.dto';
+export {
+  DeregisterAgencyDto,
+  DeregisterByAuthorityDto,
+  RecordCmaRevocationDto,
+} from './deregister-agency.dto';
 export * from './enums';
 export { ImposePenaltyDto } from './impose-penalty.dto';
 export { PersonnelDepartureDto } from './personnel-departure.dto';

@@ -143,7 +143,7 @@ describe('the OpenAPI document of the command bodies', () => {
   it('names the enums', () => {
     expect(document.components!.schemas!.Jurisdiction).toMatchObject({
       type: 'string',
-      enum: ['beijing', 'chongqing', 'jiaxing'],
+      enum: ['beijing', 'chongqing', 'jiaxing', 'urumqi'],
     });
   });
 });

@@ -11,10 +11,14 @@ import {
 } from '../../http/validators';
 import { CommandBodyDto } from './command-body.dto';
 import {
+  BUSINESS_TYPES,
   FINDING_CODES,
+  FINDING_ITEMS,
   INSPECTION_METHODS,
   MEASURES,
+  type BusinessType,
   type FindingCode,
+  type FindingItem,
   type InspectionMethod,
   type Measure,
 } from './enums';
@@ -30,6 +34,16 @@ export class InspectionFindingDto {
   @IsRequired()
   @IsOneOf(FINDING_CODES)
   code!: FindingCode;
+
+  @ApiPropertyOptional({
+    description:
+      '具体情形 (the article item under code, seed 004 Art. 7–14: urumqi-11-2 is 不实报告 item (二), under untrue-report); for an agency supervised in that jurisdiction, on a date its rules are in force',
+    enum: FINDING_ITEMS,
+    enumName: 'FindingItem',
+  })
+  @OptionalNotNull()
+  @IsOneOf(FINDING_ITEMS)
+  item?: FindingItem;
 
   @ApiPropertyOptional({ description: '问题描述 (description)', maxLength: 2000 })
   @OptionalNotNull()
@@ -92,4 +106,14 @@ export class RecordInspectionDto extends CommandBodyDto {
     patternMessage: 'must be a plan id such as chongqing-2027-Q1',
   })
   planId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '监测业务类型 (seed 004 Art. 6): 委托监测 / 排污单位自行监测 / 土壤污染状况调查 / 环评现状与竣工验收监测 / 自动监测运维 / 其他',
+    enum: BUSINESS_TYPES,
+    enumName: 'BusinessType',
+  })
+  @OptionalNotNull()
+  @IsOneOf(BUSINESS_TYPES)
+  businessType?: BusinessType;
 }

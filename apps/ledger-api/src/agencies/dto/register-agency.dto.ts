@@ -62,6 +62,25 @@ export class CommitmentDto {
   @IsRequired()
   @IsBareDate()
   signedAt!: string;
+
+  @ApiPropertyOptional({
+    description:
+      '承诺书版本 (version of the commitment text signed, e.g. the template edition); given with text, published with the registration',
+    maxLength: 50,
+    example: 'annex-2-2026',
+  })
+  @OptionalNotNull()
+  @IsText({ max: 50 })
+  version?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '承诺书全文 (the text signed, seed 000 Annex 2); given with version, published with the registration (seed 002 §六.1)',
+    maxLength: 10000,
+  })
+  @OptionalNotNull()
+  @IsText({ max: 10000, multiline: true })
+  text?: string;
 }
 
 export class AddressesDto {
@@ -110,6 +129,14 @@ export class CmaCertificateDto {
   @OptionalNotNull()
   @IsText(ORGANISATION_NAME)
   issuer?: string;
+
+  @ApiPropertyOptional({
+    description: '发证日期 / 有效期起 (valid from), YYYY-MM-DD',
+    example: '2023-12-31',
+  })
+  @OptionalNotNull()
+  @IsBareDate()
+  validFrom?: string;
 
   @ApiPropertyOptional({ description: '有效期至 (valid until), YYYY-MM-DD', example: '2029-12-31' })
   @OptionalNotNull()
