@@ -179,7 +179,17 @@ const repairablePenalty = {
   decisionNumber: '京环罚〔2026〕119号',
   violationType: 'other',
   content: '警告',
+  decidedAt: '2026-03-01',
 };
+/**
+ * A repair of it, applied for between its minimum and maximum display (3 months to 1 year for
+ * ordinary dishonesty, NDRC Order No. 58), on a date of its own so no answer depends on today.
+ */
+const repairRequest = (recordEventId: string) => ({
+  recordEventId,
+  reason: '已履行处罚并整改',
+  occurredAt: '2026-06-15',
+});
 const objection = { cycleId: CYCLE, reason: '质控指标漏计', occurredAt: '2026-03-03' };
 const objectionDecision = { outcome: 'rejected', reason: '证据不足', occurredAt: '2026-03-04' };
 
@@ -410,7 +420,7 @@ const ROUTES: readonly Route[] = [
       return {
         uscc,
         path: `${agencies}/${uscc}/credit-repairs`,
-        body: { recordEventId: eventIds[0], reason: '已履行处罚并整改' },
+        body: repairRequest(eventIds[0]),
       };
     },
     // No such record: a refused caller is refused before any rule looks at it.
@@ -458,7 +468,7 @@ const ROUTES: readonly Route[] = [
       const { repairId } = await setup.created(
         `${agencies}/${uscc}/credit-repairs`,
         bearer(actors.agency(uscc)),
-        { recordEventId: eventIds[0], reason: '已履行处罚并整改' },
+        repairRequest(eventIds[0]),
       );
       return {
         uscc,
@@ -700,10 +710,11 @@ describe('auth matrix: every route × every caller', () => {
         await created(`${agencies}/${uscc}/objections`, bearer(actors.agency(uscc)), objection)
       ).objectionId,
       repairId: (
-        await created(`${agencies}/${uscc}/credit-repairs`, bearer(actors.agency(uscc)), {
-          recordEventId: eventIds[0],
-          reason: '已履行处罚并整改',
-        })
+        await created(
+          `${agencies}/${uscc}/credit-repairs`,
+          bearer(actors.agency(uscc)),
+          repairRequest(eventIds[0]),
+        )
       ).repairId,
     };
     pending = await ledger.agency({ approve: false });

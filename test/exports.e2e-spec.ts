@@ -6,6 +6,9 @@ import { actors, bearer, registrationBody, startTestApp, type TestApp } from './
 import { approvedAgency, assess, newUscc, regulatorOf } from './support/grading';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
+/** The day the exports are made: 2026-11-30 in Shanghai. */
+const EXPORT_DAY = '2026-11-30T04:00:00.000Z';
+
 describe('exports', () => {
   let t: TestApp;
   let http: App;
@@ -24,7 +27,9 @@ describe('exports', () => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp('exports');
+    // The export judges display (是否公示, NDRC Order No. 58) on the app's today: a fixed one,
+    // so no answer here depends on the day the suite runs.
+    t = await startTestApp('exports', { clock: { now: () => new Date(EXPORT_DAY) } });
     http = t.app.getHttpServer();
     bj = await approvedAgency(http, 'beijing');
     cq = await approvedAgency(http, 'chongqing');
@@ -68,6 +73,8 @@ describe('exports', () => {
       '罚款金额（万元）': '5',
       处罚决定日期: '2026-03-01',
       是否公示: '是',
+      // An untrue report is serious dishonesty: shown 3 years (NDRC Order No. 58).
+      公示截止期: '2029-02-28',
     });
     const own = parse(
       (

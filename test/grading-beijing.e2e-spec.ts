@@ -279,45 +279,98 @@ describe('a Beijing grading year', () => {
       .expect(403);
   });
 
-  it('stops the public display of a repaired penalty from the repair decision on, and keeps it for regulators', async () => {
-    const [penalty] = (
+  it('refuses to repair a fraud penalty inside its minimum display of 1 year (NDRC Order No. 58)', async () => {
+    const [fraud] = (
       await request(http).get(`/api/v1/agencies/${u.top}/events`).set('Authorization', auditor)
     ).body.filter((e: { type: string }) => e.type === 'PenaltyImposed');
+    const early = await request(http)
+      .post(`/api/v1/agencies/${u.top}/credit-repairs`)
+      .set('Authorization', agency('top'))
+      .send({ recordEventId: fraud.eventId, reason: '已履行处罚并整改', occurredAt: '2026-11-20' })
+      .expect(422);
+    expect(early.body).toMatchObject({ article: 'ndrc-58-10' });
+    expect(early.body.message.join()).toContain('2027-03-01');
+  });
+
+  it('stops the public display of a repaired penalty from the repair decision on, and keeps it for regulators', async () => {
+    // Ordinary dishonesty (a warning): displayed 3 months to 1 year (NDRC Order No. 58).
+    const imposed = await request(http)
+      .post(`/api/v1/agencies/${u.top}/penalties`)
+      .set('Authorization', regulator)
+      .send({
+        decisionNumber: '京环罚〔2026〕77号',
+        decidedAt: '2026-03-02',
+        violationType: 'other',
+        legalBasis: '《生态环境监测条例》',
+        content: '警告',
+        occurredAt: '2026-03-02',
+      })
+      .expect(201);
+    const penalty = { eventId: imposed.body.eventIds[0] as string };
+    const tooEarly = await request(http)
+      .post(`/api/v1/agencies/${u.top}/credit-repairs`)
+      .set('Authorization', agency('top'))
+      .send({ recordEventId: penalty.eventId, reason: '已整改', occurredAt: '2026-06-01' })
+      .expect(422);
+    expect(tooEarly.body).toMatchObject({ article: 'ndrc-58-10' });
     const applied = await request(http)
       .post(`/api/v1/agencies/${u.top}/credit-repairs`)
       .set('Authorization', agency('top'))
-      .send({ recordEventId: penalty.eventId, reason: '已履行处罚并整改' })
+      .send({
+        recordEventId: penalty.eventId,
+        reason: '已履行处罚并整改',
+        occurredAt: '2026-06-02',
+      })
       .expect(201);
     await request(http)
       .post(`/api/v1/agencies/${u.top}/credit-repairs`)
       .set('Authorization', agency('top'))
-      .send({ recordEventId: penalty.eventId, reason: '重复' })
+      .send({ recordEventId: penalty.eventId, reason: '重复', occurredAt: '2026-06-03' })
       .expect(422);
     await request(http)
       .post(`/api/v1/credit-repairs/${applied.body.repairId}/decision`)
       .set('Authorization', regulator)
-      .send({ outcome: 'approved' })
+      .send({ outcome: 'approved', occurredAt: '2026-06-10' })
       .expect(201);
 
-    const publicNow = await request(http)
-      .get(`/api/v1/agencies/${u.top}/credit-record`)
+    const publicAfter = await request(http)
+      .get(`/api/v1/agencies/${u.top}/credit-record?asOf=2026-06-10`)
       .expect(200);
     expect(
-      publicNow.body.records.map((r: { recordEventId: string }) => r.recordEventId),
+      publicAfter.body.records.map((r: { recordEventId: string }) => r.recordEventId),
     ).not.toContain(penalty.eventId);
     const full = await request(http)
-      .get(`/api/v1/agencies/${u.top}/credit-record`)
+      .get(`/api/v1/agencies/${u.top}/credit-record?asOf=2026-06-10`)
       .set('Authorization', regulator)
       .expect(200);
     const kept = full.body.records.find(
       (r: { recordEventId: string }) => r.recordEventId === penalty.eventId,
     );
-    expect(kept).toMatchObject({ publiclyDisplayed: false, repair: { status: 'approved' } });
+    expect(kept).toMatchObject({
+      publiclyDisplayed: false,
+      repair: { status: 'approved' },
+      repairableFrom: '2026-06-02',
+      displayUntil: '2027-03-01',
+    });
     const publicBefore = await request(http)
-      .get(`/api/v1/agencies/${u.top}/credit-record?asOf=2026-03-15`)
+      .get(`/api/v1/agencies/${u.top}/credit-record?asOf=2026-06-09`)
       .expect(200);
     expect(
       publicBefore.body.records.map((r: { recordEventId: string }) => r.recordEventId),
     ).toContain(penalty.eventId);
+  });
+
+  it('stops displaying a record at its maximum period by itself: a fraud penalty of 2026-03-01 is shown until 2029-02-28 (NDRC Order No. 58)', async () => {
+    const shown = async (asOf: string) =>
+      (
+        await request(http).get(`/api/v1/agencies/${u.top}/credit-record?asOf=${asOf}`).expect(200)
+      ).body.records.filter(
+        (r: { kind: string; summary: { decidedAt: string } }) =>
+          r.kind === 'penalty' && r.summary.decidedAt === '2026-03-01',
+      ) as { displayUntil: string }[];
+    expect(await shown('2029-02-28')).toEqual([
+      expect.objectContaining({ displayUntil: '2029-02-28', repairableFrom: '2027-03-01' }),
+    ]);
+    expect(await shown('2029-03-01')).toEqual([]);
   });
 });

@@ -61,11 +61,12 @@ describe('valid time over HTTP', () => {
       .set('Authorization', regulator)
       .send({
         decisionNumber: '京环罚〔2026〕61号',
-        decidedAt: '2026-05-01',
+        // Ordinary dishonesty: a repair may be applied for after 3 months (NDRC Order No. 58).
+        decidedAt: '2026-03-01',
         violationType: 'other',
         legalBasis: '《生态环境监测条例》',
         content: '警告',
-        occurredAt: '2026-05-01',
+        occurredAt: '2026-03-01',
       })
       .expect(201);
     const applied = await request(http)

@@ -176,6 +176,9 @@ describe('the credit-record projection', () => {
       recordedAt: known.records,
       summary: penalty.data,
       publiclyDisplayed: true,
+      // An untrue report is serious dishonesty: displayed 1 to 3 years (NDRC Order No. 58).
+      repairableFrom: '2027-03-01',
+      displayUntil: '2029-02-28',
     });
     expect(answer.records[1].summary).toEqual({
       inspectedAt: '2026-03-10',
@@ -309,5 +312,20 @@ describe('the credit-record projection', () => {
     await expect(creditRecordAt(pool, USCC, '2026-04-01', 'yesterday', 'public')).rejects.toThrow(
       /knownAt/,
     );
+  });
+
+  it('stops displaying each record at its maximum period by itself, and keeps it for regulators', async () => {
+    // The inspection finding of 2026-03-10 and the late change are ordinary: 1 year.
+    const publicOn = async (asOf: string) =>
+      (await creditRecordAt(pool, USCC, asOf, known.records, 'public')).records.map((r) => r.kind);
+    expect(await publicOn('2027-03-09')).toEqual(['penalty', 'inspection-finding', 'late-change']);
+    expect(await publicOn('2027-03-10')).not.toContain('inspection-finding');
+    expect(await publicOn('2029-03-01')).toEqual([]);
+    const full = await creditRecordAt(pool, USCC, '2029-03-01', known.records, 'full');
+    expect(full.records.map((r) => [r.kind, r.publiclyDisplayed])).toEqual([
+      ['penalty', false],
+      ['inspection-finding', false],
+      ['late-change', false],
+    ]);
   });
 });

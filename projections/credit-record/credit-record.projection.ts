@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@ledger/event-store';
 import {
   decodeAgencyEvent,
+  displayPeriodOfRecord,
   toShanghaiDate,
   type AgencyEvent,
   type AgencyEventType,
@@ -37,6 +38,10 @@ export interface CreditRecord {
   summary: CreditRecordSummary;
   /** Every repair asked for it, oldest first; only the last can be pending or approved. */
   repairs: CreditRepair[];
+  /** NDRC Order No. 58: the first day a repair may be applied for (its minimum display). */
+  repairableFrom: string;
+  /** 公示截止期: the last day it is displayed, at its maximum period (NDRC Order No. 58). */
+  displayUntil: string;
 }
 
 /** The record's public fields; a penalty's are the public credit platform's. */
@@ -93,6 +98,8 @@ export type CreditRecordRow = {
   repair_recorded_at: string | null;
   /** jsonb, as JSON text: every repair, to show the one known at any knownAt. */
   repairs: string;
+  repairable_from: string;
+  display_until: string;
 };
 
 export const CREDIT_RECORD_EVENT_TYPES: ReadonlySet<AgencyEventType> = new Set<AgencyEventType>([
@@ -111,7 +118,17 @@ function bareDate(value: string): string {
 
 /** The record an event adds, or null when it adds none (an inspection without findings). */
 function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
-  const base = { recordEventId: stored.eventId, recordedAt: stored.recordedAt, repairs: [] };
+  const { repairableFrom, displayUntil } = displayPeriodOfRecord(
+    event.type,
+    event.data as unknown as Record<string, unknown>,
+  );
+  const base = {
+    recordEventId: stored.eventId,
+    recordedAt: stored.recordedAt,
+    repairs: [],
+    repairableFrom,
+    displayUntil,
+  };
   switch (event.type) {
     case 'PenaltyImposed': {
       const d = event.data;
@@ -264,6 +281,8 @@ export function creditRecordRows(document: CreditRecordDocument): CreditRecordRo
       repair_decided_on: latest?.decidedOn ?? null,
       repair_recorded_at: latest?.decisionRecordedAt ?? null,
       repairs: JSON.stringify(record.repairs),
+      repairable_from: record.repairableFrom,
+      display_until: record.displayUntil,
     };
   });
 }

@@ -22,6 +22,10 @@ export interface CreditRecordEntry {
    * is known: NOT (approved AND decidedOn <= asOf AND decision recorded <= knownAt).
    */
   publiclyDisplayed: boolean;
+  /** 公示截止期: the last day it is displayed, at its maximum period (NDRC Order No. 58, Art. 10). */
+  displayUntil: string;
+  /** The first day a repair may be applied for: its minimum display period has run. */
+  repairableFrom: string;
   /** Full view only: the latest repair requested by knownAt, as it stood then; null if none. */
   repair?: CreditRepairAsKnown | null;
 }
@@ -55,12 +59,16 @@ interface QueryRow {
   recorded_at: string;
   summary: CreditRecordSummary;
   publicly_displayed: boolean;
+  display_until: string;
+  repairable_from: string;
   repair: CreditRepair | null;
   repair_decision_known: boolean | null;
 }
 
 const APPROVED_BY = `COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date
                                AND c.repair_recorded_at <= $3::timestamptz, false)`;
+/** Displayed on asOf: not repaired by then, and not past its maximum period (NDRC Order No. 58). */
+const DISPLAYED = `(NOT ${APPROVED_BY} AND c.display_until >= $2::date)`;
 
 /**
  * One query on `credit_records`, by key (primary key and index (key, occurred_on, recorded_at)).
@@ -71,7 +79,8 @@ const APPROVED_BY = `COALESCE(c.repair_status = 'approved' AND c.repair_decided_
 const sql = (view: CreditRecordView) => `
   SELECT c.record_event_id, c.kind, c.occurred_on::text AS occurred_on,
          ledger_ts(c.recorded_at, true) AS recorded_at, c.summary,
-         NOT ${APPROVED_BY} AS publicly_displayed,
+         ${DISPLAYED} AS publicly_displayed,
+         c.display_until::text AS display_until, c.repairable_from::text AS repairable_from,
          ${view === 'full' ? 'known.repair' : 'NULL'} AS repair,
          ${view === 'full' ? 'known.decision_known' : 'NULL'} AS repair_decision_known
   FROM credit_records c
@@ -89,7 +98,7 @@ const sql = (view: CreditRecordView) => `
       : ''
   }
   WHERE c.key = $1 AND c.occurred_on <= $2::date AND c.recorded_at <= $3::timestamptz
-    ${view === 'public' ? `AND NOT ${APPROVED_BY}` : ''}
+    ${view === 'public' ? `AND ${DISPLAYED}` : ''}
   ORDER BY c.occurred_on, c.recorded_at, c.record_event_id`;
 
 function repairAsKnown(repair: CreditRepair, decisionKnown: boolean): CreditRepairAsKnown {
@@ -131,6 +140,8 @@ export async function creditRecordAt(
       recordedAt: row.recorded_at,
       summary: row.summary,
       publiclyDisplayed: row.publicly_displayed,
+      displayUntil: row.display_until,
+      repairableFrom: row.repairable_from,
     };
     if (view === 'public') return entry;
     return {

@@ -11,6 +11,7 @@ import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/17
 import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
 import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/1763851350000-inspection-plans';
 import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1763851400000-registry-lifecycle';
+import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -30,6 +31,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   GradePeriodsCycle1763851300000,
   InspectionPlans1763851350000,
   RegistryLifecycle1763851400000,
+  CreditRecordDisplay1763851500000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

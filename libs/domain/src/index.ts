@@ -6,3 +6,4 @@ export * from './grading';
 export * from './ledger-events';
 export * from './inspection-plan';
 export * from './supervision';
+export * from './credit';

@@ -53,6 +53,8 @@ export interface PenaltyRow {
   summary: PenaltySummary;
   recorded_at: string;
   displayed: boolean;
+  /** 公示截止期 (NDRC Order No. 58). */
+  display_until: string;
 }
 
 /**
@@ -73,6 +75,8 @@ export const PENALTY_COLUMNS: readonly Column<PenaltyRow>[] = [
   ['处罚机关', (r) => r.summary.authority],
   ['是否公示', (r) => (r.displayed ? '是' : '否')],
   ['记录时间', (r) => r.recorded_at],
+  // Added after the others, so that a platform reading columns by position is not misled.
+  ['公示截止期', (r) => r.display_until],
 ];
 
 /**
@@ -92,7 +96,8 @@ export async function penaltyRows(
         : options.since;
   const { rows } = await pool.query<PenaltyRow>(
     `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
-            NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false) AS displayed
+            (NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false)
+              AND c.display_until >= $2::date) AS displayed, c.display_until::text AS display_until
        FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
       WHERE c.kind = 'penalty' AND c.recorded_at >= $1::timestamptz AND ($3::text IS NULL OR r.jurisdiction = $3)
       ORDER BY c.recorded_at, c.record_event_id`,

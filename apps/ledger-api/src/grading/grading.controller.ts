@@ -418,6 +418,9 @@ export class GradingController {
         repairId,
         recordEventId: body.recordEventId,
         recordType: record?.type,
+        recordData: record
+          ? (decodeAgencyEvent(record).data as unknown as Record<string, unknown>)
+          : undefined,
         reason: body.reason,
       },
     );

@@ -1040,3 +1040,59 @@ describe('penalty fulfilment (seed 001 Art. 16(5)–(6))', () => {
       .thenThrows(InvalidInput, 'ledger-valid-time', 'fulfilledOn');
   });
 });
+
+describe('credit repair inside the display period (NDRC Order No. 58, Art. 10)', () => {
+  const record = {
+    decisionNumber: '京环罚〔2026〕5号',
+    decidedAt: '2026-03-01',
+    violationType: 'other',
+    legalBasis: 'law',
+    content: '警告',
+  };
+  const repair = (on: string, recordData: Record<string, unknown> = record): AgencyCommand => ({
+    type: 'RequestCreditRepair',
+    on,
+    calendar,
+    repairId: 'r1',
+    recordEventId: 'pen-1',
+    recordType: 'PenaltyImposed',
+    recordData,
+    reason: '已整改',
+  });
+
+  it('refuses a repair before the minimum period has run, naming the first day it may be made', () => {
+    spec
+      .given([registered, approved])
+      .when(repair('2026-05-31'))
+      .thenThrows(RuleViolation, 'ndrc-58-10', 'recordEventId');
+  });
+
+  it('accepts it from that day, and refuses it once display has ended by itself', () => {
+    spec
+      .given([registered, approved])
+      .when(repair('2026-06-01'))
+      .then([
+        {
+          type: 'CreditRepairRequested',
+          data: {
+            repairId: 'r1',
+            recordEventId: 'pen-1',
+            recordType: 'PenaltyImposed',
+            reason: '已整改',
+            requestedOn: '2026-06-01',
+          },
+        },
+      ]);
+    spec
+      .given([registered, approved])
+      .when(repair('2027-03-01'))
+      .thenThrows(RuleViolation, 'ndrc-58-10', 'recordEventId');
+  });
+
+  it('waits a year for serious dishonesty (a fraud penalty)', () => {
+    spec
+      .given([registered, approved])
+      .when(repair('2027-02-28', { ...record, violationType: 'data-fraud' }))
+      .thenThrows(RuleViolation, 'ndrc-58-10', 'recordEventId');
+  });
+});

@@ -2,6 +2,7 @@ import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '..
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { policyById, type UpgradeBarInput } from '../grading/policies';
+import { DISPLAY_PERIODS, displayPeriodOfRecord } from '../credit/display-period';
 import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
 import {
   gradesNoOne,
@@ -107,6 +108,8 @@ export type AgencyCommand =
         recordEventId: string;
         /** The type of the event named, as found in the agency's stream; undefined when absent. */
         recordType: string | undefined;
+        /** The data of the event named, to judge its display period (NDRC Order No. 58). */
+        recordData?: Record<string, unknown>;
         reason: string;
       })
   | ({ type: 'DecideCreditRepair' } & CommandTime & {
@@ -812,6 +815,22 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'beijing-20',
           'recordEventId',
         );
+      }
+      if (REPAIRABLE.has(command.recordType) && command.recordData !== undefined) {
+        // A repair ends display early; it may be applied for once the minimum has run.
+        const period = displayPeriodOfRecord(command.recordType, command.recordData);
+        if (command.on < period.repairableFrom)
+          throw new RuleViolation(
+            `a record of ${period.seriousness} dishonesty is displayed at least until ${period.repairableFrom}: a repair may be applied for from that day`,
+            DISPLAY_PERIODS.article,
+            'recordEventId',
+          );
+        if (command.on > period.displayUntil)
+          throw new RuleViolation(
+            `the record's display ended on ${period.displayUntil}: there is nothing to repair`,
+            DISPLAY_PERIODS.article,
+            'recordEventId',
+          );
       }
       if (!REPAIRABLE.has(command.recordType)) {
         throw new RuleViolation(
