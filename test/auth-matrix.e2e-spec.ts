@@ -84,6 +84,9 @@ interface Shared {
   objectionId: string;
   /** Its application to repair a penalty, pending. */
   repairId: string;
+  /** A Chongqing agency out of the directory since an E, and its application to re-enter, pending. */
+  delisted: string;
+  applicationId: string;
 }
 
 /** Setup that needs more than a fresh agency: each step must answer 201. */
@@ -192,6 +195,38 @@ const repairRequest = (recordEventId: string) => ({
 });
 const objection = { cycleId: CYCLE, reason: '质控指标漏计', occurredAt: '2026-03-03' };
 const objectionDecision = { outcome: 'rejected', reason: '证据不足', occurredAt: '2026-03-04' };
+
+const asChongqing = bearer(actors.chongqing);
+/** An application to re-enter Chongqing's directory, after the 2 years of Art. 20 have run. */
+const reentryApplication = { reason: '已完成整改', occurredAt: '2025-06-03' };
+const reentryDecision = { outcome: 'approved', occurredAt: '2025-06-10' };
+
+/**
+ * A Chongqing agency out of the directory since a false-data penalty of 2023-06-01 (seed 001
+ * Art. 16(4), 20): it may apply to re-enter from 2025-06-01.
+ */
+async function delistedAgency(created: Setup['created']): Promise<string> {
+  const uscc = freshUscc();
+  await created(agencies, asChongqing, {
+    ...registrationBody(uscc, {
+      jurisdiction: 'chongqing',
+      commitment: { signedBy: '王明', signedAt: '2023-02-06' },
+    }),
+    occurredAt: '2023-02-06',
+  });
+  await created(`${agencies}/${uscc}/review`, asChongqing, {
+    outcome: 'approved',
+    occurredAt: '2023-02-08',
+  });
+  await created(`${agencies}/${uscc}/penalties`, asChongqing, {
+    ...penalty,
+    decisionNumber: `渝环罚〔2023〕${uscc.slice(10, 16)}号`,
+    decidedAt: '2023-06-01',
+    violationType: 'data-fraud',
+    occurredAt: '2023-06-01',
+  });
+  return uscc;
+}
 
 /** A command route on an existing agency: a fresh approved agency, or the shared one. */
 function onAgency(
@@ -484,6 +519,48 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: `${agencies}/:uscc/directory-applications`,
+    access: OWN_AGENCY,
+    fresh: async (setup) => {
+      const uscc = await delistedAgency(setup.created);
+      return {
+        uscc,
+        path: `${agencies}/${uscc}/directory-applications`,
+        body: reentryApplication,
+      };
+    },
+    shared: ({ delisted }) => ({
+      uscc: delisted,
+      path: `${agencies}/${delisted}/directory-applications`,
+      body: reentryApplication,
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/directory-applications/:applicationId/decision',
+    // The regulator of Chongqing, where the agency is: the Beijing one may not.
+    access: ['admin', 'chongqing regulator'],
+    fresh: async (setup) => {
+      const uscc = await delistedAgency(setup.created);
+      const { applicationId } = await setup.created(
+        `${agencies}/${uscc}/directory-applications`,
+        bearer(actors.agency(uscc)),
+        reentryApplication,
+      );
+      return {
+        uscc,
+        path: `/api/v1/directory-applications/${applicationId}/decision`,
+        body: reentryDecision,
+      };
+    },
+    shared: ({ delisted, applicationId }) => ({
+      uscc: delisted,
+      path: `/api/v1/directory-applications/${applicationId}/decision`,
+      body: reentryDecision,
+    }),
+  },
+  {
+    method: 'POST',
     path: `${agencies}/:uscc/replay`,
     access: ['reviewer', 'auditor'],
     reads: true,
@@ -702,8 +779,17 @@ describe('auth matrix: every route × every caller', () => {
       asBeijing,
       repairablePenalty,
     );
+    const delisted = await delistedAgency(created);
     shared = {
       uscc,
+      delisted,
+      applicationId: (
+        await created(
+          `${agencies}/${delisted}/directory-applications`,
+          bearer(actors.agency(delisted)),
+          reentryApplication,
+        )
+      ).applicationId,
       personId: await ledger.person(uscc),
       equipmentId: await ledger.equipment(uscc),
       objectionId: (

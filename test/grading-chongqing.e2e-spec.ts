@@ -1,7 +1,9 @@
 /**
  * A Chongqing year over HTTP (seed 001 Art. 13–22): grades A–D by rank of score with the
  * 20/30/30/20 cut-offs (a policy parameter; equal scores share the better grade), no-business
- * agencies not ranked, direct E for a false-data penalty and for serious-dishonesty listing,
+ * agencies not ranked, direct E for a false-data penalty and for serious-dishonesty listing
+ * (which takes the agency out of the directory: the cycle neither grades nor ranks it, Art. 20;
+ * test/chongqing-directory.e2e-spec.ts follows one out and back in),
  * 15 working days of publicity across National Day, objections reviewed before publication
  * (re-ranking the others), publication, the Art. 20 bar on the E agency, and replay.
  */
@@ -134,7 +136,7 @@ describe('a Chongqing grading year', () => {
 
   // A cycle whose publicity runs into a year with no recorded calendar: test/calendar.e2e-spec.ts.
 
-  it('ranks the agencies with business A–D (20/30/30/20, ties share the better grade), E for the downgraded, and starts 15 working days of publicity', async () => {
+  it('ranks the listed agencies with business A–D (20/30/30/20, ties share the better grade), leaves out those the E took out of the directory (chongqing-20-1), and starts 15 working days of publicity', async () => {
     await startCycle(START, regulatorOf('beijing')).expect(403);
     const res = await startCycle(START).expect(201);
     expect(PUBLICITY_ENDS).toBe(addWorkingDays(START, 15));
@@ -155,8 +157,6 @@ describe('a Chongqing grading year', () => {
       mid: 'C',
       low: 'D',
       idle: 'no-business',
-      falseReport: 'E',
-      dishonest: 'E',
     });
     const proposals = res.body.proposals as Proposal[];
     expect(proposals.find((p) => p.uscc === u.idle)).toMatchObject({ score: null });
@@ -234,8 +234,6 @@ describe('a Chongqing grading year', () => {
       tieB: 'C',
       mid: 'D',
       idle: 'no-business',
-      falseReport: 'E',
-      dishonest: 'E',
     });
   });
 
@@ -249,7 +247,8 @@ describe('a Chongqing grading year', () => {
       .send({ occurredAt: PUBLISHED })
       .expect(201);
     expect(published.body.publishedOn).toBe(PUBLISHED);
-    expect(byKey(published.body.grades)).toMatchObject({ low: 'A', mid: 'D', falseReport: 'E' });
+    expect(byKey(published.body.grades)).toMatchObject({ low: 'A', mid: 'D' });
+    expect(byKey(published.body.grades)).not.toHaveProperty('falseReport');
 
     expect((await grade('low', `?asOf=${PUBLICITY_ENDS}`)).body.grade).toBe('ungraded');
     expect((await grade('low', `?asOf=${PUBLISHED}`)).body).toMatchObject({
@@ -278,19 +277,17 @@ describe('a Chongqing grading year', () => {
       idle: 'no-business',
       unassessed: 'ungraded',
     });
+    // Out of the directory and not graded by the cycle, the E agencies keep their direct E.
     expect((await grade('falseReport', '?asOf=2026-11-01')).body).toMatchObject({
       grade: 'E',
-      effectiveFrom: PUBLISHED,
+      effectiveFrom: '2025-11-03',
+      cause: 'direct-downgrade',
       explanation: [{ article: 'chongqing-16-4', facts: [falsePenaltyId] }],
     });
     expect((await grade('dishonest', '?asOf=2026-11-01')).body).toMatchObject({
       grade: 'E',
+      effectiveFrom: '2025-12-01',
       explanation: [{ article: 'chongqing-16-8', facts: [dishonestyFindingId] }],
-    });
-    // Before publication, the E agencies' direct grade was already in force.
-    expect((await grade('falseReport', `?asOf=${PUBLICITY_ENDS}`)).body).toMatchObject({
-      grade: 'E',
-      cause: 'direct-downgrade',
     });
     expect((await request(http).get(`/api/v1/agencies/${u.top}`).expect(200)).body.grade).toBe('A');
   });
@@ -304,14 +301,13 @@ describe('a Chongqing grading year', () => {
   });
 
   it('still bars the E agency after publication by its one E grade (chongqing-20-1), not as graded E twice', async () => {
-    // One E: the direct downgrade of 2025-11-03, which the 2025 cycle carries on publication.
+    // One E: the direct downgrade of 2025-11-03, which no cycle replaces while the agency is out.
     const history = await request(http)
       .get(`/api/v1/agencies/${u.falseReport}/grade-history`)
       .expect(200);
     const periods = history.body.periods as Period[];
     expect(periods.map((p) => [p.grade, p.from, p.to, p.cause])).toEqual([
-      ['E', '2025-11-03', PUBLISHED, 'direct-downgrade'],
-      ['E', PUBLISHED, null, 'cycle-published'],
+      ['E', '2025-11-03', null, 'direct-downgrade'],
     ]);
     const barred = await request(http)
       .post(`/api/v1/agencies/${u.falseReport}/upgrade-requests`)

@@ -17,6 +17,8 @@ import {
   cycleStreamId,
   decideCycle,
   directDowngrades,
+  directoryRulesFor,
+  distinctEGrades,
   evolveCycle,
   gradeTimeline,
   initialCycleState,
@@ -388,6 +390,8 @@ function cycleCursor(
   streamId: string,
   agencies: { recorded: RecordedAgency; spec: AgencySpec }[],
   facts: Map<string, TimelineFact[]>,
+  /** The cycle events of each jurisdiction recorded so far, in recording order. */
+  cycleFacts: Map<Jurisdiction, TimelineFact[]>,
   boundaries: string[],
   log: string[],
 ): StreamCursor {
@@ -432,6 +436,14 @@ function cycleCursor(
         })),
     );
 
+  /** In the directory on `on` (Chongqing Art. 20), as GradingService.candidates judges it. */
+  const listedOn = (uscc: string, on: string) => {
+    const directory = directoryRulesFor(jurisdiction, on);
+    if (!directory) return true;
+    const periods = gradeTimeline(uscc, facts.get(uscc) ?? [], cycleFacts.get(jurisdiction) ?? []);
+    return directory.standing({ on, eGrades: distinctEGrades(periods), reentries: [] }).listed;
+  };
+
   const command = (step: CycleStep): CycleCommand | null => {
     const started = state.started;
     switch (step.kind) {
@@ -450,6 +462,7 @@ function cycleCursor(
             return {
               uscc: recorded.uscc,
               registered: true,
+              listed: listedOn(recorded.uscc, on),
               serviceTypes: agency.selfMonitoring
                 ? ['public-monitoring', 'self-monitoring']
                 : ['public-monitoring'],
@@ -555,7 +568,12 @@ function cycleCursor(
       };
     },
     done: () => i >= ordered().length,
-    recorded: () => undefined,
+    recorded(events) {
+      cycleFacts.set(jurisdiction, [
+        ...(cycleFacts.get(jurisdiction) ?? []),
+        ...events.map((e) => timelineFact(e)),
+      ]);
+    },
   };
 }
 
@@ -577,6 +595,7 @@ export async function recordHistory(
     return { recorded: { uscc, jurisdiction }, spec: agency };
   });
   const facts = new Map<string, TimelineFact[]>();
+  const cycleFacts = new Map<Jurisdiction, TimelineFact[]>();
   const boundaries: string[] = [];
   const log: string[] = [];
   const cycleStreams = new Map<Jurisdiction, string[]>();
@@ -590,7 +609,9 @@ export async function recordHistory(
     seen.add(`${jurisdiction}-${cycle.year}`);
     const streamId = cycleStreamId(`${jurisdiction}-${cycle.year}-run${run}`);
     cycleStreams.set(jurisdiction, [...(cycleStreams.get(jurisdiction) ?? []), streamId]);
-    cursors.push(cycleCursor(cycle, jurisdiction, streamId, agencies, facts, boundaries, log));
+    cursors.push(
+      cycleCursor(cycle, jurisdiction, streamId, agencies, facts, cycleFacts, boundaries, log),
+    );
   }
 
   const recordedAts: string[] = [];

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { GradePeriod, GradeValue, RiskLevel } from '@ledger/domain';
+import { distinctEGrades, type GradePeriod, type GradeValue, type RiskLevel } from '@ledger/domain';
 
 interface PeriodRow {
   grade: GradeValue;
@@ -81,6 +81,21 @@ export async function currentGrades(
     [usccs, on],
   );
   return new Map(rows.map((r) => [r.key, r.grade]));
+}
+
+/**
+ * The days each agency's distinct E grades took effect, as known now (Chongqing Art. 20): what
+ * its standing in the directory is judged on. One query over the grade-history projection.
+ */
+export async function eGradeDates(pool: Pool, usccs: string[]): Promise<Map<string, string[]>> {
+  const { rows } = await pool.query<PeriodRow & { key: string }>(
+    `SELECT key, ${COLUMNS} FROM grade_periods
+     WHERE key = ANY($1) AND system_to IS NULL AND grade = 'E'`,
+    [usccs],
+  );
+  const periods = new Map<string, GradePeriod[]>();
+  for (const row of rows) periods.set(row.key, [...(periods.get(row.key) ?? []), toPeriod(row)]);
+  return new Map(usccs.map((uscc) => [uscc, distinctEGrades(periods.get(uscc) ?? [])]));
 }
 
 /** One grade of a published cycle as known now: as published, or as corrected since. */

@@ -75,11 +75,26 @@ export interface RegistryEntry {
    * 002 §六.1): its text and version as signed, the signer's name masked.
    */
   commitment?: { signedBy: string; signedAt: string; version?: string; text?: string } | null;
+  /**
+   * Chongqing's directory (seed 001 Art. 20): the days a regulator's approval put the agency
+   * back in it (bookkeeping: the query judges the standing on the day asked about, from these
+   * and the E grades), and its last application to re-enter. Absent from rows before issue 11.
+   */
+  directoryReentries?: string[];
+  directoryApplication?: DirectoryApplicationView | null;
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
   personnel: Record<string, 'active' | 'non-technical' | 'left'>;
   equipment: Record<string, 'in-service' | 'scrapped'>;
+}
+
+/** An application to re-enter Chongqing's directory (seed 001 Art. 20) and where it stands. */
+export interface DirectoryApplicationView {
+  applicationId: string;
+  appliedOn: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedOn: string | null;
 }
 
 /** The public form of the fields a key change touches, as filed. */
@@ -335,6 +350,29 @@ function evolveEntry(
           ...(decisionNumber !== undefined && { decisionNumber }),
           ...(issuer !== undefined && { issuer }),
         },
+      };
+    }
+    case 'DirectoryApplicationFiled':
+      return {
+        ...next,
+        directoryApplication: {
+          applicationId: event.data.applicationId,
+          appliedOn: event.data.appliedOn,
+          status: 'pending',
+          decidedOn: null,
+        },
+      };
+    case 'DirectoryApplicationDecided': {
+      const { applicationId, outcome, decidedOn } = event.data;
+      const application = next.directoryApplication;
+      return {
+        ...next,
+        ...(application?.applicationId === applicationId && {
+          directoryApplication: { ...application, status: outcome, decidedOn },
+        }),
+        ...(outcome === 'approved' && {
+          directoryReentries: [...(next.directoryReentries ?? []), decidedOn],
+        }),
       };
     }
     case 'PenaltyFulfilled':

@@ -15,6 +15,7 @@ import { Brackets, type Repository } from 'typeorm';
 import {
   agencyStreamId,
   cmaStatusOn,
+  directoryRulesFor,
   gradesNoOne,
   JURISDICTIONS,
   reviewDue,
@@ -24,7 +25,12 @@ import {
 import { CalendarService } from '../calendar/calendar.service';
 import { maySee, SEARCHABLE_STATUSES, seesPendingChange, seesUnpublished } from './visibility';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { currentGrades, RegistryEntryRow, type RegistryEntry } from '@ledger/projections';
+import {
+  currentGrades,
+  eGradeDates,
+  RegistryEntryRow,
+  type RegistryEntry,
+} from '@ledger/projections';
 import type { Pool } from 'pg';
 import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
@@ -37,11 +43,35 @@ import type { Response } from 'express';
 const NOT_GRADED: readonly string[] = JURISDICTIONS.filter((j) => gradesNoOne(j));
 
 /**
+ * Chongqing's directory (名录, seed 001 Art. 4, 20) on `asOf`: the agency enters it with the
+ * approval of its registration and leaves it from the day an E takes effect (Art. 20: back only
+ * on a regulator's approval of its re-entry, which it may apply for from `barredUntil`), or with
+ * its deregistration. Undefined where the jurisdiction keeps no such directory.
+ */
+function directoryOn(
+  entry: Pick<RegistryEntry, 'jurisdiction' | 'approvedOn' | 'deregistered'>,
+  reentries: readonly string[],
+  eGrades: readonly string[],
+  asOf: string,
+) {
+  const rules = directoryRulesFor(entry.jurisdiction as Jurisdiction, asOf);
+  if (!rules) return undefined;
+  if (entry.approvedOn === null || entry.approvedOn > asOf)
+    return { listed: false, delistedOn: null, barredUntil: null, article: null };
+  const standing = rules.standing({ on: asOf, eGrades, reentries });
+  const deregisteredOn = entry.deregistered?.on;
+  if (standing.listed && deregisteredOn !== undefined && deregisteredOn <= asOf)
+    return { listed: false, delistedOn: deregisteredOn, barredUntil: null, article: null };
+  return standing;
+}
+
+/**
  * The view of an entry that `actor` may see, with its current grade (`not-graded` where the
  * jurisdiction grades no one) and where its CMA certificate stands on `asOf` (a lapsed or
  * revoked one is flagged: seed 000 Art. 2, seed 004 Art. 5(3)); the projection's bookkeeping
  * stays inside. A key change awaiting review (and how the last one ended) only for its
- * regulator and the agency (seed 002 §七.8).
+ * regulator and the agency (seed 002 §七.8). Chongqing entries add where the agency stands in
+ * the directory on `asOf` (`directoryOn`), and its last application to re-enter for the same few.
  */
 function publicEntry(
   {
@@ -51,11 +81,15 @@ function publicEntry(
     pendingChange,
     lastChangeReview,
     cmaCertificates,
+    directoryReentries,
+    directoryApplication,
     ...entry
   }: RegistryEntry,
   grade: string | undefined,
   actor: Actor | undefined,
   asOf: string,
+  /** The days the agency's distinct E grades took effect (for the directory), as known now. */
+  eGrades: readonly string[] = [],
 ) {
   // The certificate filed for asOf (the last filed by then; the first, asked about earlier).
   const filed = cmaCertificates ?? [];
@@ -63,6 +97,7 @@ function publicEntry(
     filed.filter((f) => f.from <= asOf).at(-1)?.certificate ??
     filed[0]?.certificate ??
     entry.cmaCertificate;
+  const directory = directoryOn(entry, directoryReentries ?? [], eGrades, asOf);
   return {
     ...entry,
     grade: gradesNoOne(entry.jurisdiction as Jurisdiction) ? 'not-graded' : (grade ?? 'ungraded'),
@@ -74,6 +109,16 @@ function publicEntry(
     ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
       pendingChange: pendingChange ?? null,
       lastChangeReview: lastChangeReview ?? null,
+    }),
+    ...(directory && {
+      directory: {
+        ...directory,
+        on: asOf,
+        // Its last application to re-enter: for its regulator and the agency, as a change is.
+        ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
+          application: directoryApplication ?? null,
+        }),
+      },
     }),
   };
 }
@@ -182,8 +227,16 @@ export class AgencyQueriesController {
       rows.map((row) => row.key),
       today,
     );
+    const eGrades = await eGradeDates(
+      this.pool,
+      rows
+        .filter((row) => directoryRulesFor(row.jurisdiction as Jurisdiction, asOf))
+        .map((row) => row.key),
+    );
     return {
-      items: rows.map((row) => publicEntry(row.doc, grades.get(row.key), actor, asOf)),
+      items: rows.map((row) =>
+        publicEntry(row.doc, grades.get(row.key), actor, asOf, eGrades.get(row.key)),
+      ),
       page,
       pageSize,
       total,
@@ -212,12 +265,11 @@ export class AgencyQueriesController {
       return { uscc, status: 'deregistered', deregisteredOn: row.doc.deregistered?.on ?? null };
     const today = toShanghaiDate(new Date());
     const grades = await currentGrades(this.pool, [uscc], today);
-    return publicEntry(
-      await this.withReviewDue(row.doc),
-      grades.get(uscc),
-      actor,
-      query.asOf ?? today,
-    );
+    const asOf = query.asOf ?? today;
+    const eGrades = directoryRulesFor(row.jurisdiction as Jurisdiction, asOf)
+      ? (await eGradeDates(this.pool, [uscc])).get(uscc)
+      : undefined;
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), actor, asOf, eGrades);
   }
 
   @Get(':uscc/events')

@@ -30,7 +30,7 @@ export class AgencyListQuery {
 
   @ApiPropertyOptional({
     description:
-      'the valid date the CMA certificate is judged on (cmaStatus, cmaLapsed), YYYY-MM-DD; default today',
+      'the valid date the CMA certificate (cmaStatus, cmaLapsed) and, for Chongqing, the directory standing (seed 001 Art. 20) are judged on, YYYY-MM-DD; default today',
   })
   @IsOptional()
   @IsBareDate()
@@ -68,10 +68,11 @@ export class AgencyListQuery {
   pageSize?: number;
 }
 
-/** `GET /api/v1/agencies/:uscc?asOf=`: the day the CMA certificate's standing is judged on. */
+/** `GET /api/v1/agencies/:uscc?asOf=`: the day the CMA certificate's and the directory standing are judged on. */
 export class AgencyEntryQuery {
   @ApiPropertyOptional({
-    description: 'the valid date cmaStatus is judged on, YYYY-MM-DD; default today',
+    description:
+      'the valid date cmaStatus and, for Chongqing, the directory standing (seed 001 Art. 20) are judged on, YYYY-MM-DD; default today',
   })
   @IsOptional()
   @IsBareDate()

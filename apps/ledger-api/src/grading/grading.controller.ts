@@ -63,14 +63,15 @@ import { asOfDate, GradingService, knownAtInstant } from './grading.service';
 
 const CYCLE_ID = /^(beijing|chongqing|jiaxing)-\d{4}$/;
 
-function answer(res: Response, outcome: CommandOutcome, extra: Record<string, unknown>) {
+/** A command's answer (API.md): the fields given, the stream version and position, the ETag. */
+export function answer(res: Response, outcome: CommandOutcome, extra: Record<string, unknown>) {
   res.setHeader('ETag', versionETag(outcome.version));
   const { version, position, eventIds } = outcome;
   return { ...extra, version, position, eventIds };
 }
 
 /** `<cycleId>.<suffix>` or `<uscc>.<suffix>`: the stream an id belongs to travels in the id. */
-function owner(id: string, field: string, pattern: RegExp): string {
+export function owner(id: string, field: string, pattern: RegExp): string {
   const [head, tail] = id.split('.');
   if (!tail || !pattern.test(head)) {
     throw new BadRequestException({
@@ -82,7 +83,7 @@ function owner(id: string, field: string, pattern: RegExp): string {
   return head;
 }
 
-const newSuffix = () => randomBytes(6).toString('hex');
+export const newSuffix = () => randomBytes(6).toString('hex');
 
 const noCycle = (cycleId: string) =>
   new NotFoundException({

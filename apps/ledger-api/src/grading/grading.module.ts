@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module';
+import { DirectoryController } from './directory.controller';
 import { ExecuteCycleCommandHandler } from './execute-cycle-command';
 import { GradingController } from './grading.controller';
 import { GradingService } from './grading.service';
 
 @Module({
   imports: [AgenciesModule],
-  controllers: [GradingController],
+  controllers: [GradingController, DirectoryController],
   providers: [ExecuteCycleCommandHandler, GradingService],
 })
 export class GradingModule {}

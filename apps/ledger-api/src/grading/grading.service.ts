@@ -7,6 +7,8 @@ import {
   cycleStreamId,
   decodeAgencyEvent,
   directDowngrades,
+  directoryRulesFor,
+  distinctEGrades,
   endOfShanghaiDay,
   foldAgency,
   gradeTimeline,
@@ -62,20 +64,6 @@ export const knownAtInstant = (knownAt: string | undefined, now: Date): string =
     : BARE_DATE.test(knownAt)
       ? endOfShanghaiDay(knownAt).toISOString()
       : new Date(knownAt).toISOString();
-
-/**
- * The dates of the distinct E grades an agency received (Chongqing Art. 20). A direct E and the
- * published cycle grade that carries it forward are one E: they share the fact behind them.
- */
-export function distinctEGrades(periods: readonly GradePeriod[]): string[] {
-  const first = new Map<string, string>();
-  for (const p of periods) {
-    if (p.grade !== 'E') continue;
-    const cause = p.explanation[0]?.facts[0] ?? p.decidedBy.eventId;
-    if (!first.has(cause) || p.from < first.get(cause)!) first.set(cause, p.from);
-  }
-  return [...first.values()].sort();
-}
 
 /** An agency's direct downgrades decided by `on`. */
 const downgradesBy = (jurisdiction: Jurisdiction, facts: StoredEvent[], on: string) =>
@@ -267,17 +255,35 @@ export class GradingService {
     return { recomputed, recorded, match: canonicalize(recomputed) === canonicalize(recorded) };
   }
 
-  /** Each agency of a jurisdiction as the cycle's policy weighs it, from its facts as known now. */
+  /**
+   * Each agency of a jurisdiction as the cycle's policy weighs it, from its facts as known now;
+   * whether it is in the directory on `on` (Chongqing Art. 20) from its grade history so far.
+   */
   async candidates(
     jurisdiction: Jurisdiction,
     year: number,
     on: string,
   ): Promise<GradingCandidate[]> {
+    const directory = directoryRulesFor(jurisdiction, on);
+    const cycles = directory ? await this.cycleFacts(jurisdiction, undefined, year + 1) : [];
     return Promise.all(
       (await this.agenciesIn(jurisdiction)).map(async (key) => {
         const facts = await this.store.readStream(agencyStreamId(key));
         const events = facts.map(decodeAgencyEvent);
         const state = foldAgency(events);
+        const listed =
+          !directory ||
+          directory.standing({
+            on,
+            eGrades: distinctEGrades(
+              gradeTimeline(
+                key,
+                facts.map((e) => timelineFact(e)),
+                cycles,
+              ),
+            ),
+            reentries: state.reentries,
+          }).listed;
         const at = events.findLastIndex(
           (e) => e.type === 'AssessmentRecorded' && e.data.year === year,
         );
@@ -286,6 +292,7 @@ export class GradingService {
         return {
           uscc: key,
           registered: state.status === 'registered',
+          listed,
           serviceTypes: state.registration?.serviceTypes ?? [],
           ...(a &&
             assessment && {
@@ -322,6 +329,15 @@ export class GradingService {
     return rows.map((row) => row.key);
   }
 
+  /**
+   * The days the agency's distinct E grades took effect (Chongqing Art. 20), from every fact the
+   * ledger holds, as a command on the valid date `on` weighs them.
+   */
+  async eGrades(uscc: string, on: string): Promise<string[]> {
+    const { periods } = await this.replayTimeline(uscc, undefined, Number(on.slice(0, 4)) + 1);
+    return distinctEGrades(periods);
+  }
+
   /** The agency's standing for an upgrade request on its valid date `on`. */
   async standing(
     uscc: string,
@@ -346,6 +362,7 @@ export class GradingService {
           facts.map((e) => timelineFact(e)),
         ),
         eGrades: distinctEGrades(periods),
+        reentries: foldAgency(facts.map(decodeAgencyEvent)).reentries,
       },
       currentGrade: current?.grade ?? 'ungraded',
       policyId: policyFor(jurisdiction, on).id,

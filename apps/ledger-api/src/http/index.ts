@@ -37,6 +37,7 @@ export {
   versionETag,
 } from './headers';
 export {
+  ParseApplicationIdPipe,
   ParseCycleIdPipe,
   ParseEquipmentIdPipe,
   ParseEventIdPipe,

@@ -59,7 +59,7 @@ const JURISDICTION = `(?:${JURISDICTIONS.join('|')})`;
 export const CYCLE_ID_SHAPE = new RegExp(`^${JURISDICTION}-\\d{4}$`);
 /** `<cycleId>.<12 hex>`: an objection of that cycle. */
 export const OBJECTION_ID_SHAPE = new RegExp(`^${JURISDICTION}-\\d{4}\\.[0-9a-f]{12}$`);
-/** `<uscc>.<12 hex>`: a credit repair asked by that agency. */
+/** `<uscc>.<12 hex>`: a credit repair or a directory application of that agency. */
 export const REPAIR_ID_SHAPE = /^[0-9A-Z]{18}\.[0-9a-f]{12}$/;
 
 export const ParsePersonIdPipe = new ParseIdPipe(UUID_SHAPE, 'an id this ledger issued (a UUID)');
@@ -76,4 +76,8 @@ export const ParseObjectionIdPipe = new ParseIdPipe(
 export const ParseRepairIdPipe = new ParseIdPipe(
   REPAIR_ID_SHAPE,
   'a repair id this ledger issued (<uscc>.<12 hex digits>)',
+);
+export const ParseApplicationIdPipe = new ParseIdPipe(
+  REPAIR_ID_SHAPE,
+  'an application id this ledger issued (<uscc>.<12 hex digits>)',
 );

@@ -1,7 +1,13 @@
 import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '../calendar';
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
-import { policyById, type UpgradeBarInput } from '../grading/policies';
+import {
+  directoryRulesFor,
+  policyById,
+  reentryRefusal,
+  type DirectoryStanding,
+  type UpgradeBarInput,
+} from '../grading/policies';
 import { DISPLAY_PERIODS, displayPeriodOfRecord } from '../credit/display-period';
 import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
 import {
@@ -102,6 +108,19 @@ export type AgencyCommand =
         standing: UpgradeBarInput;
         currentGrade: string;
         policyId: string;
+      })
+  | ({ type: 'ApplyForDirectoryReentry' } & CommandTime & {
+        applicationId: string;
+        reason?: string;
+        /** The days the agency's distinct E grades took effect, from its grade history. */
+        eGrades: string[];
+      })
+  | ({ type: 'DecideDirectoryApplication' } & CommandTime & {
+        applicationId: string;
+        outcome: 'approved' | 'rejected';
+        reason?: string;
+        /** As for the application: an E recorded since may bar the approval. */
+        eGrades: string[];
       })
   | ({ type: 'RequestCreditRepair' } & CommandTime & {
         repairId: string;
@@ -316,6 +335,26 @@ function requireSupervisable(
     );
   }
   requireOpen(state);
+}
+
+/**
+ * Where the agency stands in its jurisdiction's directory on `on` (Chongqing Art. 20); 422 where
+ * the jurisdiction keeps no directory an agency leaves and re-enters.
+ */
+function directoryStandingOf(
+  state: AgencyState & { jurisdiction: Jurisdiction },
+  on: string,
+  eGrades: readonly string[],
+): DirectoryStanding {
+  const rules = directoryRulesFor(state.jurisdiction, on);
+  if (!rules) {
+    throw new RuleViolation(
+      `only Chongqing keeps a directory an agency leaves on an E and re-enters (seed 001 Art. 20); a ${state.jurisdiction} agency has none to re-enter`,
+      'chongqing-20',
+      'uscc',
+    );
+  }
+  return rules.standing({ on, eGrades, reentries: state.reentries });
 }
 
 function requirePerson(state: AgencyState, personId: string) {
@@ -801,6 +840,92 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
             reason: command.reason,
             requestedOn: command.on,
             currentGrade: command.currentGrade,
+          },
+        },
+      ];
+    }
+
+    case 'ApplyForDirectoryReentry': {
+      requireOpen(state);
+      const standing = directoryStandingOf(state, command.on, command.eGrades);
+      if (state.status !== 'registered') {
+        throw new RuleViolation(
+          'the agency awaits the formal review of its registration: that is how it enters the directory (Art. 4), not by re-entry',
+          'chongqing-4',
+          'uscc',
+        );
+      }
+      if (standing.listed) {
+        throw new RuleViolation(
+          'the agency is in the directory: there is nothing to re-enter',
+          'chongqing-20-1',
+          'uscc',
+        );
+      }
+      const refusal = reentryRefusal(standing, command.on);
+      if (refusal) throw new RuleViolation(refusal, standing.article!, 'occurredAt');
+      for (const [applicationId, application] of state.directoryApplications) {
+        if (application.status === 'pending') {
+          throw new RuleViolation(
+            `the application ${applicationId} of ${application.appliedOn} awaits the regulator's decision`,
+            standing.article!,
+            'uscc',
+          );
+        }
+      }
+      return [
+        {
+          type: 'DirectoryApplicationFiled',
+          data: {
+            applicationId: command.applicationId,
+            reason: command.reason,
+            appliedOn: command.on,
+            delistedOn: standing.delistedOn!,
+            barredUntil: standing.barredUntil!,
+            article: standing.article!,
+          },
+        },
+      ];
+    }
+
+    case 'DecideDirectoryApplication': {
+      const application = state.directoryApplications.get(command.applicationId);
+      if (!application) {
+        throw new NotFoundError(
+          `no directory application ${command.applicationId}`,
+          'chongqing-20',
+          'applicationId',
+        );
+      }
+      if (application.status !== 'pending') {
+        throw new RuleViolation(
+          `the application is already ${application.status}`,
+          application.article,
+          'applicationId',
+        );
+      }
+      if (command.on < application.appliedOn) {
+        throw new RuleViolation(
+          `the application was filed on ${application.appliedOn}: it is decided on or after that day`,
+          application.article,
+          'occurredAt',
+        );
+      }
+      if (command.outcome === 'approved') {
+        // Re-entry is judged again on the day of the decision: on what the ledger holds then.
+        requireOpen(state);
+        const standing = directoryStandingOf(state, command.on, command.eGrades);
+        const refusal = reentryRefusal(standing, command.on);
+        if (refusal) throw new RuleViolation(refusal, standing.article!, 'outcome');
+      }
+      return [
+        {
+          type: 'DirectoryApplicationDecided',
+          data: {
+            applicationId: command.applicationId,
+            outcome: command.outcome,
+            reason: command.reason,
+            decidedOn: command.on,
           },
         },
       ];

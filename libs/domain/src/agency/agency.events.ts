@@ -407,6 +407,35 @@ export interface CreditRepairDecided {
   };
 }
 
+/**
+ * Seed 001 Art. 20: an agency out of Chongqing's directory after an E applies to re-enter it,
+ * once its bar (2 years, 5 after a second E) has run. It records the standing it was judged on.
+ */
+export interface DirectoryApplicationFiled {
+  type: 'DirectoryApplicationFiled';
+  data: {
+    applicationId: string;
+    reason?: string;
+    appliedOn: string;
+    /** The day the agency left the directory, and the first day it might apply, as judged. */
+    delistedOn: string;
+    barredUntil: string;
+    /** `chongqing-20-1`, or `chongqing-20-3` after a second E. */
+    article: string;
+  };
+}
+
+/** The regulator's decision on it: approved, the agency is back in the directory from `decidedOn`. */
+export interface DirectoryApplicationDecided {
+  type: 'DirectoryApplicationDecided';
+  data: {
+    applicationId: string;
+    outcome: 'approved' | 'rejected';
+    reason?: string;
+    decidedOn: string;
+  };
+}
+
 export type AgencyEvent =
   | AgencyRegistered
   | RegistrationReviewed
@@ -426,7 +455,9 @@ export type AgencyEvent =
   | UpgradeRequested
   | CreditRepairRequested
   | CreditRepairDecided
-  | CmaQualificationRevoked;
+  | CmaQualificationRevoked
+  | DirectoryApplicationFiled
+  | DirectoryApplicationDecided;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -450,6 +481,8 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'CreditRepairRequested',
   'CreditRepairDecided',
   'CmaQualificationRevoked',
+  'DirectoryApplicationFiled',
+  'DirectoryApplicationDecided',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

@@ -83,6 +83,13 @@ export interface AgencyState {
   >;
   /** Penalties recorded as fulfilled: penalty event id → the day. */
   fulfilledPenalties: ReadonlyMap<string, string>;
+  /** The days a regulator's approval put the agency back in Chongqing's directory (Art. 20). */
+  reentries: readonly string[];
+  /** Applications to re-enter the directory (Chongqing Art. 20): id → where each stands. */
+  directoryApplications: ReadonlyMap<
+    string,
+    { status: 'pending' | 'approved' | 'rejected'; appliedOn: string; article: string }
+  >;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -92,6 +99,8 @@ export const initialAgencyState: AgencyState = {
   equipment: new Map(),
   repairs: new Map(),
   fulfilledPenalties: new Map(),
+  reentries: [],
+  directoryApplications: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -237,6 +246,30 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
           event.data.fulfilledOn,
         ),
       };
+    case 'DirectoryApplicationFiled':
+      return {
+        ...state,
+        directoryApplications: new Map(state.directoryApplications).set(event.data.applicationId, {
+          status: 'pending',
+          appliedOn: event.data.appliedOn,
+          article: event.data.article,
+        }),
+      };
+    case 'DirectoryApplicationDecided': {
+      const application = state.directoryApplications.get(event.data.applicationId);
+      if (!application) return state;
+      return {
+        ...state,
+        directoryApplications: new Map(state.directoryApplications).set(event.data.applicationId, {
+          ...application,
+          status: event.data.outcome,
+        }),
+        reentries:
+          event.data.outcome === 'approved'
+            ? [...state.reentries, event.data.decidedOn]
+            : state.reentries,
+      };
+    }
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
     case 'ChangeFiledLate':

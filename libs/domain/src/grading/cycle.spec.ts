@@ -32,6 +32,7 @@ const candidate = (
   return {
     uscc,
     registered: true,
+    listed: true,
     serviceTypes: ['self-monitoring'],
     assessment: { eventId: `assessment-${uscc}`, score, noBusiness },
     binding: [],

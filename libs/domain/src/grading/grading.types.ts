@@ -31,6 +31,11 @@ export interface GradingCandidate {
   uscc: string;
   /** Registered (approved) and not deregistered when the cycle starts. */
   registered: boolean;
+  /**
+   * In the jurisdiction's directory when the cycle starts: false while out of it after an E
+   * (Chongqing Art. 20, `DirectoryRules`); true where there is no such directory.
+   */
+  listed: boolean;
   serviceTypes: string[];
   assessment?: {
     eventId: string;

@@ -466,6 +466,7 @@ describe('the grade timeline', () => {
             {
               uscc: USCC,
               registered: true,
+              listed: true,
               serviceTypes: ['self-monitoring'],
               assessment: { eventId: `assessment-${USCC}`, score: 92, noBusiness: false },
               binding: [],

@@ -203,6 +203,22 @@ export function gradeTimeline(
 /** Events of one cycle share its stream; its started event names the policy for the rest. */
 const streamKey = (fact: TimelineFact) => fact.streamId;
 
+/**
+ * The dates of the distinct E grades an agency received (Chongqing Art. 20). A direct E and the
+ * published cycle grade that carries it forward are one E: they share the fact behind them.
+ */
+export function distinctEGrades(
+  periods: readonly Pick<GradePeriod, 'grade' | 'from' | 'explanation' | 'decidedBy'>[],
+): string[] {
+  const first = new Map<string, string>();
+  for (const p of periods) {
+    if (p.grade !== 'E') continue;
+    const cause = p.explanation[0]?.facts[0] ?? p.decidedBy.eventId;
+    if (!first.has(cause) || p.from < first.get(cause)!) first.set(cause, p.from);
+  }
+  return [...first.values()].sort();
+}
+
 /** The period in force on a date, if any. */
 export function periodAt(periods: readonly GradePeriod[], asOf: string): GradePeriod | undefined {
   return periods.find((p) => p.from <= asOf && (p.to === null || asOf < p.to));

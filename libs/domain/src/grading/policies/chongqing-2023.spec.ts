@@ -1,8 +1,15 @@
 import { BUILT_IN_CALENDAR } from '../../calendar';
 import { decideCycle, evolveCycle, initialCycleState } from '../cycle';
 import type { DirectDowngrade, Grade, GradingCandidate, GradingFact } from '../grading.types';
-import { chongqing2023, CHONGQING_RANK_CUTOFFS, rankGrades } from './chongqing-2023';
-import { policyFor } from './index';
+import {
+  chongqing2023,
+  CHONGQING_RANK_CUTOFFS,
+  directoryStanding,
+  rankGrades,
+  reentryBar,
+  reentryRefusal,
+} from './chongqing-2023';
+import { directoryRulesFor, policyFor } from './index';
 
 const policy = chongqing2023;
 
@@ -15,6 +22,7 @@ const candidate = (
   return {
     uscc,
     registered: true,
+    listed: true,
     serviceTypes: ['public-monitoring'],
     assessment: { eventId: `assessment-${uscc}`, score, noBusiness },
     binding: [],
@@ -160,7 +168,14 @@ describe('Chongqing 2023 (seed 001)', () => {
 
   describe('who is graded (Art. 13)', () => {
     it.each<[string, GradingCandidate]>([
-      ['an agency not in the directory', candidate('X', 95, { registered: false })],
+      [
+        'an agency not registered (not in the directory, Art. 4)',
+        candidate('X', 95, { registered: false }),
+      ],
+      [
+        'an agency out of the directory after an E (Art. 20)',
+        candidate('X', 95, { listed: false }),
+      ],
       [
         'an agency with no assessment for the year',
         { ...candidate('X', 95), assessment: undefined },
@@ -191,12 +206,13 @@ describe('Chongqing 2023 (seed 001)', () => {
       expect(['A01', 'A02', 'A03'].map((u) => proposals.get(u)?.grade)).toEqual(['A', 'B', 'C']);
     });
 
-    it('does not rank an agency graded E: the others rank among themselves', () => {
-      const e = candidate('E1', 100, {
+    it('does not rank an agency out of the directory (Art. 20): the others rank among themselves, however high its score', () => {
+      const out = candidate('E1', 100, {
+        listed: false,
         binding: [downgradeBy(penalty('data-fraud', '2025-04-01'))],
       });
-      const proposals = policy.propose([...field([90, 80, 70]), e], 2025);
-      expect(proposals.get('E1')?.grade).toBe('E');
+      const proposals = policy.propose([...field([90, 80, 70]), out], 2025);
+      expect(proposals.has('E1')).toBe(false);
       expect(['A01', 'A02', 'A03'].map((u) => proposals.get(u)?.grade)).toEqual(['A', 'B', 'C']);
     });
   });
@@ -323,7 +339,7 @@ describe('Chongqing 2023 (seed 001)', () => {
   });
 
   describe('binding downgrades in a cycle', () => {
-    it('an E decided in the cycle year forces E whatever the score, keeping the score', () => {
+    it('on a listed agency (a cycle started late, after a re-entry), an E decided in the cycle year forces E whatever the score, keeping the score', () => {
       const binding = [
         downgradeBy(finding('serious-dishonesty-listed', 'chongqing-16-8', '2025-12-31')),
       ];
@@ -336,25 +352,35 @@ describe('Chongqing 2023 (seed 001)', () => {
       });
     });
 
-    it('an E decided the year before does not bind the cycle', () => {
-      const binding = [downgradeBy(penalty('data-fraud', '2024-12-31'))];
-      expect(policy.propose([candidate('X', 99, { binding })], 2025).get('X')?.grade).toBe('A');
+    // The contradiction of SEED-AUDIT 001-20(1), fixed: an E of 2024 no longer lets the agency
+    // be graded (even A) in the 2025 cycle. It is out of the directory when the cycle starts.
+    it('an E decided the year before takes the agency out of the directory: the cycle does not grade it (Art. 20)', () => {
+      const e = downgradeBy(penalty('data-fraud', '2024-12-31'));
+      const listed = directoryStanding({
+        on: '2026-01-12',
+        eGrades: [e.effectiveFrom],
+        reentries: [],
+      }).listed;
+      expect(listed).toBe(false);
+      expect(policy.propose([candidate('X', 99, { listed, binding: [e] })], 2025).has('X')).toBe(
+        false,
+      );
     });
 
     // Seed 001 Art. 16: an E revokes the grade already given ("已获评的信用风险等级直接撤销"), and
     // Art. 20 (一): the agency leaves the directory for 2 years. Decided before the cycle starts,
-    // the E is in the proposal; decided during publicity, it replaces the proposal on publication.
+    // the E has taken the agency out: no proposal; decided during publicity, it replaces the
+    // proposal on publication.
     it('an E decided after the cycle year but before publication still binds the cycle (Art. 16, Art. 20)', () => {
       const beforeStart = downgradeBy(penalty('data-fraud', '2026-01-01', 'penalty-jan-1'));
+      const listed = directoryStanding({
+        on: '2026-01-12',
+        eGrades: [beforeStart.effectiveFrom],
+        reentries: [],
+      }).listed;
       expect(
-        policy.propose([candidate('X', 99, { binding: [beforeStart] })], 2025).get('X'),
-      ).toEqual({
-        grade: 'E',
-        score: 99,
-        explanation: [
-          { rule: 'false-data-penalty', article: 'chongqing-16-4', facts: ['penalty-jan-1'] },
-        ],
-      });
+        policy.propose([candidate('X', 99, { listed, binding: [beforeStart] })], 2025).has('X'),
+      ).toBe(false);
 
       const duringPublicity = downgradeBy(
         finding('serious-dishonesty-listed', 'chongqing-16-8', '2026-01-20', 'finding-jan-20'),
@@ -403,70 +429,167 @@ describe('Chongqing 2023 (seed 001)', () => {
     });
   });
 
-  describe('re-entry after E (Art. 20)', () => {
-    const none = { current: null, downgrades: [] };
+  describe('the directory (Art. 20): out from an E, back on an approved re-entry', () => {
+    const rules = policy.directory!;
+    const standing = (on: string, eGrades: string[], reentries: string[] = []) =>
+      rules.standing({ on, eGrades, reentries });
+    const out = (delistedOn: string, barredUntil: string, article: string) => ({
+      listed: false,
+      delistedOn,
+      barredUntil,
+      article,
+    });
+    const listed = { listed: true, delistedOn: null, barredUntil: null, article: null };
+
+    it('is the Chongqing directory, and no other jurisdiction keeps one', () => {
+      expect(rules.article).toBe('chongqing-20');
+      expect(directoryRulesFor('chongqing', '2026-01-12')).toBe(rules);
+      expect(directoryRulesFor('chongqing', '2019-05-01')).toBe(rules);
+      for (const j of ['beijing', 'jiaxing', 'urumqi'] as const)
+        expect(directoryRulesFor(j, '2026-01-12')).toBeUndefined();
+    });
+
+    describe('given one E on 2025-03-10 (一: 2 years)', () => {
+      it.each([
+        ['2025-03-09', 'listed', listed],
+        ['2025-03-10', 'out from that day', out('2025-03-10', '2027-03-10', 'chongqing-20-1')],
+        [
+          '2027-03-10',
+          'still out: the bar has run, no re-entry is approved',
+          out('2025-03-10', '2027-03-10', 'chongqing-20-1'),
+        ],
+        [
+          '2031-01-01',
+          'still out, however long after',
+          out('2025-03-10', '2027-03-10', 'chongqing-20-1'),
+        ],
+      ])('on %s: %s', (on, _what, expected) => {
+        expect(standing(on, ['2025-03-10'])).toEqual(expected);
+      });
+
+      it('may not apply to re-enter before 2027-03-10, naming the day; from then it may', () => {
+        expect(reentryRefusal(standing('2027-03-09', ['2025-03-10']), '2027-03-09')).toBe(
+          'graded E: out of the directory since 2025-03-10; it may apply to re-enter from 2027-03-10',
+        );
+        expect(reentryRefusal(standing('2027-03-10', ['2025-03-10']), '2027-03-10')).toBeNull();
+      });
+
+      it('is back from the day its re-entry is approved, and stays out before it', () => {
+        expect(standing('2027-04-01', ['2025-03-10'], ['2027-04-01'])).toEqual(listed);
+        expect(standing('2027-03-31', ['2025-03-10'], ['2027-04-01'])).toEqual(
+          out('2025-03-10', '2027-03-10', 'chongqing-20-1'),
+        );
+      });
+    });
+
+    describe('given two E grades (三: 5 years from the last)', () => {
+      it('both while out: out since the first, barred 5 years from the last (chongqing-20-3)', () => {
+        expect(standing('2026-01-01', ['2023-06-01', '2025-03-10'])).toEqual(
+          out('2023-06-01', '2030-03-10', 'chongqing-20-3'),
+        );
+        expect(
+          reentryRefusal(standing('2030-03-09', ['2023-06-01', '2025-03-10']), '2030-03-09'),
+        ).toBe(
+          'graded E twice: out of the directory since 2023-06-01; it may apply to re-enter from 2030-03-10',
+        );
+        expect(
+          reentryRefusal(standing('2030-03-10', ['2023-06-01', '2025-03-10']), '2030-03-10'),
+        ).toBeNull();
+      });
+
+      it('the second after a re-entry: out again from it, for 5 years', () => {
+        const es = ['2023-06-01', '2026-02-01'];
+        expect(standing('2026-01-31', es, ['2025-06-10'])).toEqual(listed);
+        expect(standing('2026-02-01', es, ['2025-06-10'])).toEqual(
+          out('2026-02-01', '2031-02-01', 'chongqing-20-3'),
+        );
+      });
+    });
+
+    it('an E on the day of a re-entry takes the agency out again', () => {
+      expect(standing('2025-06-10', ['2023-06-01', '2025-06-10'], ['2025-06-10'])).toEqual(
+        out('2025-06-10', '2030-06-10', 'chongqing-20-3'),
+      );
+    });
+
+    it('a re-entry inside the bar the E grades known now set does not count (an E recorded after the approval, dated before it)', () => {
+      expect(standing('2025-07-01', ['2023-06-01', '2025-03-01'], ['2025-06-10'])).toEqual(
+        out('2023-06-01', '2030-03-01', 'chongqing-20-3'),
+      );
+    });
+
+    it('an E dated after the day asked about does not count yet', () => {
+      expect(standing('2025-03-09', ['2025-03-10'])).toEqual(listed);
+      expect(standing('2025-03-10', ['2023-01-01', '2025-03-11'])).toEqual(
+        out('2023-01-01', '2025-01-01', 'chongqing-20-1'),
+      );
+    });
 
     it.each([
-      ['2025-03-10', '2025-03-10', 'barred'],
-      ['2025-03-10', '2027-03-09', 'barred'],
-      ['2025-03-10', '2027-03-10', 'free'],
-    ])('one E on %s: on %s %s (2 years, chongqing-20-1)', (e, today, outcome) => {
-      const bar = policy.upgradeBar({ ...none, on: today, eGrades: [e] });
-      if (outcome === 'free') expect(bar).toBeNull();
-      else
-        expect(bar).toEqual({
-          reason: 'graded E: out of the directory until 2027-03-10',
+      ['one E: 2 years (一)', ['2025-03-10'], { until: '2027-03-10', article: 'chongqing-20-1' }],
+      [
+        'from 29 February: the month’s last day',
+        ['2024-02-29'],
+        { until: '2026-02-28', article: 'chongqing-20-1' },
+      ],
+      [
+        'two E: 5 years from the last (三)',
+        ['2025-03-10', '2020-01-01'],
+        { until: '2030-03-10', article: 'chongqing-20-3' },
+      ],
+      ['no E: no bar', [], null],
+    ])('reentryBar: %s', (_what, eGrades, bar) => {
+      expect(reentryBar(eGrades)).toEqual(bar);
+    });
+
+    describe('an upgrade request (no way back while out: the agency applies to re-enter)', () => {
+      const none = { current: null, downgrades: [] };
+
+      it('is barred inside the 2 years, naming the day it may apply from (chongqing-20-1)', () => {
+        expect(policy.upgradeBar({ ...none, on: '2027-03-09', eGrades: ['2025-03-10'] })).toEqual({
+          reason:
+            'graded E: out of the directory since 2025-03-10; it may apply to re-enter from 2027-03-10',
           article: 'chongqing-20-1',
           until: '2027-03-10',
         });
-    });
+      });
 
-    it.each([
-      ['2025-03-10', 'barred'],
-      ['2030-03-09', 'barred'],
-      ['2030-03-10', 'free'],
-    ])(
-      'two E grades, the last on 2025-03-10: on %s %s (5 years, chongqing-20-3)',
-      (today, outcome) => {
-        const bar = policy.upgradeBar({
-          ...none,
-          on: today,
-          eGrades: ['2025-03-10', '2023-06-01'],
+      it('is barred inside the 5 years after a second E (chongqing-20-3)', () => {
+        expect(
+          policy.upgradeBar({ ...none, on: '2030-03-09', eGrades: ['2025-03-10', '2023-06-01'] }),
+        ).toMatchObject({ article: 'chongqing-20-3', until: '2030-03-10' });
+      });
+
+      it('is still refused after the bar while the agency is out: it applies to re-enter instead', () => {
+        expect(policy.upgradeBar({ ...none, on: '2027-03-10', eGrades: ['2025-03-10'] })).toEqual({
+          reason:
+            'graded E: out of the directory since 2025-03-10 and not graded until a regulator approves its re-entry; it may apply to re-enter',
+          article: 'chongqing-20-1',
+          until: '2027-03-10',
         });
-        if (outcome === 'free') expect(bar).toBeNull();
-        else
-          expect(bar).toEqual({
-            reason: 'graded E twice: no re-entry before 2030-03-10',
-            article: 'chongqing-20-3',
-            until: '2030-03-10',
-          });
-      },
-    );
+      });
 
-    it('an E dated after today does not count yet', () => {
-      expect(policy.upgradeBar({ ...none, on: '2025-03-09', eGrades: ['2025-03-10'] })).toBeNull();
-      expect(
-        policy.upgradeBar({ ...none, on: '2025-03-10', eGrades: ['2023-01-01', '2025-03-11'] }),
-      ).toBeNull();
-    });
-
-    it('sets no other bar: an A, or a grade adjusted a day ago, may apply', () => {
-      expect(
-        policy.upgradeBar({
-          on: '2026-03-01',
-          current: { grade: 'A', from: '2026-02-01' },
-          downgrades: [],
-          eGrades: [],
-        }),
-      ).toBeNull();
-      expect(
-        policy.upgradeBar({
-          on: '2026-03-01',
-          current: { grade: 'C', from: '2026-02-28' },
-          downgrades: [],
-          eGrades: [],
-        }),
-      ).toBeNull();
+      it('may be made once the agency is back, and by a listed agency never graded E', () => {
+        expect(
+          policy.upgradeBar({
+            ...none,
+            on: '2027-05-01',
+            eGrades: ['2025-03-10'],
+            reentries: ['2027-04-01'],
+          }),
+        ).toBeNull();
+        expect(
+          policy.upgradeBar({ ...none, on: '2025-03-09', eGrades: ['2025-03-10'] }),
+        ).toBeNull();
+        expect(
+          policy.upgradeBar({
+            on: '2026-03-01',
+            current: { grade: 'C', from: '2026-02-28' },
+            downgrades: [],
+            eGrades: [],
+          }),
+        ).toBeNull();
+      });
     });
   });
 

@@ -1,6 +1,13 @@
 import type { Grade, GradeDecision } from '../grading.types';
 import { addCalendarDays } from '../../calendar/iso-date';
-import { addMonths, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
+import {
+  addMonths,
+  downgradeDecision,
+  worstBinding,
+  type DirectoryInput,
+  type DirectoryStanding,
+  type GradingPolicy,
+} from './policy';
 
 /**
  * Seed 001 Art. 15: A–D by rank of score. The cut-offs are not in the seed (assumption, a
@@ -27,6 +34,53 @@ export function rankGrades(scores: Map<string, number>): Map<string, Grade> {
     grades.set(uscc, band[0]);
   }
   return grades;
+}
+
+/**
+ * Art. 20: an agency graded E may apply to re-enter the directory 2 years after its E (一), 5
+ * years after the last when it was graded E twice (三). `until` is the first day it may apply.
+ */
+export function reentryBar(eGrades: readonly string[]): { until: string; article: string } | null {
+  const es = [...eGrades].sort();
+  const last = es.at(-1);
+  if (last === undefined) return null;
+  return es.length >= 2
+    ? { until: addMonths(last, 60), article: 'chongqing-20-3' }
+    : { until: addMonths(last, 24), article: 'chongqing-20-1' };
+}
+
+/**
+ * Art. 20 (一): an E (Art. 16, from a direct downgrade or a cycle) takes the agency out of the
+ * directory (退出名录管理) from the day it takes effect, and it is back only from the day a
+ * regulator approves its re-entry. Read in date order: on one day a re-entry comes first, so an
+ * E of that day takes the agency out again; a re-entry dated inside the bar that the E grades
+ * known now set (an E recorded after the approval, dated before it) does not count. Facts dated
+ * after `on` do not count yet.
+ */
+export function directoryStanding({ on, eGrades, reentries }: DirectoryInput): DirectoryStanding {
+  const es = eGrades.filter((d) => d <= on).sort();
+  const changes = [
+    ...reentries.filter((d) => d <= on).map((day) => ({ day, reentry: true })),
+    ...es.map((day) => ({ day, reentry: false })),
+  ].sort((a, b) => a.day.localeCompare(b.day) || Number(b.reentry) - Number(a.reentry));
+  let delistedOn: string | null = null;
+  for (const { day, reentry } of changes) {
+    if (!reentry) delistedOn ??= day;
+    else if (delistedOn !== null && day >= reentryBar(es.filter((d) => d < day))!.until)
+      delistedOn = null;
+  }
+  const bar = reentryBar(es);
+  if (delistedOn === null || bar === null)
+    return { listed: true, delistedOn: null, barredUntil: null, article: null };
+  return { listed: false, delistedOn, barredUntil: bar.until, article: bar.article };
+}
+
+/** Why an agency out of the directory may not apply to re-enter yet, or null once it may. */
+export function reentryRefusal(standing: DirectoryStanding, on: string): string | null {
+  if (standing.listed || on >= standing.barredUntil!) return null;
+  return standing.article === 'chongqing-20-3'
+    ? `graded E twice: out of the directory since ${standing.delistedOn}; it may apply to re-enter from ${standing.barredUntil}`
+    : `graded E: out of the directory since ${standing.delistedOn}; it may apply to re-enter from ${standing.barredUntil}`;
 }
 
 const ranked = (uscc: string, score: number, grade: Grade, eventId?: string): GradeDecision => ({
@@ -62,7 +116,10 @@ export const chongqing2023: GradingPolicy = {
     const scores = new Map<string, number>();
     const evidence = new Map<string, string>();
     for (const c of candidates) {
-      if (!c.registered || !c.assessment) continue;
+      // Art. 13: the listed agencies are evaluated. One out of the directory after an E (Art.
+      // 20) is not: it is neither proposed nor ranked (so it pushes no one down), and its E
+      // stays in force meanwhile. An E decided during publicity binds on publication.
+      if (!c.registered || !c.listed || !c.assessment) continue;
       // An E decided in or after the graded year (up to the cycle) revokes any grade (Art. 16).
       const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom >= `${year}-01-01`));
       if (binding) {
@@ -148,26 +205,19 @@ export const chongqing2023: GradingPolicy = {
     return null;
   },
 
-  upgradeBar({ on, eGrades }) {
-    const es = [...eGrades].filter((d) => d <= on).sort();
-    if (es.length >= 2) {
-      const until = addMonths(es[es.length - 1], 60);
-      if (on < until)
-        return {
-          reason: `graded E twice: no re-entry before ${until}`,
-          article: 'chongqing-20-3',
-          until,
-        };
-    }
-    if (es.length >= 1) {
-      const until = addMonths(es[es.length - 1], 24);
-      if (on < until)
-        return {
-          reason: `graded E: out of the directory until ${until}`,
-          article: 'chongqing-20-1',
-          until,
-        };
-    }
-    return null;
+  // Art. 20: an agency out of the directory is not graded, so no upgrade is asked of it: it
+  // applies to re-enter (POST …/directory-applications) once its bar has run.
+  upgradeBar({ on, eGrades, reentries = [] }) {
+    const standing = directoryStanding({ on, eGrades, reentries });
+    if (standing.listed) return null;
+    return {
+      reason:
+        reentryRefusal(standing, on) ??
+        `graded E: out of the directory since ${standing.delistedOn} and not graded until a regulator approves its re-entry; it may apply to re-enter`,
+      article: standing.article!,
+      until: standing.barredUntil!,
+    };
   },
+
+  directory: { article: 'chongqing-20', standing: directoryStanding },
 };

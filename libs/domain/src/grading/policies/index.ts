@@ -3,11 +3,18 @@ import { RuleViolation } from '../../shared/errors';
 import { beijing2026 } from './beijing-2026';
 import { chongqing2023 } from './chongqing-2023';
 import { jiaxing2023 } from './jiaxing-2023';
-import type { GradingPolicy } from './policy';
+import type { DirectoryRules, GradingPolicy } from './policy';
 
 export * from './policy';
 export { beijing2026, BEIJING_BANDS } from './beijing-2026';
-export { chongqing2023, CHONGQING_RANK_CUTOFFS, rankGrades } from './chongqing-2023';
+export {
+  chongqing2023,
+  CHONGQING_RANK_CUTOFFS,
+  directoryStanding,
+  rankGrades,
+  reentryBar,
+  reentryRefusal,
+} from './chongqing-2023';
 export { jiaxing2023, JIAXING_BANDS, JIAXING_RISK } from './jiaxing-2023';
 
 /** Every policy version ever used. Versions are added, never edited or removed. */
@@ -54,3 +61,19 @@ export const firstPolicyOf = (jurisdiction: Jurisdiction): GradingPolicy =>
   POLICIES.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) =>
     a.effectiveFrom.localeCompare(b.effectiveFrom),
   )[0];
+
+/**
+ * The directory rules of a jurisdiction on a date (Chongqing Art. 20), from the policy in force
+ * then (the first version before any took effect: no E could be decided yet); undefined where the
+ * jurisdiction keeps no directory an agency leaves.
+ */
+export const directoryRulesFor = (
+  jurisdiction: Jurisdiction,
+  on: string,
+): DirectoryRules | undefined =>
+  (
+    policyInForce(jurisdiction, on) ??
+    POLICIES.filter((p) => p.jurisdiction === jurisdiction)
+      .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))
+      .at(0)
+  )?.directory;

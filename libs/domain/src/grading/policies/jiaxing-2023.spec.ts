@@ -15,6 +15,7 @@ const candidate = (
   return {
     uscc,
     registered: true,
+    listed: true,
     serviceTypes: ['public-monitoring'],
     assessment: {
       eventId: `assessment-${uscc}`,

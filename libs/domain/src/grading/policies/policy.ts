@@ -58,6 +58,11 @@ export interface GradingPolicy extends PolicyRef {
   directDowngrade(fact: GradingFact, occurredOn: string): DirectDowngrade | null;
   /** Why an upgrade request is refused now, or null when it may be made. */
   upgradeBar(input: UpgradeBarInput): { reason: string; article: string; until: string } | null;
+  /**
+   * The jurisdiction's directory (名录), where its text takes an agency out of it and bars its
+   * re-entry for a time (Chongqing Art. 20); absent where there is none.
+   */
+  directory?: DirectoryRules;
   /** Share of agencies of a grade to inspect (Chongqing Art. 22), where the policy sets one. */
   inspectionRatio?: Partial<Record<Grade, number>>;
 }
@@ -69,6 +74,35 @@ export interface UpgradeBarInput {
   downgrades: DirectDowngrade[];
   /** Dates of the E grades the agency received (Chongqing Art. 20). */
   eGrades: string[];
+  /** Days the agency re-entered the directory on a regulator's approval (Chongqing Art. 20); absent: none. */
+  reentries?: readonly string[];
+}
+
+/** What a directory's standing is judged on, on the day `on`. */
+export interface DirectoryInput {
+  on: string;
+  /** The days the agency's distinct E grades took effect (`distinctEGrades`). */
+  eGrades: readonly string[];
+  /** The days a regulator's approval put the agency back in the directory. */
+  reentries: readonly string[];
+}
+
+/** Where an agency stands in the directory on a day. */
+export interface DirectoryStanding {
+  listed: boolean;
+  /** The day it left the directory (its E took effect); null while listed. */
+  delistedOn: string | null;
+  /** The first day it may apply to re-enter; null while listed. */
+  barredUntil: string | null;
+  /** The article its exit and bar rest on (`chongqing-20-1`, `chongqing-20-3`); null while listed. */
+  article: string | null;
+}
+
+/** A directory an agency leaves on an E and re-enters on a regulator's approval (Chongqing Art. 20). */
+export interface DirectoryRules {
+  /** The article that keeps the directory: cited where an agency elsewhere applies to re-enter. */
+  article: string;
+  standing(input: DirectoryInput): DirectoryStanding;
 }
 
 /** Bands by score thresholds, highest first: [grade, minimum score]. */

@@ -1,5 +1,4 @@
-import type { GradePeriod } from '@ledger/domain';
-import { distinctEGrades } from './grading.service';
+import { distinctEGrades, type GradePeriod } from './timeline';
 
 const period = (
   grade: GradePeriod['grade'],
