@@ -8,6 +8,7 @@
  * Grading commands on a cycle (start, publish, objections and their decisions) record in the
  * cycle's stream, not the agency's: for them that stream is what must grow, or stay the same.
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { JwtService } from '@nestjs/jwt';
@@ -288,7 +289,11 @@ const ROUTES: readonly Route[] = [
     }),
   },
   onAgency('inspections', REGULATOR, () => inspection),
-  onAgency('penalties', REGULATOR, () => penalty),
+  // Each allowed caller records a decision of its own: a decision number is recorded once.
+  onAgency('penalties', REGULATOR, () => ({
+    ...penalty,
+    decisionNumber: `京环罚〔2026〕${randomUUID().slice(0, 8)}号`,
+  })),
   onAgency('credit-findings', REGULATOR, () => creditFinding),
   onAgency('deregistration', AGENCY_OR_REGULATOR, () => ({ reason: 'voluntary' })),
   onAgency('deregistration-by-authority', REGULATOR, () => ({

@@ -5,6 +5,7 @@
  * later (a regulator migrating paper records). Both must answer the same statuses and record
  * the same event data, byte for byte once the ids each ledger generates are set aside.
  */
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { install } from '@sinonjs/fake-timers';
 import request from 'supertest';
@@ -273,7 +274,7 @@ describe('property: a decision is the same whether keyed in on its day or years 
                 agencyPath('penalties'),
                 regulator,
                 () => ({
-                  decisionNumber: `罚〔${on}〕号`,
+                  decisionNumber: `罚〔${on}〕${randomUUID().slice(0, 8)}号`,
                   decidedAt: on,
                   violationType: op.fraud ? 'data-fraud' : 'other',
                   legalBasis: '《生态环境监测条例》',

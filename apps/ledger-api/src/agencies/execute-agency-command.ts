@@ -9,6 +9,8 @@ import {
   foldAgency,
   initialAgencyState,
   NotFoundError,
+  DuplicateDecisionNumber,
+  PENALTY_DECISION_SCOPE,
   PersonEngagedElsewhere,
   RuleViolation,
   personReservations,
@@ -180,6 +182,14 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         release,
       });
     } catch (error) {
+      if (error instanceof ReservationConflictError && error.scope === PENALTY_DECISION_SCOPE) {
+        // The agency a penalty was filed against is public (双公示): it may be named.
+        const penalty = decided.find((event) => event.type === 'PenaltyImposed');
+        throw new DuplicateDecisionNumber(
+          penalty?.type === 'PenaltyImposed' ? penalty.data.decisionNumber : error.key,
+          error.heldBy.holder.uscc,
+        );
+      }
       if (error instanceof ReservationConflictError) {
         const employer = error.heldBy.holder.uscc;
         // Where a person works is personal data (PIPL): the other agency is named only to

@@ -3,6 +3,7 @@ import { deciderSpecification } from '../testing/decider-specification';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { decide, oneMonthAfter, type AgencyCommand } from './agency.decide';
 import { evolve, initialAgencyState } from './agency';
+import { personReservations } from './agency.reservations';
 import type {
   AgencyEvent,
   AgencyRegistered,
@@ -1094,5 +1095,41 @@ describe('credit repair inside the display period (NDRC Order No. 58, Art. 10)',
       .given([registered, approved])
       .when(repair('2027-02-28', { ...record, violationType: 'data-fraud' }))
       .thenThrows(RuleViolation, 'ndrc-58-10', 'recordEventId');
+  });
+});
+
+describe('one decision, one record (行政处罚决定书文号)', () => {
+  const penalty = {
+    decisionNumber: '京环罚〔2026〕8号',
+    decidedAt: '2026-02-10',
+    violationType: 'other' as const,
+    legalBasis: 'law',
+    content: '警告',
+  };
+
+  it('refuses a second penalty with a decision number already recorded on the agency (409)', () => {
+    spec
+      .given([registered, approved, { type: 'PenaltyImposed', data: penalty }])
+      .when({
+        type: 'ImposePenalty',
+        on: today,
+        calendar,
+        data: { ...penalty, decisionNumber: ' 京环罚〔2026〕8号 ', content: '罚款' },
+      })
+      .thenThrows(ConflictError, 'shuanggongshi-decision-number', 'decisionNumber');
+  });
+
+  it('claims the number in the jurisdiction, so another agency cannot record it too', () => {
+    const state = [registered, approved].reduce(evolve, initialAgencyState);
+    expect(
+      personReservations('91110000802100433B', [{ type: 'PenaltyImposed', data: penalty }], state)
+        .claim,
+    ).toEqual([
+      {
+        scope: 'penalty-decision',
+        key: 'beijing:京环罚〔2026〕8号',
+        holder: { uscc: '91110000802100433B' },
+      },
+    ]);
   });
 });

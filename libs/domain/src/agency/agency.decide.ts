@@ -26,6 +26,7 @@ import type {
   RegistrationFields,
 } from './agency.events';
 import { changesReviewedField, isEngaged, type AgencyState } from './agency';
+import { DuplicateDecisionNumber } from './agency.reservations';
 
 /** Time comes in with the command, never from a clock inside the domain. */
 export interface CommandTime {
@@ -651,6 +652,9 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'ImposePenalty':
       requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
+      // One decision, one record (issue 13); across agencies the event store's claim holds it.
+      if (state.penaltyDecisionNumbers.has(command.data.decisionNumber.trim()))
+        throw new DuplicateDecisionNumber(command.data.decisionNumber, state.uscc);
       // A deadline is a future date by nature; it cannot come before the decision it is part of.
       if (command.data.dueBy !== undefined && command.data.dueBy < command.data.decidedAt)
         throw new InvalidInput(

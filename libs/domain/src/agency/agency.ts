@@ -81,6 +81,8 @@ export interface AgencyState {
       requestedOn: string;
     }
   >;
+  /** Decision numbers (行政处罚决定书文号) of the penalties recorded on this agency. */
+  penaltyDecisionNumbers: ReadonlySet<string>;
   /** Penalties recorded as fulfilled: penalty event id → the day. */
   fulfilledPenalties: ReadonlyMap<string, string>;
 }
@@ -92,6 +94,7 @@ export const initialAgencyState: AgencyState = {
   equipment: new Map(),
   repairs: new Map(),
   fulfilledPenalties: new Map(),
+  penaltyDecisionNumbers: new Set(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -237,11 +240,17 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
           event.data.fulfilledOn,
         ),
       };
+    case 'PenaltyImposed':
+      return {
+        ...state,
+        penaltyDecisionNumbers: new Set(state.penaltyDecisionNumbers).add(
+          event.data.decisionNumber.trim(),
+        ),
+      };
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
     case 'ChangeFiledLate':
     case 'InspectionRecorded':
-    case 'PenaltyImposed':
     case 'CreditFindingRecorded':
       return state;
   }
