@@ -56,6 +56,13 @@ export type CreditRecordSummary =
       authority: string | null;
       /** 履行期限, where the decision set one. */
       dueBy?: string;
+      /** 违法事实, 处罚类别, 没收金额 (yuan), where given (the 双公示 layout). */
+      facts?: string;
+      categories?: string[];
+      confiscatedYuan?: number;
+      /** 监测业务类型 and the recording bureau (seed 004 Art. 2, 6), where given. */
+      businessType?: string;
+      recordingAuthority?: string;
     }
   | { kind: string; article: string; decidedAt: string; description: string | null }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
@@ -145,6 +152,11 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           fineYuan: d.fineYuan ?? null,
           authority: d.authority ?? null,
           ...(d.dueBy !== undefined && { dueBy: d.dueBy }),
+          ...(d.facts !== undefined && { facts: d.facts }),
+          ...(d.categories !== undefined && { categories: d.categories }),
+          ...(d.confiscatedYuan !== undefined && { confiscatedYuan: d.confiscatedYuan }),
+          ...(d.businessType !== undefined && { businessType: d.businessType }),
+          ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
         },
       };
     }

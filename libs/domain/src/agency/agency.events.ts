@@ -286,6 +286,10 @@ export interface InspectionRecorded {
 export type ViolationType =
   'data-fraud' | 'false-report' | 'untrue-report' | 'false-om' | 'refused-inspection' | 'other';
 
+/** 处罚类别 (API.md v1.1; the kinds of 行政处罚法 Art. 9 a monitoring agency meets). */
+export type PenaltyCategory =
+  'warning' | 'fine' | 'confiscation' | 'suspension' | 'licence-revocation' | 'other';
+
 export interface PenaltyImposed {
   type: 'PenaltyImposed';
   data: {
@@ -301,6 +305,12 @@ export interface PenaltyImposed {
      * decision after the agency deregistered is recorded for conduct before it (beijing-24).
      */
     conductOn?: string;
+    /** 违法事实: the facts found, where given apart from the content. */
+    facts?: string;
+    /** 处罚类别. */
+    categories?: PenaltyCategory[];
+    /** 没收违法所得、没收非法财物的金额, yuan. */
+    confiscatedYuan?: number;
     /** v2. The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
     dueBy?: string;
     /** The business the violation concerns (seed 004 Art. 6). */

@@ -9,7 +9,7 @@ import { addMonths } from '../grading/policies/policy';
  * one for serious dishonesty (严重失信行为) at least 1 year and at most 3 years. A repair
  * (提前终止公示) may be applied for only once the minimum has run; at the maximum, display stops
  * by itself. It replaced the 2019 notice (发改办财金〔2019〕527号: 6 months to 3 years for
- * serious). Sources and how they were found: docs/adr/012-display-periods.md.
+ * serious). Sources and how they were found: docs/adr/013-display-periods.md.
  */
 export const DISPLAY_PERIODS = {
   source: 'NDRC Order No. 58 (2023), Art. 10',
