@@ -1,4 +1,8 @@
-import { AuthoritiesConfigError, readAuthorities, type AuthorityDirectory } from './exports/authorities';
+import {
+  AuthoritiesConfigError,
+  readAuthorities,
+  type AuthorityDirectory,
+} from './exports/authorities';
 
 export type EventStoreKind = 'postgres' | 'eventstoredb';
 
