@@ -175,13 +175,14 @@ const person = () => ({
   joinedAt: '2026-03-01',
 });
 /** A penalty that is no direct downgrade, to apply a credit repair to. */
-const repairablePenalty = {
+/** A decision number is recorded once (409 otherwise): each setup numbers its own. */
+const repairablePenalty = () => ({
   ...penalty,
-  decisionNumber: '京环罚〔2026〕119号',
+  decisionNumber: `京环罚〔2026〕${randomUUID().slice(0, 8)}号`,
   violationType: 'other',
   content: '警告',
   decidedAt: '2026-03-01',
-};
+});
 /**
  * A repair of it, applied for between its minimum and maximum display (3 months to 1 year for
  * ordinary dishonesty, NDRC Order No. 58), on a date of its own so no answer depends on today.
@@ -420,7 +421,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        repairablePenalty,
+        repairablePenalty(),
       );
       return {
         uscc,
@@ -444,7 +445,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        { ...repairablePenalty, decisionNumber: '京环罚〔2026〕120号', dueBy: '2026-11-28' },
+        { ...repairablePenalty(), dueBy: '2026-11-28' },
       );
       return {
         uscc,
@@ -468,7 +469,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        repairablePenalty,
+        repairablePenalty(),
       );
       const { repairId } = await setup.created(
         `${agencies}/${uscc}/credit-repairs`,
@@ -705,7 +706,7 @@ describe('auth matrix: every route × every caller', () => {
     const { eventIds } = await created(
       `${agencies}/${uscc}/penalties`,
       asBeijing,
-      repairablePenalty,
+      repairablePenalty(),
     );
     shared = {
       uscc,
