@@ -152,10 +152,7 @@ export class GradingController {
   @Get('grading-cycles/:cycleId')
   @Public()
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
-  async cycle(
-    @Param('cycleId', ParseCycleIdPipe) cycleId: string,
-    @CurrentActor() actor?: Actor,
-  ) {
+  async cycle(@Param('cycleId', ParseCycleIdPipe) cycleId: string, @CurrentActor() actor?: Actor) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
     const state = foldCycle(events.map(decodeCycleEvent));
     if (!state.started) throw noCycle(cycleId);
