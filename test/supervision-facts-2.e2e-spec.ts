@@ -111,6 +111,26 @@ describe('supervision facts that count (2)', () => {
     expect((await grade(notYet, 'asOf=2026-01-14')).grade).toBe('E');
   });
 
+  it('lists to a Beijing regulator only the agencies its cycle grades that have no assessment: not one outside self-monitoring (beijing-12)', async () => {
+    const assessed = await approvedAgency(http, 'beijing');
+    const notYet = await approvedAgency(http, 'beijing');
+    const notGraded = await approvedAgency(http, 'beijing', {
+      serviceTypes: ['public-monitoring'],
+    });
+    await assess(http, assessed, 'beijing', { score: 92 });
+    await request(http)
+      .post('/api/v1/grading-cycles')
+      .set('Authorization', regulatorOf('beijing'))
+      .send({ jurisdiction: 'beijing', year: 2025, occurredAt: '2026-01-12' })
+      .expect(201);
+    const cycle = await request(http)
+      .get('/api/v1/grading-cycles/beijing-2025')
+      .set('Authorization', regulatorOf('beijing'))
+      .expect(200);
+    expect(cycle.body.unassessed).toEqual([notYet]);
+    expect(cycle.body.unassessed).not.toContain(notGraded);
+  });
+
   it('makes a Chongqing agency on the procurement blacklist E during the ban and no longer from the day after it ends (chongqing-16-2)', async () => {
     const uscc = await approvedAgency(http, 'chongqing');
     const listed = await finding(
