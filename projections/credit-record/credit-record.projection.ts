@@ -64,7 +64,14 @@ export type CreditRecordSummary =
       businessType?: string;
       recordingAuthority?: string;
     }
-  | { kind: string; article: string; decidedAt: string; description: string | null }
+  | {
+      kind: string;
+      article: string;
+      decidedAt: string;
+      description: string | null;
+      /** The procurement ban's last day (Chongqing Art. 16(2)), for a blacklisting. */
+      bannedUntil?: string;
+    }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
   | {
       inspectedAt: string;
@@ -171,6 +178,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           article: d.article,
           decidedAt: d.decidedAt,
           description: d.description ?? null,
+          ...(d.bannedUntil !== undefined && { bannedUntil: d.bannedUntil }),
         },
       };
     }

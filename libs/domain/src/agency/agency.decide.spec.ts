@@ -405,6 +405,79 @@ describe('the agency decider', () => {
     });
   });
 
+  describe('credit findings that need their jurisdiction or a date of their own', () => {
+    const inJiaxing: AgencyEvent = {
+      type: 'AgencyRegistered',
+      data: { ...registration, jurisdiction: 'jiaxing' },
+    };
+    const refusal = {
+      kind: 'refused-evaluation' as const,
+      article: 'jiaxing-11-1',
+      decidedAt: '2026-02-20',
+    };
+    const ban = {
+      kind: 'procurement-blacklisted' as const,
+      article: 'chongqing-16-2',
+      decidedAt: '2026-02-20',
+      bannedUntil: '2027-02-19',
+    };
+
+    it('records a Jiaxing agency’s refusal to take part in the evaluation (jiaxing-11-1)', () => {
+      spec
+        .given([inJiaxing, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: refusal })
+        .then([{ type: 'CreditFindingRecorded', data: refusal }]);
+    });
+
+    it('refuses a refusal to take part for an agency outside Jiaxing (jiaxing-11-1)', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: refusal })
+        .thenThrows(RuleViolation, 'jiaxing-11-1', 'kind');
+    });
+
+    it('records a procurement blacklisting with the last day of its ban (chongqing-16-2)', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: ban })
+        .then([{ type: 'CreditFindingRecorded', data: ban }]);
+    });
+
+    it('refuses a blacklisting without a ban end, or one that ends before it was decided', () => {
+      const { bannedUntil: _b, ...noEnd } = ban;
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: noEnd })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'RecordCreditFinding',
+          on: today,
+          calendar,
+          data: { ...ban, bannedUntil: '2026-02-19' },
+        })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
+    });
+
+    it('refuses a ban end on any other kind of finding', () => {
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'RecordCreditFinding',
+          on: today,
+          calendar,
+          data: {
+            kind: 'credit-bad',
+            article: 'beijing-9-3',
+            decidedAt: '2026-02-20',
+            bannedUntil: '2027-01-01',
+          },
+        })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
+    });
+  });
+
   describe('when deregistered (beijing-24)', () => {
     // Updated to the texts (issue 10, item 3): before, every command was refused here, a
     // penalty decided before the deregistration included. New business stays refused.

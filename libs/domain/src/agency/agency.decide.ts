@@ -699,6 +699,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'RecordCreditFinding':
       requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
+      requireFindingFits(state, command.data);
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
     case 'Deregister': {
@@ -897,5 +898,41 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+/**
+ * A finding whose kind belongs to one jurisdiction's text, or that needs a date of its own:
+ * a refusal to take part (无故不参与) is Jiaxing's (十一)1; a procurement blacklisting (Chongqing
+ * Art. 16(2)) counts only within its ban (在禁入期限内), so it states the ban's last day, on or
+ * after the decision; no other kind has one.
+ */
+function requireFindingFits(state: AgencyState, finding: CreditFindingRecorded['data']): void {
+  if (finding.kind === 'refused-evaluation' && state.jurisdiction !== 'jiaxing') {
+    throw new RuleViolation(
+      `a refusal to take part in the credit evaluation (无故不参与) is recorded under Jiaxing's rules; this agency is under ${state.jurisdiction ?? 'no jurisdiction'}`,
+      'jiaxing-11-1',
+      'kind',
+    );
+  }
+  if (finding.kind === 'procurement-blacklisted') {
+    if (finding.bannedUntil === undefined)
+      throw new InvalidInput(
+        'the last day of the procurement ban (禁入期限) is required',
+        'chongqing-16-2',
+        'bannedUntil',
+      );
+    if (finding.bannedUntil < finding.decidedAt)
+      throw new InvalidInput(
+        `the ban ends on ${finding.bannedUntil}, before its decision on ${finding.decidedAt}`,
+        'chongqing-16-2',
+        'bannedUntil',
+      );
+  } else if (finding.bannedUntil !== undefined) {
+    throw new InvalidInput(
+      'only a procurement blacklisting (procurement-blacklisted) has a ban end',
+      'chongqing-16-2',
+      'bannedUntil',
+    );
   }
 }

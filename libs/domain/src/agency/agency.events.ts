@@ -327,7 +327,14 @@ export interface PenaltyFulfilled {
 }
 
 export type CreditFindingKind =
-  'credit-bad' | 'police-case-opened' | 'serious-dishonesty-listed' | 'serious-dishonesty-removed';
+  | 'credit-bad'
+  | 'police-case-opened'
+  | 'serious-dishonesty-listed'
+  | 'serious-dishonesty-removed'
+  /** Jiaxing (十一)1: 无故不参与 the credit evaluation the regulator organises. */
+  | 'refused-evaluation'
+  /** Chongqing Art. 16(2): 列入政府采购严重违法失信行为记录, with the ban's end (`bannedUntil`). */
+  | 'procurement-blacklisted';
 
 export interface CreditFindingRecorded {
   type: 'CreditFindingRecorded';
@@ -338,6 +345,11 @@ export interface CreditFindingRecorded {
     description?: string;
     /** v2. The date of the conduct it concerns, as for a penalty (beijing-24). */
     conductOn?: string;
+    /**
+     * The last day of a procurement ban (禁入期限, Chongqing Art. 16(2)): required for
+     * `procurement-blacklisted`, absent otherwise. The E it causes ends the day after.
+     */
+    bannedUntil?: string;
   };
 }
 
