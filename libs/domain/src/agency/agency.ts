@@ -83,6 +83,8 @@ export interface AgencyState {
   >;
   /** Penalties recorded as fulfilled: penalty event id → the day. */
   fulfilledPenalties: ReadonlyMap<string, string>;
+  /** Host jurisdictions the agency reported to (报备, seed 002 §一.7) → the day it reported. */
+  reports: ReadonlyMap<Jurisdiction, string>;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -92,6 +94,7 @@ export const initialAgencyState: AgencyState = {
   equipment: new Map(),
   repairs: new Map(),
   fulfilledPenalties: new Map(),
+  reports: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -211,6 +214,11 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
     }
     case 'CmaQualificationRevoked':
       return { ...state, cmaRevokedOn: event.data.revokedOn };
+    case 'AgencyReported':
+      return {
+        ...state,
+        reports: new Map(state.reports).set(event.data.jurisdiction, event.data.reportedOn),
+      };
     case 'CreditRepairRequested':
       return {
         ...state,
