@@ -56,8 +56,16 @@ export type CreditRecordSummary =
       authority: string | null;
       /** 履行期限, where the decision set one. */
       dueBy?: string;
+      /** A host jurisdiction recorded it (ADR 014). */
+      recordedIn?: string;
     }
-  | { kind: string; article: string; decidedAt: string; description: string | null }
+  | {
+      kind: string;
+      article: string;
+      decidedAt: string;
+      description: string | null;
+      recordedIn?: string;
+    }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
   | {
       inspectedAt: string;
@@ -65,6 +73,7 @@ export type CreditRecordSummary =
       authority: string | null;
       findings: { code: string; description: string | null }[];
       measures: string[];
+      recordedIn?: string;
     };
 
 export type CreditRepairStatus = 'pending' | 'approved' | 'rejected';
@@ -116,6 +125,13 @@ function bareDate(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
 }
 
+/**
+ * The host jurisdiction whose regulator recorded it (ADR 014); absent: the agency's home, which
+ * the query names (this projection does not follow the registration).
+ */
+const recordedIn = (jurisdiction: string | undefined): { recordedIn?: string } =>
+  jurisdiction === undefined ? {} : { recordedIn: jurisdiction };
+
 /** The record an event adds, or null when it adds none (an inspection without findings). */
 function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
   const { repairableFrom, displayUntil } = displayPeriodOfRecord(
@@ -145,6 +161,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           fineYuan: d.fineYuan ?? null,
           authority: d.authority ?? null,
           ...(d.dueBy !== undefined && { dueBy: d.dueBy }),
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -159,6 +176,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           article: d.article,
           decidedAt: d.decidedAt,
           description: d.description ?? null,
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -184,6 +202,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           authority: d.authority ?? null,
           findings: d.findings.map((f) => ({ code: f.code, description: f.description ?? null })),
           measures: d.measures ?? [],
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
