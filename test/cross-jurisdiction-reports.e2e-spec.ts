@@ -182,6 +182,23 @@ describe('reports across jurisdictions (报备)', () => {
     expect(refused.body).toMatchObject({ article: 'national-faq-1-7' });
   });
 
+  it('leaves the registry to the home: a host regulator may not review changes or deregister a reporting agency (403)', async () => {
+    const uscc = await approvedAgency(http, 'beijing');
+    await report(uscc, chongqing, { jurisdiction: 'chongqing', occurredAt: '2025-03-03' }).expect(
+      201,
+    );
+    await request(http)
+      .post(`/api/v1/agencies/${uscc}/deregistration`)
+      .set('Authorization', chongqing)
+      .send({ reason: 'voluntary', occurredAt: '2025-04-01' })
+      .expect(403);
+    await request(http)
+      .post(`/api/v1/agencies/${uscc}/assessments`)
+      .set('Authorization', chongqing)
+      .send({ year: 2025, score: 80, occurredAt: '2026-01-05' })
+      .expect(403);
+  });
+
   it('lets only the host’s regulator report for the agency: the home regulator is 403; a body without a jurisdiction is 400', async () => {
     const uscc = await approvedAgency(http, 'beijing');
     await report(uscc, beijing, { jurisdiction: 'chongqing', occurredAt: '2025-03-03' }).expect(
