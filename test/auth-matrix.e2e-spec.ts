@@ -4,7 +4,8 @@
  * is 403 and changes nothing; a caller that may act gets the route's success status on a target
  * of its own (a fresh agency, person or piece of equipment), so that no call sees another's
  * changes. The agency is in Beijing: the Chongqing regulator may read its stream (masked) but
- * never write to it. An admin may do whatever a regulator may, and nothing only an agency may.
+ * never write to it, except to record its report to Chongqing (报备, ADR 016). An admin may do
+ * whatever a regulator may, and nothing only an agency may.
  * Grading commands on a cycle (start, publish, objections and their decisions) record in the
  * cycle's stream, not the agency's: for them that stream is what must grow, or stay the same.
  */
@@ -320,6 +321,11 @@ const ROUTES: readonly Route[] = [
       body: cmaRevocation,
     }),
   },
+  // 报备 (seed 002 §一.7, ADR 016): the agency itself or the host's regulator, not the home's.
+  onAgency('reports', ['admin', 'chongqing regulator', 'own agency'], () => ({
+    jurisdiction: 'chongqing',
+    occurredAt: '2026-11-20',
+  })),
   onAgency('assessments', REGULATOR, () => ({ year: 2025, score: 82.5 })),
   onAgency('upgrade-requests', OWN_AGENCY, () => ({ reason: '扩充实验室' })),
   {

@@ -63,6 +63,8 @@ export type CreditRecordSummary =
       /** 监测业务类型 and the recording bureau (seed 004 Art. 2, 6), where given. */
       businessType?: string;
       recordingAuthority?: string;
+      /** A host jurisdiction recorded it (ADR 016). */
+      recordedIn?: string;
     }
   | {
       kind: string;
@@ -71,6 +73,7 @@ export type CreditRecordSummary =
       description: string | null;
       /** The procurement ban's last day (Chongqing Art. 16(2)), for a blacklisting. */
       bannedUntil?: string;
+      recordedIn?: string;
     }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
   | {
@@ -79,6 +82,7 @@ export type CreditRecordSummary =
       authority: string | null;
       findings: { code: string; description: string | null }[];
       measures: string[];
+      recordedIn?: string;
     };
 
 export type CreditRepairStatus = 'pending' | 'approved' | 'rejected';
@@ -130,6 +134,13 @@ function bareDate(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
 }
 
+/**
+ * The host jurisdiction whose regulator recorded it (ADR 016); absent: the agency's home, which
+ * the query names (this projection does not follow the registration).
+ */
+const recordedIn = (jurisdiction: string | undefined): { recordedIn?: string } =>
+  jurisdiction === undefined ? {} : { recordedIn: jurisdiction };
+
 /** The record an event adds, or null when it adds none (an inspection without findings). */
 function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
   const { repairableFrom, displayUntil } = displayPeriodOfRecord(
@@ -164,6 +175,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           ...(d.confiscatedYuan !== undefined && { confiscatedYuan: d.confiscatedYuan }),
           ...(d.businessType !== undefined && { businessType: d.businessType }),
           ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -179,6 +191,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           decidedAt: d.decidedAt,
           description: d.description ?? null,
           ...(d.bannedUntil !== undefined && { bannedUntil: d.bannedUntil }),
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -204,6 +217,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           authority: d.authority ?? null,
           findings: d.findings.map((f) => ({ code: f.code, description: f.description ?? null })),
           measures: d.measures ?? [],
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }

@@ -564,17 +564,26 @@ export class GradingController {
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    await this.grading.visibleJurisdictionOf(uscc, actor);
+    const home = await this.grading.visibleJurisdictionOf(uscc, actor);
     const now = new Date();
     const full =
       actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);
-    return creditRecordAt(
+    const answer = await creditRecordAt(
       this.pool,
       uscc,
       asOfDate(query.asOf, now),
       knownAtInstant(query.knownAt, now),
       full ? 'full' : 'public',
     );
+    // Each record says which jurisdiction recorded it: a host the agency reported to, else the
+    // home (ADR 016, seed 002 §一.7).
+    return {
+      ...answer,
+      records: answer.records.map(({ summary, ...record }) => {
+        const { recordedIn, ...rest } = summary as typeof summary & { recordedIn?: string };
+        return { ...record, summary: rest, recordedIn: recordedIn ?? home };
+      }),
+    };
   }
 
   @Post('agencies/:uscc/replay')

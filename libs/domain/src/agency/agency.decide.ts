@@ -96,6 +96,7 @@ export type AgencyCommand =
         /** What the authority verified: the decision or fact the deregistration rests on. */
         basis: string;
       })
+  | ({ type: 'ReportToJurisdiction' } & CommandTime & { jurisdiction: Jurisdiction })
   | ({ type: 'RecordAssessment' } & CommandTime & { data: AssessmentRecorded['data'] })
   | ({ type: 'RequestUpgrade' } & CommandTime & {
         reason?: string;
@@ -318,6 +319,41 @@ function requireSupervisable(
   }
   requireOpen(state);
 }
+
+/** Reports across jurisdictions (报备): seed 002 §一.7, for Beijing seed 000 Art. 4 ¶2. */
+export const CROSS_JURISDICTION_REPORT = 'national-faq-1-7';
+
+/**
+ * A supervision fact recorded by a host jurisdiction's regulator (ADR 016): the agency reported
+ * there (seed 002 §一.7) on or before the fact's date. Recorded by the home regulator
+ * (`recordingJurisdiction` absent or the home), nothing to check.
+ */
+function requireReportedTo(
+  state: AgencyState & { jurisdiction: Jurisdiction },
+  host: Jurisdiction | undefined,
+  date: string,
+  field: string,
+): void {
+  if (host === undefined || host === state.jurisdiction) return;
+  const reportedOn = state.reports.get(host);
+  if (reportedOn === undefined) {
+    throw new RuleViolation(
+      `the agency is registered in ${state.jurisdiction} and has not reported to ${host}: a ${host} regulator supervises it once it reports there (报备)`,
+      CROSS_JURISDICTION_REPORT,
+      'uscc',
+    );
+  }
+  if (bareDay(date) < reportedOn) {
+    throw new RuleViolation(
+      `the agency reported to ${host} on ${reportedOn}: ${host} supervises it from that day`,
+      CROSS_JURISDICTION_REPORT,
+      field,
+    );
+  }
+}
+
+/** The date part of an ISO date or instant as given (facts are dated with bare dates). */
+const bareDay = (date: string): string => date.slice(0, 10);
 
 function requirePerson(state: AgencyState, personId: string) {
   const person = state.personnel.get(personId);
@@ -646,7 +682,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       if (command.data.planId !== undefined)
         assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
-      checkFindingItems(state.jurisdiction, command.data);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.inspectedAt,
+        'inspectedAt',
+      );
+      checkFindingItems(command.data.recordingJurisdiction ?? state.jurisdiction, command.data);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
@@ -655,6 +697,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       // One decision, one record (issue 13); across agencies the event store's claim holds it.
       if (state.penaltyDecisionNumbers.has(command.data.decisionNumber.trim()))
         throw new DuplicateDecisionNumber(command.data.decisionNumber, state.uscc);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.decidedAt,
+        'decidedAt',
+      );
       // A deadline is a future date by nature; it cannot come before the decision it is part of.
       if (command.data.dueBy !== undefined && command.data.dueBy < command.data.decidedAt)
         throw new InvalidInput(
@@ -700,6 +748,12 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
       requireFindingFits(state, command.data);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.decidedAt,
+        'decidedAt',
+      );
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
     case 'Deregister': {
@@ -783,6 +837,49 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           ? { ...event, data: { ...event.data, byAuthority } }
           : event,
       );
+    }
+
+    case 'ReportToJurisdiction': {
+      // Seed 002 §一.7 (seed 000 Art. 4 ¶2 for Beijing): an agency registered elsewhere
+      // reports to the host by its USCC, and does not file again.
+      if (state.status === 'unregistered')
+        throw new NotFoundError(
+          'no agency is registered with this USCC: a report (报备) names a registration made elsewhere',
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (state.status === 'deregistered')
+        throw new RuleViolation(
+          `the agency deregistered on ${state.deregisteredOn}: there is no registration to report`,
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (state.status !== 'registered')
+        throw new RuleViolation(
+          'the registration is still under formal review: an agency reports once its registration is complete',
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (command.jurisdiction === state.jurisdiction)
+        throw new RuleViolation(
+          `the agency is registered in ${state.jurisdiction}: a report (报备) is made to another jurisdiction`,
+          CROSS_JURISDICTION_REPORT,
+          'jurisdiction',
+        );
+      if (state.registeredOn !== undefined && command.on < state.registeredOn)
+        throw new RuleViolation(
+          `the agency registered on ${state.registeredOn}: it reports on or after that day`,
+          CROSS_JURISDICTION_REPORT,
+          'occurredAt',
+        );
+      // Reported already: the same fact again records nothing (the first report's date stands).
+      if (state.reports.has(command.jurisdiction)) return [];
+      return [
+        {
+          type: 'AgencyReported',
+          data: { jurisdiction: command.jurisdiction, reportedOn: command.on },
+        },
+      ];
     }
 
     case 'RecordAssessment': {

@@ -280,6 +280,11 @@ export interface InspectionRecorded {
     businessType?: BusinessType;
     /** Which bureau recorded it, where two may (seed 004 Art. 2, 15). */
     recordingAuthority?: RegulatorAuthority;
+    /**
+     * The jurisdiction whose regulator recorded it: a host the agency reported to (seed 000
+     * Art. 4 ¶2, seed 002 §一.7). Absent: the agency's home jurisdiction (ADR 016).
+     */
+    recordingJurisdiction?: Jurisdiction;
   };
 }
 
@@ -317,6 +322,8 @@ export interface PenaltyImposed {
     businessType?: BusinessType;
     /** Which bureau recorded it, where two may (seed 004 Art. 2, 16). */
     recordingAuthority?: RegulatorAuthority;
+    /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
+    recordingJurisdiction?: Jurisdiction;
   };
 }
 
@@ -350,7 +357,19 @@ export interface CreditFindingRecorded {
      * `procurement-blacklisted`, absent otherwise. The E it causes ends the day after.
      */
     bannedUntil?: string;
+    /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
+    recordingJurisdiction?: Jurisdiction;
   };
+}
+
+/**
+ * 报备 (seed 000 Art. 4 ¶2, seed 002 §一.7): an agency registered in its home jurisdiction
+ * reports to a host jurisdiction, by its USCC, to work there without filing again. From
+ * `reportedOn` the host's regulator supervises it there.
+ */
+export interface AgencyReported {
+  type: 'AgencyReported';
+  data: { jurisdiction: Jurisdiction; reportedOn: string };
 }
 
 export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qualification-lost';
@@ -448,7 +467,8 @@ export type AgencyEvent =
   | UpgradeRequested
   | CreditRepairRequested
   | CreditRepairDecided
-  | CmaQualificationRevoked;
+  | CmaQualificationRevoked
+  | AgencyReported;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -472,6 +492,7 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'CreditRepairRequested',
   'CreditRepairDecided',
   'CmaQualificationRevoked',
+  'AgencyReported',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

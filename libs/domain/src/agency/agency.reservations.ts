@@ -38,7 +38,11 @@ export function personReservations(
     } else if (event.type === 'PenaltyImposed' && state.jurisdiction !== undefined) {
       reservations.claim.push({
         scope: PENALTY_DECISION_SCOPE,
-        key: penaltyDecisionKey(state.jurisdiction, event.data.decisionNumber),
+        // A host jurisdiction's penalty is numbered by the host (ADR 016).
+        key: penaltyDecisionKey(
+          event.data.recordingJurisdiction ?? state.jurisdiction,
+          event.data.decisionNumber,
+        ),
         holder: { uscc },
       });
     } else if (event.type === 'PersonnelLeft') {

@@ -28,6 +28,7 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     CreditRepairRequested: 1,
     CreditRepairDecided: 1,
     CmaQualificationRevoked: 1,
+    AgencyReported: 1,
   },
   upcasters: {
     // v2 adds the optional `priorDeparture` (seed 002 §三.6): a v1 hire had none.

@@ -85,6 +85,8 @@ export interface AgencyState {
   penaltyDecisionNumbers: ReadonlySet<string>;
   /** Penalties recorded as fulfilled: penalty event id → the day. */
   fulfilledPenalties: ReadonlyMap<string, string>;
+  /** Host jurisdictions the agency reported to (报备, seed 002 §一.7) → the day it reported. */
+  reports: ReadonlyMap<Jurisdiction, string>;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -95,6 +97,7 @@ export const initialAgencyState: AgencyState = {
   repairs: new Map(),
   fulfilledPenalties: new Map(),
   penaltyDecisionNumbers: new Set(),
+  reports: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -214,6 +217,11 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
     }
     case 'CmaQualificationRevoked':
       return { ...state, cmaRevokedOn: event.data.revokedOn };
+    case 'AgencyReported':
+      return {
+        ...state,
+        reports: new Map(state.reports).set(event.data.jurisdiction, event.data.reportedOn),
+      };
     case 'CreditRepairRequested':
       return {
         ...state,

@@ -344,6 +344,29 @@ describe('the grade timeline', () => {
     );
   });
 
+  describe('a fact a host jurisdiction recorded (报备, ADR 016)', () => {
+    it('does not downgrade under the home policy: a Chongqing fraud penalty leaves the Beijing grade as published', () => {
+      const hosts = penalty('p-host', 30, 'data-fraud', '2026-03-10', '2026-03-20T02:00:00.000Z');
+      const chongqings = {
+        ...hosts,
+        data: { ...(hosts.data as object), recordingJurisdiction: 'chongqing' },
+      };
+      const periods = gradeTimeline(USCC, [registered(), chongqings], [started2025, published2025]);
+      expect(periods).toEqual([publishedB]);
+      // The same penalty recorded by the home regulator (the field absent, or the home) counts.
+      const beijings = {
+        ...hosts,
+        data: { ...(hosts.data as object), recordingJurisdiction: 'beijing' },
+      };
+      expect(
+        gradeOn(
+          gradeTimeline(USCC, [registered(), beijings], [started2025, published2025]),
+          '2026-03-10',
+        ),
+      ).toBe('D');
+    });
+  });
+
   describe('an objection decided after publication', () => {
     const revisedA: Proposal = {
       uscc: USCC,

@@ -81,6 +81,10 @@ export function directDowngrades(
   for (const fact of facts) {
     if (!DOWNGRADING_FACTS.has(fact.type)) continue;
     const stated = fact.data as Record<string, unknown>;
+    // A fact a host jurisdiction recorded (报备, ADR 016) belongs to the host's credit record
+    // and grading, not to the home policy's: the home grades on what its own regulator found.
+    const recordedIn = stated.recordingJurisdiction as Jurisdiction | undefined;
+    if (recordedIn !== undefined && recordedIn !== jurisdiction) continue;
     const data =
       fact.type === 'PenaltyImposed' && fulfilled.has(fact.eventId)
         ? { ...stated, fulfilledOn: fulfilled.get(fact.eventId) }
