@@ -1,4 +1,5 @@
 import type { Jurisdiction } from '@ledger/domain';
+import type { CreditRecordSummary } from '@ledger/projections';
 import type { AuthorityDirectory } from './authorities';
 
 /**
@@ -30,6 +31,9 @@ export const PENALTY_CATEGORY_NAMES: Record<string, string> = {
 /** 行政相对人类别: an agency is always a 法人及非法人组织 (the code table's first value). */
 export const SUBJECT_CATEGORY = '法人及非法人组织';
 
+/** A penalty's fields, as the credit-record projection keeps them. */
+type PenaltySummary = Extract<CreditRecordSummary, { decisionNumber: string }>;
+
 /** A penalty as the layout reads it. */
 export interface ShuanggongshiSource {
   uscc: string;
@@ -38,20 +42,7 @@ export interface ShuanggongshiSource {
   legal_representative: string | null;
   displayed: boolean;
   display_until: string;
-  summary: {
-    decisionNumber: string;
-    decidedAt: string;
-    violationType: string;
-    legalBasis: string;
-    content: string;
-    fineYuan: number | null;
-    authority: string | null;
-    dueBy?: string;
-    facts?: string;
-    categories?: string[];
-    confiscatedYuan?: number;
-    recordingAuthority?: string;
-  };
+  summary: PenaltySummary;
 }
 
 type Cell = string | number | null;
