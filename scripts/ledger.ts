@@ -25,7 +25,11 @@ import {
   PENALTY_COLUMNS,
   penaltyRows,
   renderExport,
+  type Column,
+  type PenaltyRow,
 } from '../apps/ledger-api/src/exports/exports.controller';
+import { readAuthorities } from '../apps/ledger-api/src/exports/authorities';
+import { shuanggongshiColumns } from '../apps/ledger-api/src/exports/shuanggongshi';
 import { JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
 import { writeFileSync } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
@@ -189,6 +193,7 @@ program
   .option('--since <time>', 'only records recorded at or after this date or instant')
   .option('--jurisdiction <name>', `one of ${JURISDICTIONS.join(', ')} (default: all)`)
   .option('--format <format>', 'csv or ndjson', 'csv')
+  .option('--layout <layout>', 'shuanggongshi (双公示, every field) or ledger', 'shuanggongshi')
   .option('--no-bom', 'CSV without the UTF-8 byte order mark')
   .option('--out <file>', 'write to this file instead of stdout')
   .description(
@@ -201,6 +206,7 @@ program
         since?: string;
         jurisdiction?: string;
         format: string;
+        layout: string;
         bom: boolean;
         out?: string;
       },
@@ -208,6 +214,12 @@ program
       if (what !== 'penalties') throw new Error(`no export "${what}": penalties`);
       if (options.format !== 'csv' && options.format !== 'ndjson')
         throw new Error('--format: csv or ndjson');
+      if (options.layout !== 'shuanggongshi' && options.layout !== 'ledger')
+        throw new Error('--layout: shuanggongshi or ledger');
+      const columns: readonly Column<PenaltyRow>[] =
+        options.layout === 'ledger'
+          ? PENALTY_COLUMNS
+          : shuanggongshiColumns(readAuthorities(process.env.LEDGER_AUTHORITIES));
       if (
         options.jurisdiction &&
         !(JURISDICTIONS as readonly string[]).includes(options.jurisdiction)
@@ -223,7 +235,7 @@ program
           jurisdiction: options.jurisdiction,
           on: toShanghaiDate(new Date()),
         });
-        const body = renderExport(options.format, PENALTY_COLUMNS, rows, options.bom);
+        const body = renderExport(options.format, columns, rows, options.bom);
         if (options.out) {
           writeFileSync(options.out, body);
           console.error(`${rows.length} penalties written to ${options.out}`);

@@ -4,10 +4,12 @@
  * is 403 and changes nothing; a caller that may act gets the route's success status on a target
  * of its own (a fresh agency, person or piece of equipment), so that no call sees another's
  * changes. The agency is in Beijing: the Chongqing regulator may read its stream (masked) but
- * never write to it. An admin may do whatever a regulator may, and nothing only an agency may.
+ * never write to it, except to record its report to Chongqing (报备, ADR 016). An admin may do
+ * whatever a regulator may, and nothing only an agency may.
  * Grading commands on a cycle (start, publish, objections and their decisions) record in the
  * cycle's stream, not the agency's: for them that stream is what must grow, or stay the same.
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { JwtService } from '@nestjs/jwt';
@@ -177,13 +179,14 @@ const person = () => ({
   joinedAt: '2026-03-01',
 });
 /** A penalty that is no direct downgrade, to apply a credit repair to. */
-const repairablePenalty = {
+/** A decision number is recorded once (409 otherwise): each setup numbers its own. */
+const repairablePenalty = () => ({
   ...penalty,
-  decisionNumber: '京环罚〔2026〕119号',
+  decisionNumber: `京环罚〔2026〕${randomUUID().slice(0, 8)}号`,
   violationType: 'other',
   content: '警告',
   decidedAt: '2026-03-01',
-};
+});
 /**
  * A repair of it, applied for between its minimum and maximum display (3 months to 1 year for
  * ordinary dishonesty, NDRC Order No. 58), on a date of its own so no answer depends on today.
@@ -323,7 +326,11 @@ const ROUTES: readonly Route[] = [
     }),
   },
   onAgency('inspections', REGULATOR, () => inspection),
-  onAgency('penalties', REGULATOR, () => penalty),
+  // Each allowed caller records a decision of its own: a decision number is recorded once.
+  onAgency('penalties', REGULATOR, () => ({
+    ...penalty,
+    decisionNumber: `京环罚〔2026〕${randomUUID().slice(0, 8)}号`,
+  })),
   onAgency('credit-findings', REGULATOR, () => creditFinding),
   onAgency('deregistration', AGENCY_OR_REGULATOR, () => ({ reason: 'voluntary' })),
   onAgency('deregistration-by-authority', REGULATOR, () => ({
@@ -349,6 +356,11 @@ const ROUTES: readonly Route[] = [
       body: cmaRevocation,
     }),
   },
+  // 报备 (seed 002 §一.7, ADR 016): the agency itself or the host's regulator, not the home's.
+  onAgency('reports', ['admin', 'chongqing regulator', 'own agency'], () => ({
+    jurisdiction: 'chongqing',
+    occurredAt: '2026-11-20',
+  })),
   onAgency('assessments', REGULATOR, () => ({ year: 2025, score: 82.5 })),
   onAgency('upgrade-requests', OWN_AGENCY, () => ({ reason: '扩充实验室' })),
   {
@@ -450,7 +462,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        repairablePenalty,
+        repairablePenalty(),
       );
       return {
         uscc,
@@ -474,7 +486,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        { ...repairablePenalty, decisionNumber: '京环罚〔2026〕120号', dueBy: '2026-11-28' },
+        { ...repairablePenalty(), dueBy: '2026-11-28' },
       );
       return {
         uscc,
@@ -498,7 +510,7 @@ const ROUTES: readonly Route[] = [
       const { eventIds } = await setup.created(
         `${agencies}/${uscc}/penalties`,
         bearer(actors.beijing),
-        repairablePenalty,
+        repairablePenalty(),
       );
       const { repairId } = await setup.created(
         `${agencies}/${uscc}/credit-repairs`,
@@ -777,7 +789,7 @@ describe('auth matrix: every route × every caller', () => {
     const { eventIds } = await created(
       `${agencies}/${uscc}/penalties`,
       asBeijing,
-      repairablePenalty,
+      repairablePenalty(),
     );
     const delisted = await delistedAgency(created);
     shared = {

@@ -6,6 +6,14 @@ import { actors, bearer, registrationBody, startTestApp, type TestApp } from './
 import { approvedAgency, assess, newUscc, regulatorOf } from './support/grading';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
 
+/** 处罚机关 and 数据来源单位 codes, as an operator configures them (test values). */
+const AUTHORITIES = {
+  beijing: {
+    ecology: { uscc: '91110000802100433B' },
+    dataSource: { name: '北京市公共信用信息服务中心', uscc: newUscc('beijing') },
+  },
+};
+
 /** The day the exports are made: 2026-11-30 in Shanghai. */
 const EXPORT_DAY = '2026-11-30T04:00:00.000Z';
 
@@ -29,7 +37,10 @@ describe('exports', () => {
   beforeAll(async () => {
     // The export judges display (是否公示, NDRC Order No. 58) on the app's today: a fixed one,
     // so no answer here depends on the day the suite runs.
-    t = await startTestApp('exports', { clock: { now: () => new Date(EXPORT_DAY) } });
+    t = await startTestApp('exports', {
+      clock: { now: () => new Date(EXPORT_DAY) },
+      env: { LEDGER_AUTHORITIES: JSON.stringify(AUTHORITIES) },
+    });
     http = t.app.getHttpServer();
     bj = await approvedAgency(http, 'beijing');
     cq = await approvedAgency(http, 'chongqing');
@@ -58,9 +69,69 @@ describe('exports', () => {
   }, HOOK_TIMEOUT_MS);
   afterAll(() => t.close(), HOOK_TIMEOUT_MS);
 
-  it('exports penalties as CSV in the platform layout, each regulator its own jurisdiction', async () => {
+  it('exports every field of the 双公示 penalty layout, in order, with Chinese code names and the configured authorities', async () => {
     const res = await request(http)
       .get('/api/v1/exports/penalties')
+      .set('Authorization', bearer(actors.auditor))
+      .expect(200);
+    const [header] = parse(res.text, { bom: true, to_line: 1 }) as string[][];
+    expect(header).toEqual([
+      '行政相对人名称',
+      '行政相对人类别',
+      '统一社会信用代码',
+      '工商注册号',
+      '组织机构代码',
+      '税务登记号',
+      '事业单位证书号',
+      '社会组织登记证号',
+      '法定代表人',
+      '法定代表人证件类型',
+      '法定代表人证件号码',
+      '证件类型',
+      '证件号码',
+      '行政处罚决定书文号',
+      '违法行为类型',
+      '违法事实',
+      '处罚依据',
+      '处罚类别',
+      '处罚内容',
+      '罚款金额（万元）',
+      '没收违法所得、没收非法财物的金额（万元）',
+      '暂扣或吊销证照名称及编号',
+      '处罚决定日期',
+      '处罚有效期',
+      '公示截止期',
+      '处罚机关',
+      '处罚机关统一社会信用代码',
+      '数据来源单位',
+      '数据来源单位统一社会信用代码',
+      '备注',
+    ]);
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({
+      行政相对人类别: '法人及非法人组织',
+      统一社会信用代码: bj,
+      法定代表人: expect.stringMatching(/\S/),
+      法定代表人证件号码: '',
+      违法行为类型: '出具不实监测报告',
+      违法事实: '罚款, 责令改正',
+      处罚类别: '罚款',
+      '罚款金额（万元）': '5',
+      处罚决定日期: '2026-03-01',
+      公示截止期: '2029-02-28',
+      处罚机关: '北京市生态环境局',
+      处罚机关统一社会信用代码: AUTHORITIES.beijing.ecology.uscc,
+      数据来源单位: AUTHORITIES.beijing.dataSource.name,
+      数据来源单位统一社会信用代码: AUTHORITIES.beijing.dataSource.uscc,
+      备注: '',
+    });
+    // A penalty recorded without an authority names the jurisdiction's bureau.
+    expect(rows[1]).toMatchObject({ 统一社会信用代码: cq, 处罚机关: '重庆市生态环境局' });
+  });
+
+  it('exports penalties as CSV in the ledger layout, each regulator its own jurisdiction', async () => {
+    const res = await request(http)
+      .get('/api/v1/exports/penalties?layout=ledger')
       .set('Authorization', bearer(actors.auditor))
       .expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
@@ -79,7 +150,7 @@ describe('exports', () => {
     const own = parse(
       (
         await request(http)
-          .get('/api/v1/exports/penalties')
+          .get('/api/v1/exports/penalties?layout=ledger')
           .set('Authorization', beijing)
           .expect(200)
       ).text,

@@ -347,7 +347,8 @@ describe('fuzzing every route (issue 9: bad input never answers 500)', () => {
       .send({
         decisionNumber: '京环罚〔2026〕9号',
         decidedAt: '2026-03-01',
-        violationType: 'untrue-report',
+        // Ordinary dishonesty: repairable after 3 months (NDRC Order No. 58).
+        violationType: 'other',
         legalBasis: '《生态环境监测条例》第三十九条',
         content: '罚款',
         fineYuan: 10000,
@@ -370,6 +371,7 @@ describe('fuzzing every route (issue 9: bad input never answers 500)', () => {
       .send({
         recordEventId: (penalty.body as { eventIds: string[] }).eventIds[0],
         reason: '已整改',
+        occurredAt: '2026-06-15',
       })
       .expect(201);
     Object.assign(known, {

@@ -134,3 +134,42 @@ describe('supervision facts that count', () => {
     });
   });
 });
+
+describe('one decision, one record (issue 13: 行政处罚决定书文号)', () => {
+  let t: TestApp;
+  let http: App;
+  beforeAll(async () => {
+    t = await startTestApp('decision_numbers');
+    http = t.app.getHttpServer();
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
+
+  const impose = (uscc: string, decisionNumber: string, token = regulatorOf('beijing')) =>
+    request(http).post(`/api/v1/agencies/${uscc}/penalties`).set('Authorization', token).send({
+      decisionNumber,
+      decidedAt: '2026-03-02',
+      violationType: 'other',
+      legalBasis: '《生态环境监测条例》',
+      content: '警告',
+      occurredAt: '2026-03-02',
+    });
+
+  it('refuses a second penalty with the same decision number in a jurisdiction, on the same agency or another (409 naming the field)', async () => {
+    const first = await approvedAgency(http, 'beijing');
+    const second = await approvedAgency(http, 'beijing');
+    const number = `京环罚〔2026〕${randomUUID().slice(0, 6)}号`;
+    await impose(first, number).expect(201);
+    const again = await impose(first, number).expect(409);
+    expect(again.body).toMatchObject({ article: 'shuanggongshi-decision-number' });
+    expect(again.body.message.join()).toContain('decisionNumber');
+    const elsewhere = await impose(second, ` ${number}`).expect(409);
+    expect(elsewhere.body.message.join()).toContain(first);
+    // Of two regulators keying the same decision at once, exactly one is recorded.
+    const racing = `京环罚〔2026〕${randomUUID().slice(0, 6)}号`;
+    const answers = await Promise.all([impose(first, racing), impose(second, racing)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    // Another jurisdiction numbers its own decisions.
+    const chongqing = await approvedAgency(http, 'chongqing');
+    await impose(chongqing, number, regulatorOf('chongqing')).expect(201);
+  });
+});

@@ -181,7 +181,7 @@ describe('property: a decision is the same whether keyed in on its day or years 
           day,
         );
 
-        for (const [op, gap] of history.ops) {
+        for (const [index, [op, gap]] of history.ops.entries()) {
           day = addDays(day, gap);
           if (day > `${year}-12-20`) break;
           const on = day;
@@ -273,7 +273,8 @@ describe('property: a decision is the same whether keyed in on its day or years 
                 agencyPath('penalties'),
                 regulator,
                 () => ({
-                  decisionNumber: `罚〔${on}〕号`,
+                  // One decision, one number: the same in both ledgers, unique in the history.
+                  decisionNumber: `罚〔${on}〕${uscc.slice(-6)}-${index}号`,
                   decidedAt: on,
                   violationType: op.fraud ? 'data-fraud' : 'other',
                   legalBasis: '《生态环境监测条例》',

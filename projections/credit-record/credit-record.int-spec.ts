@@ -328,4 +328,39 @@ describe('the credit-record projection', () => {
       ['late-change', false],
     ]);
   });
+
+  it('keeps which host jurisdiction recorded a record (报备, ADR 016); the home’s records say nothing', async () => {
+    const reporting = '91110105MA01HOST3Z';
+    const hostPenalty: AgencyEvent = {
+      type: 'PenaltyImposed',
+      data: {
+        ...penalty.data,
+        decisionNumber: '渝环罚〔2026〕5号',
+        recordingJurisdiction: 'chongqing',
+      },
+    };
+    const before = await store.headPosition();
+    await store.append(agencyStreamId(reporting), [
+      ev(hostPenalty, '2026-03-01'),
+      ev(penalty, '2026-03-01'),
+    ]);
+    await runner.apply(await store.readAll({ after: before }));
+    const answer = await creditRecordAt(
+      pool,
+      reporting,
+      '2026-04-01',
+      new Date(Date.parse(known.records) + 3_600_000 * 24 * 365).toISOString(),
+      'full',
+    );
+    const byDecision = Object.fromEntries(
+      answer.records.map((r) => {
+        const summary = r.summary as { decisionNumber: string; recordedIn?: string };
+        return [summary.decisionNumber, summary.recordedIn ?? 'home'];
+      }),
+    );
+    expect(byDecision).toEqual({
+      '渝环罚〔2026〕5号': 'chongqing',
+      '京环法字〔2026〕12号': 'home',
+    });
+  });
 });

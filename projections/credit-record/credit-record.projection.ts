@@ -56,8 +56,25 @@ export type CreditRecordSummary =
       authority: string | null;
       /** 履行期限, where the decision set one. */
       dueBy?: string;
+      /** 违法事实, 处罚类别, 没收金额 (yuan), where given (the 双公示 layout). */
+      facts?: string;
+      categories?: string[];
+      confiscatedYuan?: number;
+      /** 监测业务类型 and the recording bureau (seed 004 Art. 2, 6), where given. */
+      businessType?: string;
+      recordingAuthority?: string;
+      /** A host jurisdiction recorded it (ADR 016). */
+      recordedIn?: string;
     }
-  | { kind: string; article: string; decidedAt: string; description: string | null }
+  | {
+      kind: string;
+      article: string;
+      decidedAt: string;
+      description: string | null;
+      /** The procurement ban's last day (Chongqing Art. 16(2)), for a blacklisting. */
+      bannedUntil?: string;
+      recordedIn?: string;
+    }
   | { changedAt: string; filedOn: string; dueBy: string; article: string }
   | {
       inspectedAt: string;
@@ -65,6 +82,7 @@ export type CreditRecordSummary =
       authority: string | null;
       findings: { code: string; description: string | null }[];
       measures: string[];
+      recordedIn?: string;
     };
 
 export type CreditRepairStatus = 'pending' | 'approved' | 'rejected';
@@ -116,6 +134,13 @@ function bareDate(value: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
 }
 
+/**
+ * The host jurisdiction whose regulator recorded it (ADR 016); absent: the agency's home, which
+ * the query names (this projection does not follow the registration).
+ */
+const recordedIn = (jurisdiction: string | undefined): { recordedIn?: string } =>
+  jurisdiction === undefined ? {} : { recordedIn: jurisdiction };
+
 /** The record an event adds, or null when it adds none (an inspection without findings). */
 function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
   const { repairableFrom, displayUntil } = displayPeriodOfRecord(
@@ -145,6 +170,12 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           fineYuan: d.fineYuan ?? null,
           authority: d.authority ?? null,
           ...(d.dueBy !== undefined && { dueBy: d.dueBy }),
+          ...(d.facts !== undefined && { facts: d.facts }),
+          ...(d.categories !== undefined && { categories: d.categories }),
+          ...(d.confiscatedYuan !== undefined && { confiscatedYuan: d.confiscatedYuan }),
+          ...(d.businessType !== undefined && { businessType: d.businessType }),
+          ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -159,6 +190,8 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           article: d.article,
           decidedAt: d.decidedAt,
           description: d.description ?? null,
+          ...(d.bannedUntil !== undefined && { bannedUntil: d.bannedUntil }),
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }
@@ -184,6 +217,7 @@ function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null 
           authority: d.authority ?? null,
           findings: d.findings.map((f) => ({ code: f.code, description: f.description ?? null })),
           measures: d.measures ?? [],
+          ...recordedIn(d.recordingJurisdiction),
         },
       };
     }

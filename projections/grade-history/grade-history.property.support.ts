@@ -53,7 +53,14 @@ export interface AssessmentSpec {
 
 export type FactSpec =
   | { type: 'PenaltyImposed'; violationType: ViolationType; day: number }
-  | { type: 'CreditFindingRecorded'; kind: CreditFindingKind; article: string; day: number };
+  | {
+      type: 'CreditFindingRecorded';
+      kind: CreditFindingKind;
+      article: string;
+      day: number;
+      /** Days the ban runs after its decision, for a procurement blacklisting (chongqing-16-2). */
+      banDays: number;
+    };
 
 export interface AgencySpec {
   /** Index into the history's jurisdictions (modulo). */
@@ -117,6 +124,8 @@ const findingKinds: CreditFindingKind[] = [
   'police-case-opened',
   'serious-dishonesty-listed',
   'serious-dishonesty-removed',
+  'refused-evaluation',
+  'procurement-blacklisted',
 ];
 const articles = [
   'beijing-9-3',
@@ -149,6 +158,7 @@ const factArb: fc.Arbitrary<FactSpec> = fc.oneof(
     kind: fc.constantFrom(...findingKinds),
     article: fc.constantFrom(...articles),
     day: fc.integer({ min: 0, max: DECISION_DAYS }),
+    banDays: fc.integer({ min: 0, max: 400 }),
   }),
 );
 
@@ -335,7 +345,17 @@ function agencyCursor(
             legalBasis: 'seed-000-24',
             content: 'fine',
           }
-        : { kind: fact.kind, article: fact.article, decidedAt };
+        : {
+            kind: fact.kind,
+            article: fact.article,
+            decidedAt,
+            // A ban's last day, and the day after it a boundary where its E ends.
+            ...(fact.kind === 'procurement-blacklisted' && {
+              bannedUntil: day(fact.day + fact.banDays),
+            }),
+          };
+    if (fact.type === 'CreditFindingRecorded' && fact.kind === 'procurement-blacklisted')
+      boundaries.push(day(fact.day + fact.banDays + 1));
     rest.push({
       event: {
         eventId: randomUUID(),
@@ -429,7 +449,7 @@ function cycleCursor(
   const knownDowngrades = (on: string) =>
     members.flatMap(({ recorded }) =>
       directDowngrades(jurisdiction, facts.get(recorded.uscc) ?? [])
-        .filter((d) => d.effectiveFrom <= on)
+        .filter((d) => d.effectiveFrom <= on && (d.effectiveTo === undefined || on < d.effectiveTo))
         .map(({ position: _p, policy: _policy, ...downgrade }) => ({
           uscc: recorded.uscc,
           downgrade,
@@ -653,7 +673,12 @@ function summary(event: NewEvent): unknown {
     case 'PenaltyImposed':
       return { decidedAt: d.decidedAt, violationType: d.violationType };
     case 'CreditFindingRecorded':
-      return { decidedAt: d.decidedAt, kind: d.kind, article: d.article };
+      return {
+        decidedAt: d.decidedAt,
+        kind: d.kind,
+        article: d.article,
+        ...(d.bannedUntil !== undefined && { bannedUntil: d.bannedUntil }),
+      };
     case 'AssessmentRecorded':
       return { year: d.year, score: d.score };
     case 'GradingCycleStarted':

@@ -188,6 +188,35 @@ describe('the registry projection', () => {
     expect((await rows()).find((row) => row.key === uscc)).toEqual(last);
   });
 
+  it('lists the host jurisdictions an agency reported to (报备, national-faq-1-7), the same after a rebuild', async () => {
+    const uscc = 'D4';
+    const runner = new ProjectionRunner(registryProjection, store, pool, { pollIntervalMs: 10 });
+    await runner.start();
+    await store.append(agencyStreamId(uscc), [
+      ev(registered(uscc, '丁监测')),
+      ev({ type: 'RegistrationReviewed', data: { outcome: 'approved', reviewedOn: '2026-01-07' } }),
+    ]);
+    const at = await store.append(agencyStreamId(uscc), [
+      ev({ type: 'AgencyReported', data: { jurisdiction: 'chongqing', reportedOn: '2026-03-02' } }),
+      ev({ type: 'AgencyReported', data: { jurisdiction: 'jiaxing', reportedOn: '2026-04-01' } }),
+    ]);
+    expect(await runner.waitFor(at.position)).toBe(true);
+    const entry = (await rows()).find((row) => row.key === uscc)!;
+    expect(entry).toMatchObject({
+      status: 'registered',
+      doc: {
+        jurisdiction: 'beijing',
+        reports: [
+          { jurisdiction: 'chongqing', reportedOn: '2026-03-02' },
+          { jurisdiction: 'jiaxing', reportedOn: '2026-04-01' },
+        ],
+      },
+    });
+    await runner.stop();
+    await runner.rebuild(at.position);
+    expect((await rows()).find((row) => row.key === uscc)).toEqual(entry);
+  });
+
   it('applies an event once however often it is handed over', async () => {
     const runner = new ProjectionRunner(registryProjection, store, pool);
     const events = await store.readAll({ after: 0 });

@@ -82,6 +82,11 @@ export interface RegistryEntry {
    */
   directoryReentries?: string[];
   directoryApplication?: DirectoryApplicationView | null;
+  /**
+   * The host jurisdictions the agency reported to (报备, seed 000 Art. 4 ¶2, seed 002 §一.7), in
+   * the order reported; absent from rows built before ADR 016 (read as none).
+   */
+  reports?: { jurisdiction: string; reportedOn: string }[];
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
@@ -169,6 +174,7 @@ function evolveEntry(
         : [],
       cmaRevoked: null,
       commitment: publishedCommitment(d.commitment),
+      reports: [],
       version: stored.version,
       updatedAt: stored.recordedAt,
       personnel: {},
@@ -375,6 +381,14 @@ function evolveEntry(
         }),
       };
     }
+    case 'AgencyReported':
+      return {
+        ...next,
+        reports: [
+          ...(next.reports ?? []),
+          { jurisdiction: event.data.jurisdiction, reportedOn: event.data.reportedOn },
+        ],
+      };
     case 'PenaltyFulfilled':
     case 'AssessmentRecorded':
     case 'UpgradeRequested':

@@ -1,3 +1,9 @@
+import {
+  AuthoritiesConfigError,
+  readAuthorities,
+  type AuthorityDirectory,
+} from './exports/authorities';
+
 export type EventStoreKind = 'postgres' | 'eventstoredb';
 
 /** Everything the ledger reads from its environment, read once at start. */
@@ -16,6 +22,8 @@ export interface LedgerConfig {
   failedAuthPerMinute?: number;
   /** Public registry searches one address may make per minute before it gets 429. */
   searchesPerMinute?: number;
+  /** 处罚机关 and 数据来源单位 of each jurisdiction, for the 双公示 exports (LEDGER_AUTHORITIES). */
+  authorities?: AuthorityDirectory;
 }
 
 export const DEFAULT_FAILED_AUTH_PER_MINUTE = 100;
@@ -70,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
       env.LEDGER_SEARCHES_PER_MINUTE,
       DEFAULT_SEARCHES_PER_MINUTE,
     ),
+    authorities: authorities(env.LEDGER_AUTHORITIES),
   };
 }
 
@@ -89,4 +98,13 @@ function perMinute(name: string, text: string | undefined, fallback: number): nu
   if (!Number.isSafeInteger(value) || value < 1)
     throw new ConfigError(`${name} must be a whole number of requests per minute, not "${text}"`);
   return value;
+}
+
+function authorities(text: string | undefined): AuthorityDirectory {
+  try {
+    return readAuthorities(text);
+  } catch (error) {
+    if (error instanceof AuthoritiesConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -50,7 +50,9 @@ import {
   PersonnelStatusDto,
   RecordCreditFindingDto,
   RecordInspectionDto,
+  CommandAnswerDto,
   RegisterAgencyDto,
+  ReportToJurisdictionDto,
   ReviewRegistrationDto,
   ScrapEquipmentDto,
   type CommandBodyDto,
@@ -533,6 +535,31 @@ export class AgencyCommandsController {
     return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
       type: 'Deregister',
       reason: body.reason,
+    });
+  }
+
+  @Post(':uscc/reports')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary:
+      '报备: an agency registered in one jurisdiction reports to another (the host) by its USCC, without filing again; the host regulator supervises it there (seed 000 Art. 4 ¶2, seed 002 §一.7)',
+  })
+  @ApiCreatedResponse({
+    description:
+      '{ uscc, version, position, eventIds }; a second report to the same host records nothing (eventIds empty)',
+    type: CommandAnswerDto,
+  })
+  report(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: ReportToJurisdictionDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+      type: 'ReportToJurisdiction',
+      jurisdiction: body.jurisdiction,
     });
   }
 

@@ -104,6 +104,7 @@ function publicEntry(
     cmaCertificate: entry.cmaCertificate ?? null,
     cmaRevoked: entry.cmaRevoked ?? null,
     commitment: entry.commitment ?? null,
+    reports: entry.reports ?? [],
     cmaStatus: cmaStatusOn(certificateOn, entry.cmaRevoked?.on, asOf),
     cmaStatusOn: asOf,
     ...(seesPendingChange(entry.uscc, entry.jurisdiction, actor) && {
@@ -175,6 +176,11 @@ export class AgencyQueriesController {
     if (query.jurisdiction)
       qb.andWhere('r.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    // A host's regulator finds the agencies that reported to it (ADR 016, seed 002 §一.7).
+    if (query.reportedTo)
+      qb.andWhere(`COALESCE(r.doc->'reports', '[]'::jsonb) @> CAST(:reports AS jsonb)`, {
+        reports: JSON.stringify([{ jurisdiction: query.reportedTo }]),
+      });
     if (!seesUnpublished(actor))
       qb.andWhere('r.status IN (:...published)', { published: SEARCHABLE_STATUSES });
     const today = toShanghaiDate(new Date());

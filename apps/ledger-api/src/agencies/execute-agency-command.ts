@@ -9,6 +9,8 @@ import {
   foldAgency,
   initialAgencyState,
   NotFoundError,
+  DuplicateDecisionNumber,
+  PENALTY_DECISION_SCOPE,
   PersonEngagedElsewhere,
   RuleViolation,
   personReservations,
@@ -23,7 +25,13 @@ import {
   type EventStore,
   type NewEvent,
 } from '@ledger/event-store';
-import { assertCanActOnAgency, assertCanRecordAsAuthority, type Actor, type Role } from '../auth';
+import {
+  assertCanActOnAgency,
+  assertCanRecordAsAuthority,
+  HOST_SUPERVISION_COMMANDS,
+  type Actor,
+  type Role,
+} from '../auth';
 import {
   CommandPipeline,
   type CommandContext,
@@ -132,10 +140,12 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         );
         authorised(uscc, command, state, allowed, context.actor);
         decidedOn = state;
-        return decide({ ...command, on, calendar }, state).map((event) => ({
-          ...event,
-          schemaVersion: agencySchemaVersion(event.type),
-        }));
+        return decide({ ...asRecordedBy(command, state, context.actor), on, calendar }, state).map(
+          (event) => ({
+            ...event,
+            schemaVersion: agencySchemaVersion(event.type),
+          }),
+        );
       },
       (streamId, events, version, decided) =>
         this.append(
@@ -180,6 +190,14 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
         release,
       });
     } catch (error) {
+      if (error instanceof ReservationConflictError && error.scope === PENALTY_DECISION_SCOPE) {
+        // The agency a penalty was filed against is public (双公示): it may be named.
+        const penalty = decided.find((event) => event.type === 'PenaltyImposed');
+        throw new DuplicateDecisionNumber(
+          penalty?.type === 'PenaltyImposed' ? penalty.data.decisionNumber : error.key,
+          error.heldBy.holder.uscc,
+        );
+      }
       if (error instanceof ReservationConflictError) {
         const employer = error.heldBy.holder.uscc;
         // Where a person works is personal data (PIPL): the other agency is named only to
@@ -214,9 +232,51 @@ function authorise(
   actor: Actor,
 ): void {
   const jurisdiction =
-    command.type === 'RegisterAgency' ? command.data.jurisdiction : state.jurisdiction;
+    command.type === 'RegisterAgency'
+      ? command.data.jurisdiction
+      : // A report (报备) is the host's business: its regulator, not the home's (ADR 016).
+        command.type === 'ReportToJurisdiction'
+        ? command.jurisdiction
+        : state.jurisdiction;
   // An unknown agency is the decider's 404; whoever may act on some agency learns only that.
   if (jurisdiction === undefined) return;
-  assertCanActOnAgency(actor, { uscc, jurisdiction }, allowed);
-  assertCanRecordAsAuthority(actor, jurisdiction, command.type);
+  const host = HOST_SUPERVISION_COMMANDS.has(command.type);
+  assertCanActOnAgency(
+    actor,
+    { uscc, jurisdiction, reportedTo: [...state.reports.keys()] },
+    allowed,
+    host,
+  );
+  // A host regulator records as an authority of its own jurisdiction.
+  const recordingIn =
+    host && actor.role === 'regulator' && actor.jurisdiction ? actor.jurisdiction : jurisdiction;
+  assertCanRecordAsAuthority(actor, recordingIn, command.type);
+}
+
+/**
+ * A supervision fact recorded by a host jurisdiction's regulator says so (ADR 016): its
+ * `recordingJurisdiction` is the regulator's, where that is not the agency's home. Recorded by
+ * the home regulator (or an admin) the field stays absent: the home.
+ */
+function asRecordedBy(
+  command: WithoutTime<AgencyCommand>,
+  state: AgencyState,
+  actor: Actor,
+): WithoutTime<AgencyCommand> {
+  if (
+    !HOST_SUPERVISION_COMMANDS.has(command.type) ||
+    actor.role !== 'regulator' ||
+    actor.jurisdiction === undefined ||
+    actor.jurisdiction === state.jurisdiction
+  )
+    return command;
+  const recordingJurisdiction = actor.jurisdiction;
+  switch (command.type) {
+    case 'RecordInspection':
+    case 'ImposePenalty':
+    case 'RecordCreditFinding':
+      return { ...command, data: { ...command.data, recordingJurisdiction } } as typeof command;
+    default:
+      return command;
+  }
 }

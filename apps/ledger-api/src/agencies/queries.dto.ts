@@ -18,6 +18,15 @@ export class AgencyListQuery {
   @IsIn(JURISDICTIONS)
   jurisdiction?: string;
 
+  @ApiPropertyOptional({
+    enum: JURISDICTIONS,
+    description:
+      'only agencies that reported (报备) to this host jurisdiction (seed 000 Art. 4 ¶2, seed 002 §一.7)',
+  })
+  @IsOptional()
+  @IsIn(JURISDICTIONS)
+  reportedTo?: string;
+
   @ApiPropertyOptional({ enum: ['pending-review', 'registered', 'deregistered'] })
   @IsOptional()
   @IsIn(['pending-review', 'registered', 'deregistered'])

@@ -5,6 +5,7 @@ import {
   canActInJurisdiction,
   canActOnAgency,
   effectiveRoles,
+  HOST_SUPERVISION_COMMANDS,
   roleMayAct,
 } from './access';
 import { JURISDICTIONS, ROLES, type Actor, type Jurisdiction, type Role } from './actor';
@@ -183,5 +184,46 @@ describe('the asserting forms', () => {
         ['regulator'],
       ),
     ).toThrow(ForbiddenException);
+  });
+});
+
+describe('canActOnAgency: a host regulator (报备, ADR 016)', () => {
+  const chongqing: Actor = { sub: 'r-cq', role: 'regulator', jurisdiction: 'chongqing' };
+  const beijingAgency = { uscc: OWN_USCC, jurisdiction: 'beijing' as const };
+
+  it('lets a Chongqing regulator act as host on a Beijing agency that reported to Chongqing', () => {
+    expect(
+      canActOnAgency(
+        chongqing,
+        { ...beijingAgency, reportedTo: ['chongqing'] },
+        ['regulator'],
+        true,
+      ),
+    ).toEqual({ ok: true });
+  });
+
+  it('refuses it where the agency has not reported to Chongqing, citing national-faq-1-7', () => {
+    const decision = canActOnAgency(
+      chongqing,
+      { ...beijingAgency, reportedTo: ['jiaxing'] },
+      ['regulator'],
+      true,
+    );
+    expect(decision).toMatchObject({ ok: false });
+    expect(decision.ok ? '' : decision.reason).toContain('national-faq-1-7');
+  });
+
+  it('refuses what a host may not do (the registry stays the home’s), reported or not', () => {
+    expect(
+      canActOnAgency(chongqing, { ...beijingAgency, reportedTo: ['chongqing'] }, ['regulator']),
+    ).toMatchObject({ ok: false });
+  });
+
+  it('names the supervision facts a host records: inspections, penalties, findings', () => {
+    expect([...HOST_SUPERVISION_COMMANDS].sort()).toEqual([
+      'ImposePenalty',
+      'RecordCreditFinding',
+      'RecordInspection',
+    ]);
   });
 });

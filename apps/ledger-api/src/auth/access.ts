@@ -7,7 +7,25 @@ export type AccessDecision = { ok: true } | { ok: false; reason: string };
 export interface AgencyScope {
   uscc: string;
   jurisdiction: Jurisdiction;
+  /**
+   * Host jurisdictions the agency reported to (报备, seed 002 §一.7): their regulators supervise
+   * it there (ADR 016), for the operations `canActOnAgency` is told a host may do.
+   */
+  reportedTo?: readonly Jurisdiction[];
 }
+
+/**
+ * What a host jurisdiction's regulator records on an agency that reported to it (ADR 016): the
+ * supervision facts of seed 000 Art. 4 ¶2 and seed 002 §一.7. The registry stays the home's.
+ */
+export const HOST_SUPERVISION_COMMANDS: ReadonlySet<string> = new Set([
+  'RecordInspection',
+  'ImposePenalty',
+  'RecordCreditFinding',
+]);
+
+/** The item a host's authority rests on, named in its refusals. */
+const CROSS_JURISDICTION_REPORT = 'national-faq-1-7';
 
 const ALLOWED: AccessDecision = Object.freeze({ ok: true });
 
@@ -35,16 +53,25 @@ export function canActOnAgency(
   actor: Actor,
   agency: AgencyScope,
   allowed: readonly Role[],
+  /** A host regulator may do this on an agency that reported to its jurisdiction (ADR 016). */
+  hostMay = false,
 ): AccessDecision {
   if (!roleMayAct(actor.role, allowed)) return refusedRole(actor.role, allowed);
   switch (actor.role) {
     case 'regulator':
-      return actor.jurisdiction === agency.jurisdiction
-        ? ALLOWED
-        : {
-            ok: false,
-            reason: `jurisdiction: ${regulatorOf(actor.jurisdiction)} may not act on a ${agency.jurisdiction} agency`,
-          };
+      if (actor.jurisdiction === agency.jurisdiction) return ALLOWED;
+      if (hostMay && actor.jurisdiction !== undefined) {
+        return agency.reportedTo?.includes(actor.jurisdiction)
+          ? ALLOWED
+          : {
+              ok: false,
+              reason: `jurisdiction: ${regulatorOf(actor.jurisdiction)} supervises a ${agency.jurisdiction} agency once it has reported (报备) to ${actor.jurisdiction}, which this one has not (${CROSS_JURISDICTION_REPORT})`,
+            };
+      }
+      return {
+        ok: false,
+        reason: `jurisdiction: ${regulatorOf(actor.jurisdiction)} may not act on a ${agency.jurisdiction} agency`,
+      };
     case 'agency':
       return actor.uscc !== undefined && actor.uscc === agency.uscc
         ? ALLOWED
@@ -141,8 +168,9 @@ export function assertCanActOnAgency(
   actor: Actor,
   agency: AgencyScope,
   allowed: readonly Role[],
+  hostMay = false,
 ): void {
-  throwIfRefused(canActOnAgency(actor, agency, allowed));
+  throwIfRefused(canActOnAgency(actor, agency, allowed, hostMay));
 }
 
 /** `canActInJurisdiction`, throwing the API's 403 when refused. */

@@ -12,6 +12,10 @@ import {
 } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 import { CLOCK, type Clock } from '../clock';
+import type { LedgerConfig } from '../config';
+import { LEDGER_CONFIG } from '../tokens';
+import { readAuthorities, type AuthorityDirectory } from './authorities';
+import { shuanggongshiColumns } from './shuanggongshi';
 import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
 
 /** A penalty's public fields, as the credit-record projection keeps them. */
@@ -55,6 +59,8 @@ export interface PenaltyRow {
   displayed: boolean;
   /** 公示截止期 (NDRC Order No. 58). */
   display_until: string;
+  /** The approved legal representative's name (法定代表人), as the registry holds it now. */
+  legal_representative: string | null;
 }
 
 /**
@@ -96,6 +102,7 @@ export async function penaltyRows(
         : options.since;
   const { rows } = await pool.query<PenaltyRow>(
     `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
+            r.doc->'legalRepresentativeNames'->>'approved' AS legal_representative,
             (NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false)
               AND c.display_until >= $2::date) AS displayed, c.display_until::text AS display_until
        FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
@@ -155,7 +162,12 @@ export class ExportsController {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
+  ) {
+    this.authorities = config.authorities ?? readAuthorities(undefined);
+  }
+
+  private readonly authorities: AuthorityDirectory;
 
   @Get('penalties')
   @Roles('regulator', 'auditor')
@@ -174,14 +186,11 @@ export class ExportsController {
       jurisdiction: actor?.role === 'regulator' ? actor.jurisdiction : undefined,
       on: toShanghaiDate(this.clock.now()),
     });
-    return send(
-      res,
-      query.format ?? 'csv',
-      'penalties',
-      PENALTY_COLUMNS,
-      rows,
-      query.bom !== 'false',
-    );
+    const columns =
+      query.layout === 'ledger'
+        ? PENALTY_COLUMNS
+        : (shuanggongshiColumns(this.authorities) as readonly Column<PenaltyRow>[]);
+    return send(res, query.format ?? 'csv', 'penalties', columns, rows, query.bom !== 'false');
   }
 
   @Get('grades')

@@ -10,7 +10,20 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const BOM_DESCRIPTION =
   'CSV only: start with a UTF-8 byte order mark, so that Excel reads the Chinese (default true; false for tools that do not expect one)';
 
+export const PENALTY_LAYOUTS = ['shuanggongshi', 'ledger'] as const;
+export type PenaltyLayout = (typeof PENALTY_LAYOUTS)[number];
+
 export class PenaltyExportQuery {
+  @ApiPropertyOptional({
+    enum: PENALTY_LAYOUTS,
+    default: 'shuanggongshi',
+    description:
+      'shuanggongshi: the 信用中国 双公示 administrative-penalty layout, every field in order; ledger: the shorter layout of earlier versions (with 是否公示 and 记录时间)',
+  })
+  @OptionalNotNull()
+  @IsOneOf(PENALTY_LAYOUTS)
+  layout?: PenaltyLayout;
+
   @ApiPropertyOptional({
     description:
       'only penalties recorded at or after this time (an incremental feed); a bare date is the start of that day',

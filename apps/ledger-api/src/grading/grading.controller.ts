@@ -26,6 +26,7 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { Inject, NotFoundException, BadRequestException } from '@nestjs/common';
 import {
   assertCanActInJurisdiction,
+  canActInJurisdiction,
   CurrentActor,
   Public,
   Roles,
@@ -152,7 +153,7 @@ export class GradingController {
   @Get('grading-cycles/:cycleId')
   @Public()
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
-  async cycle(@Param('cycleId', ParseCycleIdPipe) cycleId: string) {
+  async cycle(@Param('cycleId', ParseCycleIdPipe) cycleId: string, @CurrentActor() actor?: Actor) {
     const events = await this.store.readStream(cycleStreamId(cycleId));
     const state = foldCycle(events.map(decodeCycleEvent));
     if (!state.started) throw noCycle(cycleId);
@@ -171,12 +172,25 @@ export class GradingController {
         };
       }),
     );
+    // For the regulator of the jurisdiction (and admins) only: the agencies the cycle grades but
+    // has no assessment for, so that assessments or refusals (jiaxing-11-1) are recorded before
+    // publication. A "now" view of the registry: the wall clock is the app's, not the domain's.
+    const forRegulator =
+      actor !== undefined &&
+      canActInJurisdiction(actor, started.jurisdiction, ['regulator', 'admin']).ok;
     return {
       ...rest,
       status: state.status,
       publishedOn: state.publishedOn ?? null,
       proposals: [...state.proposals.values()],
       objections,
+      ...(forRegulator && {
+        unassessed: await this.grading.unassessed(
+          started,
+          new Set(state.proposals.keys()),
+          toShanghaiDate(new Date().toISOString()),
+        ),
+      }),
       version: events.at(-1)?.version ?? 0,
     };
   }
@@ -551,17 +565,26 @@ export class GradingController {
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    await this.grading.visibleJurisdictionOf(uscc, actor);
+    const home = await this.grading.visibleJurisdictionOf(uscc, actor);
     const now = new Date();
     const full =
       actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);
-    return creditRecordAt(
+    const answer = await creditRecordAt(
       this.pool,
       uscc,
       asOfDate(query.asOf, now),
       knownAtInstant(query.knownAt, now),
       full ? 'full' : 'public',
     );
+    // Each record says which jurisdiction recorded it: a host the agency reported to, else the
+    // home (ADR 016, seed 002 §一.7).
+    return {
+      ...answer,
+      records: answer.records.map(({ summary, ...record }) => {
+        const { recordedIn, ...rest } = summary as typeof summary & { recordedIn?: string };
+        return { ...record, summary: rest, recordedIn: recordedIn ?? home };
+      }),
+    };
   }
 
   @Post('agencies/:uscc/replay')

@@ -14,6 +14,7 @@ import {
   gradeTimeline,
   gradesNoOne,
   periodAt,
+  policyById,
   RuleViolation,
   firstPolicyOf,
   policyFor,
@@ -65,12 +66,15 @@ export const knownAtInstant = (knownAt: string | undefined, now: Date): string =
       ? endOfShanghaiDay(knownAt).toISOString()
       : new Date(knownAt).toISOString();
 
-/** An agency's direct downgrades decided by `on`. */
+/**
+ * An agency's direct downgrades decided by `on` and still binding then: one the rule bounds
+ * (Chongqing Art. 16(2), a procurement ban) no longer binds a cycle from the day after it ends.
+ */
 const downgradesBy = (jurisdiction: Jurisdiction, facts: StoredEvent[], on: string) =>
   directDowngrades(
     jurisdiction,
     facts.map((e) => timelineFact(e)),
-  ).filter((d) => d.effectiveFrom <= on);
+  ).filter((d) => d.effectiveFrom <= on && (d.effectiveTo === undefined || on < d.effectiveTo));
 
 @Injectable()
 export class GradingService {
@@ -307,6 +311,37 @@ export class GradingService {
         };
       }),
     );
+  }
+
+  /**
+   * The registered agencies a cycle grades (by its policy's own rule of who is graded) that have
+   * no assessment for its year, no proposal in it and no direct downgrade decided since the
+   * year began: what the regulator still has to record, an assessment or a refusal to take part
+   * (Jiaxing (十一)1), before publication. As known now, with facts decided by `on`.
+   */
+  async unassessed(
+    cycle: { jurisdiction: Jurisdiction; year: number; policy: { id: string } },
+    proposed: ReadonlySet<string>,
+    on: string,
+  ): Promise<string[]> {
+    const policy = policyById(cycle.policy.id);
+    const since = `${cycle.year}-01-01`;
+    return (await this.candidates(cycle.jurisdiction, cycle.year, on))
+      .filter(
+        (c) =>
+          c.registered &&
+          c.assessment === undefined &&
+          !proposed.has(c.uscc) &&
+          !c.binding.some((d) => d.effectiveFrom >= since) &&
+          // Graded by this policy were it assessed (Beijing Art. 12: self-monitoring agencies).
+          policy
+            .propose(
+              [{ ...c, binding: [], assessment: { eventId: '', score: 100, noBusiness: false } }],
+              cycle.year,
+            )
+            .has(c.uscc),
+      )
+      .map((c) => c.uscc);
   }
 
   /** Every direct downgrade of a jurisdiction's agencies as known now, decided by `on`. */

@@ -3,6 +3,7 @@ import { deciderSpecification } from '../testing/decider-specification';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
 import { decide, oneMonthAfter, type AgencyCommand } from './agency.decide';
 import { evolve, initialAgencyState } from './agency';
+import { personReservations } from './agency.reservations';
 import type {
   AgencyEvent,
   AgencyRegistered,
@@ -401,6 +402,79 @@ describe('the agency decider', () => {
         .given([registered, approved])
         .when({ type: 'RecordCreditFinding', on: today, calendar, data: finding })
         .then([{ type: 'CreditFindingRecorded', data: finding }]);
+    });
+  });
+
+  describe('credit findings that need their jurisdiction or a date of their own', () => {
+    const inJiaxing: AgencyEvent = {
+      type: 'AgencyRegistered',
+      data: { ...registration, jurisdiction: 'jiaxing' },
+    };
+    const refusal = {
+      kind: 'refused-evaluation' as const,
+      article: 'jiaxing-11-1',
+      decidedAt: '2026-02-20',
+    };
+    const ban = {
+      kind: 'procurement-blacklisted' as const,
+      article: 'chongqing-16-2',
+      decidedAt: '2026-02-20',
+      bannedUntil: '2027-02-19',
+    };
+
+    it('records a Jiaxing agency’s refusal to take part in the evaluation (jiaxing-11-1)', () => {
+      spec
+        .given([inJiaxing, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: refusal })
+        .then([{ type: 'CreditFindingRecorded', data: refusal }]);
+    });
+
+    it('refuses a refusal to take part for an agency outside Jiaxing (jiaxing-11-1)', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: refusal })
+        .thenThrows(RuleViolation, 'jiaxing-11-1', 'kind');
+    });
+
+    it('records a procurement blacklisting with the last day of its ban (chongqing-16-2)', () => {
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: ban })
+        .then([{ type: 'CreditFindingRecorded', data: ban }]);
+    });
+
+    it('refuses a blacklisting without a ban end, or one that ends before it was decided', () => {
+      const { bannedUntil: _b, ...noEnd } = ban;
+      spec
+        .given([registered, approved])
+        .when({ type: 'RecordCreditFinding', on: today, calendar, data: noEnd })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'RecordCreditFinding',
+          on: today,
+          calendar,
+          data: { ...ban, bannedUntil: '2026-02-19' },
+        })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
+    });
+
+    it('refuses a ban end on any other kind of finding', () => {
+      spec
+        .given([registered, approved])
+        .when({
+          type: 'RecordCreditFinding',
+          on: today,
+          calendar,
+          data: {
+            kind: 'credit-bad',
+            article: 'beijing-9-3',
+            decidedAt: '2026-02-20',
+            bannedUntil: '2027-01-01',
+          },
+        })
+        .thenThrows(InvalidInput, 'chongqing-16-2', 'bannedUntil');
     });
   });
 
@@ -1094,5 +1168,41 @@ describe('credit repair inside the display period (NDRC Order No. 58, Art. 10)',
       .given([registered, approved])
       .when(repair('2027-02-28', { ...record, violationType: 'data-fraud' }))
       .thenThrows(RuleViolation, 'ndrc-58-10', 'recordEventId');
+  });
+});
+
+describe('one decision, one record (行政处罚决定书文号)', () => {
+  const penalty = {
+    decisionNumber: '京环罚〔2026〕8号',
+    decidedAt: '2026-02-10',
+    violationType: 'other' as const,
+    legalBasis: 'law',
+    content: '警告',
+  };
+
+  it('refuses a second penalty with a decision number already recorded on the agency (409)', () => {
+    spec
+      .given([registered, approved, { type: 'PenaltyImposed', data: penalty }])
+      .when({
+        type: 'ImposePenalty',
+        on: today,
+        calendar,
+        data: { ...penalty, decisionNumber: ' 京环罚〔2026〕8号 ', content: '罚款' },
+      })
+      .thenThrows(ConflictError, 'shuanggongshi-decision-number', 'decisionNumber');
+  });
+
+  it('claims the number in the jurisdiction, so another agency cannot record it too', () => {
+    const state = [registered, approved].reduce(evolve, initialAgencyState);
+    expect(
+      personReservations('91110000802100433B', [{ type: 'PenaltyImposed', data: penalty }], state)
+        .claim,
+    ).toEqual([
+      {
+        scope: 'penalty-decision',
+        key: 'beijing:京环罚〔2026〕8号',
+        holder: { uscc: '91110000802100433B' },
+      },
+    ]);
   });
 });

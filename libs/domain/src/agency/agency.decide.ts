@@ -32,6 +32,7 @@ import type {
   RegistrationFields,
 } from './agency.events';
 import { changesReviewedField, isEngaged, type AgencyState } from './agency';
+import { DuplicateDecisionNumber } from './agency.reservations';
 
 /** Time comes in with the command, never from a clock inside the domain. */
 export interface CommandTime {
@@ -101,6 +102,7 @@ export type AgencyCommand =
         /** What the authority verified: the decision or fact the deregistration rests on. */
         basis: string;
       })
+  | ({ type: 'ReportToJurisdiction' } & CommandTime & { jurisdiction: Jurisdiction })
   | ({ type: 'RecordAssessment' } & CommandTime & { data: AssessmentRecorded['data'] })
   | ({ type: 'RequestUpgrade' } & CommandTime & {
         reason?: string;
@@ -356,6 +358,41 @@ function directoryStandingOf(
   }
   return rules.standing({ on, eGrades, reentries: state.reentries });
 }
+
+/** Reports across jurisdictions (报备): seed 002 §一.7, for Beijing seed 000 Art. 4 ¶2. */
+export const CROSS_JURISDICTION_REPORT = 'national-faq-1-7';
+
+/**
+ * A supervision fact recorded by a host jurisdiction's regulator (ADR 016): the agency reported
+ * there (seed 002 §一.7) on or before the fact's date. Recorded by the home regulator
+ * (`recordingJurisdiction` absent or the home), nothing to check.
+ */
+function requireReportedTo(
+  state: AgencyState & { jurisdiction: Jurisdiction },
+  host: Jurisdiction | undefined,
+  date: string,
+  field: string,
+): void {
+  if (host === undefined || host === state.jurisdiction) return;
+  const reportedOn = state.reports.get(host);
+  if (reportedOn === undefined) {
+    throw new RuleViolation(
+      `the agency is registered in ${state.jurisdiction} and has not reported to ${host}: a ${host} regulator supervises it once it reports there (报备)`,
+      CROSS_JURISDICTION_REPORT,
+      'uscc',
+    );
+  }
+  if (bareDay(date) < reportedOn) {
+    throw new RuleViolation(
+      `the agency reported to ${host} on ${reportedOn}: ${host} supervises it from that day`,
+      CROSS_JURISDICTION_REPORT,
+      field,
+    );
+  }
+}
+
+/** The date part of an ISO date or instant as given (facts are dated with bare dates). */
+const bareDay = (date: string): string => date.slice(0, 10);
 
 function requirePerson(state: AgencyState, personId: string) {
   const person = state.personnel.get(personId);
@@ -684,12 +721,27 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       if (command.data.planId !== undefined)
         assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
-      checkFindingItems(state.jurisdiction, command.data);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.inspectedAt,
+        'inspectedAt',
+      );
+      checkFindingItems(command.data.recordingJurisdiction ?? state.jurisdiction, command.data);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
       requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
+      // One decision, one record (issue 13); across agencies the event store's claim holds it.
+      if (state.penaltyDecisionNumbers.has(command.data.decisionNumber.trim()))
+        throw new DuplicateDecisionNumber(command.data.decisionNumber, state.uscc);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.decidedAt,
+        'decidedAt',
+      );
       // A deadline is a future date by nature; it cannot come before the decision it is part of.
       if (command.data.dueBy !== undefined && command.data.dueBy < command.data.decidedAt)
         throw new InvalidInput(
@@ -734,6 +786,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
     case 'RecordCreditFinding':
       requireSupervisable(state, command.data.decidedAt, 'decidedAt', command.data.conductOn);
       notAfterValidTime(command.data.decidedAt, command.on, 'decidedAt');
+      requireFindingFits(state, command.data);
+      requireReportedTo(
+        state,
+        command.data.recordingJurisdiction,
+        command.data.decidedAt,
+        'decidedAt',
+      );
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
     case 'Deregister': {
@@ -817,6 +876,49 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           ? { ...event, data: { ...event.data, byAuthority } }
           : event,
       );
+    }
+
+    case 'ReportToJurisdiction': {
+      // Seed 002 §一.7 (seed 000 Art. 4 ¶2 for Beijing): an agency registered elsewhere
+      // reports to the host by its USCC, and does not file again.
+      if (state.status === 'unregistered')
+        throw new NotFoundError(
+          'no agency is registered with this USCC: a report (报备) names a registration made elsewhere',
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (state.status === 'deregistered')
+        throw new RuleViolation(
+          `the agency deregistered on ${state.deregisteredOn}: there is no registration to report`,
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (state.status !== 'registered')
+        throw new RuleViolation(
+          'the registration is still under formal review: an agency reports once its registration is complete',
+          CROSS_JURISDICTION_REPORT,
+          'uscc',
+        );
+      if (command.jurisdiction === state.jurisdiction)
+        throw new RuleViolation(
+          `the agency is registered in ${state.jurisdiction}: a report (报备) is made to another jurisdiction`,
+          CROSS_JURISDICTION_REPORT,
+          'jurisdiction',
+        );
+      if (state.registeredOn !== undefined && command.on < state.registeredOn)
+        throw new RuleViolation(
+          `the agency registered on ${state.registeredOn}: it reports on or after that day`,
+          CROSS_JURISDICTION_REPORT,
+          'occurredAt',
+        );
+      // Reported already: the same fact again records nothing (the first report's date stands).
+      if (state.reports.has(command.jurisdiction)) return [];
+      return [
+        {
+          type: 'AgencyReported',
+          data: { jurisdiction: command.jurisdiction, reportedOn: command.on },
+        },
+      ];
     }
 
     case 'RecordAssessment': {
@@ -1018,5 +1120,41 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+/**
+ * A finding whose kind belongs to one jurisdiction's text, or that needs a date of its own:
+ * a refusal to take part (无故不参与) is Jiaxing's (十一)1; a procurement blacklisting (Chongqing
+ * Art. 16(2)) counts only within its ban (在禁入期限内), so it states the ban's last day, on or
+ * after the decision; no other kind has one.
+ */
+function requireFindingFits(state: AgencyState, finding: CreditFindingRecorded['data']): void {
+  if (finding.kind === 'refused-evaluation' && state.jurisdiction !== 'jiaxing') {
+    throw new RuleViolation(
+      `a refusal to take part in the credit evaluation (无故不参与) is recorded under Jiaxing's rules; this agency is under ${state.jurisdiction ?? 'no jurisdiction'}`,
+      'jiaxing-11-1',
+      'kind',
+    );
+  }
+  if (finding.kind === 'procurement-blacklisted') {
+    if (finding.bannedUntil === undefined)
+      throw new InvalidInput(
+        'the last day of the procurement ban (禁入期限) is required',
+        'chongqing-16-2',
+        'bannedUntil',
+      );
+    if (finding.bannedUntil < finding.decidedAt)
+      throw new InvalidInput(
+        `the ban ends on ${finding.bannedUntil}, before its decision on ${finding.decidedAt}`,
+        'chongqing-16-2',
+        'bannedUntil',
+      );
+  } else if (finding.bannedUntil !== undefined) {
+    throw new InvalidInput(
+      'only a procurement blacklisting (procurement-blacklisted) has a ban end',
+      'chongqing-16-2',
+      'bannedUntil',
+    );
   }
 }

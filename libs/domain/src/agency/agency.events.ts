@@ -280,11 +280,20 @@ export interface InspectionRecorded {
     businessType?: BusinessType;
     /** Which bureau recorded it, where two may (seed 004 Art. 2, 15). */
     recordingAuthority?: RegulatorAuthority;
+    /**
+     * The jurisdiction whose regulator recorded it: a host the agency reported to (seed 000
+     * Art. 4 ¶2, seed 002 §一.7). Absent: the agency's home jurisdiction (ADR 016).
+     */
+    recordingJurisdiction?: Jurisdiction;
   };
 }
 
 export type ViolationType =
   'data-fraud' | 'false-report' | 'untrue-report' | 'false-om' | 'refused-inspection' | 'other';
+
+/** 处罚类别 (API.md v1.1; the kinds of 行政处罚法 Art. 9 a monitoring agency meets). */
+export type PenaltyCategory =
+  'warning' | 'fine' | 'confiscation' | 'suspension' | 'licence-revocation' | 'other';
 
 export interface PenaltyImposed {
   type: 'PenaltyImposed';
@@ -301,12 +310,20 @@ export interface PenaltyImposed {
      * decision after the agency deregistered is recorded for conduct before it (beijing-24).
      */
     conductOn?: string;
+    /** 违法事实: the facts found, where given apart from the content. */
+    facts?: string;
+    /** 处罚类别. */
+    categories?: PenaltyCategory[];
+    /** 没收违法所得、没收非法财物的金额, yuan. */
+    confiscatedYuan?: number;
     /** v2. The deadline to fulfil the decision (履行期限); overdue, it counts (Chongqing Art. 16(5)–(6)). */
     dueBy?: string;
     /** The business the violation concerns (seed 004 Art. 6). */
     businessType?: BusinessType;
     /** Which bureau recorded it, where two may (seed 004 Art. 2, 16). */
     recordingAuthority?: RegulatorAuthority;
+    /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
+    recordingJurisdiction?: Jurisdiction;
   };
 }
 
@@ -317,7 +334,14 @@ export interface PenaltyFulfilled {
 }
 
 export type CreditFindingKind =
-  'credit-bad' | 'police-case-opened' | 'serious-dishonesty-listed' | 'serious-dishonesty-removed';
+  | 'credit-bad'
+  | 'police-case-opened'
+  | 'serious-dishonesty-listed'
+  | 'serious-dishonesty-removed'
+  /** Jiaxing (十一)1: 无故不参与 the credit evaluation the regulator organises. */
+  | 'refused-evaluation'
+  /** Chongqing Art. 16(2): 列入政府采购严重违法失信行为记录, with the ban's end (`bannedUntil`). */
+  | 'procurement-blacklisted';
 
 export interface CreditFindingRecorded {
   type: 'CreditFindingRecorded';
@@ -328,7 +352,24 @@ export interface CreditFindingRecorded {
     description?: string;
     /** v2. The date of the conduct it concerns, as for a penalty (beijing-24). */
     conductOn?: string;
+    /**
+     * The last day of a procurement ban (禁入期限, Chongqing Art. 16(2)): required for
+     * `procurement-blacklisted`, absent otherwise. The E it causes ends the day after.
+     */
+    bannedUntil?: string;
+    /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
+    recordingJurisdiction?: Jurisdiction;
   };
+}
+
+/**
+ * 报备 (seed 000 Art. 4 ¶2, seed 002 §一.7): an agency registered in its home jurisdiction
+ * reports to a host jurisdiction, by its USCC, to work there without filing again. From
+ * `reportedOn` the host's regulator supervises it there.
+ */
+export interface AgencyReported {
+  type: 'AgencyReported';
+  data: { jurisdiction: Jurisdiction; reportedOn: string };
 }
 
 export type DeregistrationReason = 'voluntary' | 'legal-person-terminated' | 'qualification-lost';
@@ -456,6 +497,7 @@ export type AgencyEvent =
   | CreditRepairRequested
   | CreditRepairDecided
   | CmaQualificationRevoked
+  | AgencyReported
   | DirectoryApplicationFiled
   | DirectoryApplicationDecided;
 
@@ -481,6 +523,7 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'CreditRepairRequested',
   'CreditRepairDecided',
   'CmaQualificationRevoked',
+  'AgencyReported',
   'DirectoryApplicationFiled',
   'DirectoryApplicationDecided',
 ];

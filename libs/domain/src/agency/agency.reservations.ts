@@ -9,6 +9,15 @@ import type { AgencyEvent } from './agency.events';
  * the shape of the event store's `claim` and `release` options.
  */
 export const PERSON_SCOPE = 'person';
+/**
+ * A penalty decision number (行政处罚决定书文号) is one decision: recorded once in a
+ * jurisdiction, whichever agency it is filed against (issue 13: a second penalty with the same
+ * number was exported twice). The key is the jurisdiction and the number; neither is personal.
+ */
+export const PENALTY_DECISION_SCOPE = 'penalty-decision';
+
+export const penaltyDecisionKey = (jurisdiction: string, decisionNumber: string): string =>
+  `${jurisdiction}:${decisionNumber.trim()}`;
 
 export interface PersonReservations {
   claim: { scope: string; key: string; holder: { uscc: string } }[];
@@ -26,12 +35,33 @@ export function personReservations(
     if (event.type === 'PersonnelJoined') {
       const key = event.data.idNumberHash;
       reservations.claim.push({ scope: PERSON_SCOPE, key, holder: { uscc } });
+    } else if (event.type === 'PenaltyImposed' && state.jurisdiction !== undefined) {
+      reservations.claim.push({
+        scope: PENALTY_DECISION_SCOPE,
+        // A host jurisdiction's penalty is numbered by the host (ADR 016).
+        key: penaltyDecisionKey(
+          event.data.recordingJurisdiction ?? state.jurisdiction,
+          event.data.decisionNumber,
+        ),
+        holder: { uscc },
+      });
     } else if (event.type === 'PersonnelLeft') {
       const person = state.personnel.get(event.data.personId);
       if (person) reservations.release.push({ scope: PERSON_SCOPE, key: person.idNumberHash });
     }
   }
   return reservations;
+}
+
+/** The decision number is already recorded in the jurisdiction (409). */
+export class DuplicateDecisionNumber extends ConflictError {
+  constructor(decisionNumber: string, recordedFor: string | undefined) {
+    super(
+      `penalty decision ${decisionNumber} is already recorded${recordedFor === undefined ? '' : ` for agency ${recordedFor}`}: one decision, one record`,
+      'shuanggongshi-decision-number',
+      'decisionNumber',
+    );
+  }
 }
 
 /**

@@ -81,6 +81,8 @@ export interface AgencyState {
       requestedOn: string;
     }
   >;
+  /** Decision numbers (行政处罚决定书文号) of the penalties recorded on this agency. */
+  penaltyDecisionNumbers: ReadonlySet<string>;
   /** Penalties recorded as fulfilled: penalty event id → the day. */
   fulfilledPenalties: ReadonlyMap<string, string>;
   /** The days a regulator's approval put the agency back in Chongqing's directory (Art. 20). */
@@ -90,6 +92,8 @@ export interface AgencyState {
     string,
     { status: 'pending' | 'approved' | 'rejected'; appliedOn: string; article: string }
   >;
+  /** Host jurisdictions the agency reported to (报备, seed 002 §一.7) → the day it reported. */
+  reports: ReadonlyMap<Jurisdiction, string>;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -101,6 +105,8 @@ export const initialAgencyState: AgencyState = {
   fulfilledPenalties: new Map(),
   reentries: [],
   directoryApplications: new Map(),
+  penaltyDecisionNumbers: new Set(),
+  reports: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -220,6 +226,11 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
     }
     case 'CmaQualificationRevoked':
       return { ...state, cmaRevokedOn: event.data.revokedOn };
+    case 'AgencyReported':
+      return {
+        ...state,
+        reports: new Map(state.reports).set(event.data.jurisdiction, event.data.reportedOn),
+      };
     case 'CreditRepairRequested':
       return {
         ...state,
@@ -270,11 +281,17 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
             : state.reentries,
       };
     }
+    case 'PenaltyImposed':
+      return {
+        ...state,
+        penaltyDecisionNumbers: new Set(state.penaltyDecisionNumbers).add(
+          event.data.decisionNumber.trim(),
+        ),
+      };
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
     case 'ChangeFiledLate':
     case 'InspectionRecorded':
-    case 'PenaltyImposed':
     case 'CreditFindingRecorded':
       return state;
   }

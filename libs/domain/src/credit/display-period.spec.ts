@@ -23,6 +23,8 @@ describe('display periods of dishonesty records (NDRC Order No. 58, Art. 10)', (
     ['CreditFindingRecorded', { kind: 'serious-dishonesty-listed' }, 'serious'],
     ['CreditFindingRecorded', { kind: 'credit-bad' }, 'serious'],
     ['CreditFindingRecorded', { kind: 'serious-dishonesty-removed' }, 'ordinary'],
+    ['CreditFindingRecorded', { kind: 'procurement-blacklisted' }, 'serious'],
+    ['CreditFindingRecorded', { kind: 'refused-evaluation' }, 'ordinary'],
     ['InspectionRecorded', { findings: [{ code: 'untrue-report' }] }, 'ordinary'],
     ['ChangeFiledLate', {}, 'ordinary'],
   ])('given a %s of %j, the record is %s dishonesty', (type, data, seriousness) => {

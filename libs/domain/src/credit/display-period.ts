@@ -9,7 +9,7 @@ import { addMonths } from '../grading/policies/policy';
  * one for serious dishonesty (严重失信行为) at least 1 year and at most 3 years. A repair
  * (提前终止公示) may be applied for only once the minimum has run; at the maximum, display stops
  * by itself. It replaced the 2019 notice (发改办财金〔2019〕527号: 6 months to 3 years for
- * serious). Sources and how they were found: docs/adr/012-display-periods.md.
+ * serious). Sources and how they were found: docs/adr/013-display-periods.md.
  */
 export const DISPLAY_PERIODS = {
   source: 'NDRC Order No. 58 (2023), Art. 10',
@@ -24,11 +24,18 @@ export type Seriousness = 'ordinary' | 'serious';
  * Which records are serious dishonesty (an assumption the texts leave to the deciding
  * authority; a policy parameter, see ADR 012): a penalty for falsified data, a false or untrue
  * report or false O&M (the credit-bad conduct of Beijing Art. 9(3), Chongqing Art. 16(4)), and
- * a credit-bad finding, a police case or a serious-dishonesty listing. Everything else (other
- * penalties, inspection findings, late filings, a removal from the list) is ordinary.
+ * a credit-bad finding, a police case, a serious-dishonesty listing or a procurement blacklisting.
+ * Everything else (other penalties, inspection findings, late filings, a removal from the list,
+ * a refusal to take part in Jiaxing's evaluation) is ordinary.
  */
 const SERIOUS_VIOLATIONS = new Set(['data-fraud', 'false-report', 'untrue-report', 'false-om']);
-const SERIOUS_FINDINGS = new Set(['credit-bad', 'police-case-opened', 'serious-dishonesty-listed']);
+const SERIOUS_FINDINGS = new Set([
+  'credit-bad',
+  'police-case-opened',
+  'serious-dishonesty-listed',
+  // 政府采购严重违法失信行为记录 (Chongqing Art. 16(2)): serious by its own name.
+  'procurement-blacklisted',
+]);
 
 export function seriousnessOf(recordType: string, data: Record<string, unknown>): Seriousness {
   if (recordType === 'PenaltyImposed' && SERIOUS_VIOLATIONS.has(String(data.violationType)))

@@ -53,6 +53,11 @@ export interface DirectDowngrade {
   riskLevel?: RiskLevel;
   /** The decision date of the triggering fact: in force from this day. */
   effectiveFrom: string;
+  /**
+   * The first day it is no longer in force, where the text bounds it (Chongqing Art. 16(2): E
+   * only 在禁入期限内, so the day after the ban's last day); absent: in force until the next decision.
+   */
+  effectiveTo?: string;
   rule: string;
   article: string;
   eventId: string;

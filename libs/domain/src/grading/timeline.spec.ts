@@ -344,6 +344,29 @@ describe('the grade timeline', () => {
     );
   });
 
+  describe('a fact a host jurisdiction recorded (报备, ADR 016)', () => {
+    it('does not downgrade under the home policy: a Chongqing fraud penalty leaves the Beijing grade as published', () => {
+      const hosts = penalty('p-host', 30, 'data-fraud', '2026-03-10', '2026-03-20T02:00:00.000Z');
+      const chongqings = {
+        ...hosts,
+        data: { ...(hosts.data as object), recordingJurisdiction: 'chongqing' },
+      };
+      const periods = gradeTimeline(USCC, [registered(), chongqings], [started2025, published2025]);
+      expect(periods).toEqual([publishedB]);
+      // The same penalty recorded by the home regulator (the field absent, or the home) counts.
+      const beijings = {
+        ...hosts,
+        data: { ...(hosts.data as object), recordingJurisdiction: 'beijing' },
+      };
+      expect(
+        gradeOn(
+          gradeTimeline(USCC, [registered(), beijings], [started2025, published2025]),
+          '2026-03-10',
+        ),
+      ).toBe('D');
+    });
+  });
+
   describe('an objection decided after publication', () => {
     const revisedA: Proposal = {
       uscc: USCC,
@@ -670,6 +693,119 @@ describe('supervision facts that count without a finding (issue 11, item 3)', ()
       from: '2026-05-06',
       explanation: [{ rule: 'credit-bad', article: 'beijing-9-5', facts: ['insp'] }],
     });
+  });
+});
+
+describe('a downgrade with an end: the procurement blacklist ban (chongqing-16-2)', () => {
+  const blacklisted = (position: number, decidedAt: string, bannedUntil: string, id = 'ban') =>
+    fact(
+      id,
+      agencyStream,
+      position,
+      'CreditFindingRecorded',
+      { kind: 'procurement-blacklisted', article: 'chongqing-16-2', decidedAt, bannedUntil },
+      `${decidedAt}T02:00:00.000Z`,
+    );
+  const cq2025 = cycle(2025, CHONGQING);
+  const publishedA = cq2025.published(20, '2026-02-10', [
+    {
+      ...proposal('A', 95),
+      explanation: [{ rule: 'rank-band-A', article: 'chongqing-15', facts: [] }],
+    },
+  ]);
+
+  it('given a ban from 2026-04-10 to 2026-10-09, the agency is E during it and ungraded from 2026-10-10', () => {
+    const periods = gradeTimeline(
+      USCC,
+      [registered('chongqing'), blacklisted(30, '2026-04-10', '2026-10-09')],
+      [],
+    );
+    expect(periods).toEqual([
+      expect.objectContaining({
+        grade: 'E',
+        from: '2026-04-10',
+        to: '2026-10-10',
+        cause: 'direct-downgrade',
+        explanation: [
+          { rule: 'procurement-blacklist-ban', article: 'chongqing-16-2', facts: ['ban'] },
+        ],
+      }),
+    ]);
+    expect(gradeOn(periods, '2026-10-09')).toBe('E');
+    expect(gradeOn(periods, '2026-10-10')).toBe('ungraded');
+  });
+
+  it('given a published A before the ban, the A it revoked does not come back after it (Art. 16: 直接撤销)', () => {
+    const periods = gradeTimeline(
+      USCC,
+      [registered('chongqing'), blacklisted(30, '2026-04-10', '2026-10-09')],
+      [cq2025.started(10, '2026-01-12', []), publishedA],
+    );
+    expect(gradeOn(periods, '2026-04-09')).toBe('A');
+    expect(gradeOn(periods, '2026-04-10')).toBe('E');
+    expect(gradeOn(periods, '2026-10-10')).toBe('ungraded');
+  });
+
+  it('given another E that still binds when the ban ends, that E is in force again from the day after', () => {
+    const overdue = fact(
+      'pen',
+      agencyStream,
+      25,
+      'PenaltyImposed',
+      {
+        decisionNumber: '渝环罚〔2026〕9号',
+        decidedAt: '2026-03-02',
+        violationType: 'other',
+        legalBasis: 'law',
+        content: 'fine',
+        dueBy: '2026-03-17',
+      },
+      '2026-03-02T02:00:00.000Z',
+    );
+    const periods = gradeTimeline(
+      USCC,
+      [registered('chongqing'), overdue, blacklisted(30, '2026-04-10', '2026-10-09')],
+      [],
+    );
+    expect(periods.map((p) => [p.from, p.to, p.explanation[0].rule])).toEqual([
+      ['2026-03-18', '2026-04-10', 'penalty-unfulfilled'],
+      ['2026-04-10', '2026-10-10', 'procurement-blacklist-ban'],
+      ['2026-10-10', null, 'penalty-unfulfilled'],
+    ]);
+  });
+
+  it('given a later decision inside the ban, that decision rules from its date and the ban’s end changes nothing', () => {
+    const cq2026 = cycle(2026, CHONGQING);
+    const periods = gradeTimeline(
+      USCC,
+      [registered('chongqing'), blacklisted(30, '2026-04-10', '2026-10-09')],
+      [
+        cq2026.started(40, '2026-06-01', []),
+        cq2026.published(50, '2026-07-01', [
+          {
+            ...proposal('E', null),
+            explanation: [
+              { rule: 'procurement-blacklist-ban', article: 'chongqing-16-2', facts: ['ban'] },
+            ],
+          },
+        ]),
+      ],
+    );
+    expect(periods.map((p) => [p.from, p.to, p.cause])).toEqual([
+      ['2026-04-10', '2026-07-01', 'direct-downgrade'],
+      ['2026-07-01', null, 'cycle-published'],
+    ]);
+  });
+
+  it('given the ban recorded late, the E is in force in its own time only as known from then', () => {
+    const late = {
+      ...blacklisted(30, '2026-04-10', '2026-10-09'),
+      recordedAt: '2026-05-01T02:00:00.000Z',
+    };
+    const facts = [registered('chongqing'), late];
+    expect(gradeOn(gradeTimeline(USCC, facts, []), '2026-04-20')).toBe('E');
+    const knownBefore = facts.filter((f) => f.recordedAt < '2026-05-01T00:00:00.000Z');
+    expect(gradeOn(gradeTimeline(USCC, knownBefore, []), '2026-04-20')).toBe('ungraded');
   });
 });
 

@@ -38,6 +38,8 @@ export interface GradePeriod {
 
 interface Decision extends Omit<GradePeriod, 'to'> {
   position: number;
+  /** Where the rule bounds it (Chongqing Art. 16(2)): the first day it no longer binds. */
+  endsOn?: string;
 }
 
 const ref = (p: { id: string; jurisdiction: Jurisdiction; version: string }): PolicyRef => ({
@@ -79,6 +81,10 @@ export function directDowngrades(
   for (const fact of facts) {
     if (!DOWNGRADING_FACTS.has(fact.type)) continue;
     const stated = fact.data as Record<string, unknown>;
+    // A fact a host jurisdiction recorded (报备, ADR 016) belongs to the host's credit record
+    // and grading, not to the home policy's: the home grades on what its own regulator found.
+    const recordedIn = stated.recordingJurisdiction as Jurisdiction | undefined;
+    if (recordedIn !== undefined && recordedIn !== jurisdiction) continue;
     const data =
       fact.type === 'PenaltyImposed' && fulfilled.has(fact.eventId)
         ? { ...stated, fulfilledOn: fulfilled.get(fact.eventId) }
@@ -129,6 +135,7 @@ export function gradeTimeline(
       policy: d.policy,
       explanation: [{ rule: d.rule, article: d.article, facts: [d.eventId] }],
       position: d.position,
+      ...(d.effectiveTo !== undefined && { endsOn: d.effectiveTo }),
     });
   }
 
@@ -180,17 +187,21 @@ export function gradeTimeline(
     });
   }
 
-  decisions.sort((a, b) => a.from.localeCompare(b.from) || a.position - b.position);
+  decisions.sort(byValidTime);
+  decisions.push(...resumedAfterBoundedDowngrades(decisions));
+  decisions.sort(byValidTime);
   const deregisteredOn = (
     agencyFacts.find((f) => f.type === 'AgencyDeregistered')?.data as
       { deregisteredOn: string } | undefined
   )?.deregisteredOn;
   const periods: GradePeriod[] = [];
-  decisions.forEach(({ position: _p, ...decision }, i) => {
+  decisions.forEach(({ position: _p, endsOn, ...decision }, i) => {
     const next = decisions.slice(i + 1).find((d) => d.from > decision.from);
     const supersededSameDay = decisions.slice(i + 1).some((d) => d.from === decision.from);
     if (supersededSameDay) return;
     let to = next?.from ?? null;
+    // A bounded downgrade ends by itself (Chongqing Art. 16(2): the ban's end).
+    if (endsOn !== undefined && (to === null || endsOn < to)) to = endsOn;
     if (deregisteredOn !== undefined) {
       if (decision.from >= deregisteredOn) return;
       if (to === null || to > deregisteredOn) to = deregisteredOn;
@@ -198,6 +209,40 @@ export function gradeTimeline(
     periods.push({ ...decision, to });
   });
   return periods;
+}
+
+const byValidTime = (a: Decision, b: Decision) =>
+  a.from.localeCompare(b.from) || a.position - b.position;
+
+/**
+ * What is in force when a bounded downgrade ends by itself, where nothing was decided while it
+ * ran: the grade it revoked does not come back (Chongqing Art. 16: 已获评的信用风险等级直接撤销),
+ * so the agency is `ungraded` until the next decision, unless another direct downgrade decided
+ * since the last cycle decision still binds; then the worst of those is in force again from
+ * that day (one level: a resumed bounded downgrade that ends in turn leaves the agency ungraded).
+ * `decisions` are sorted by valid time; the resumed decisions keep the ended one's position.
+ */
+function resumedAfterBoundedDowngrades(decisions: readonly Decision[]): Decision[] {
+  const resumed: Decision[] = [];
+  decisions.forEach((bounded, i) => {
+    const endsOn = bounded.endsOn;
+    if (endsOn === undefined) return;
+    const later = decisions.slice(i + 1);
+    if (later.some((d) => d.from <= endsOn)) return; // superseded while it ran
+    const earlier = decisions.slice(0, i);
+    const lastCycleDecision = earlier.filter((d) => d.cause !== 'direct-downgrade').at(-1);
+    const standing = earlier.filter(
+      (d) =>
+        d.cause === 'direct-downgrade' &&
+        (lastCycleDecision === undefined || byValidTime(d, lastCycleDecision) > 0) &&
+        (d.endsOn === undefined || d.endsOn > endsOn),
+    );
+    const worst = [...standing].sort(
+      (a, b) => String(b.grade).localeCompare(String(a.grade)) || byValidTime(b, a),
+    )[0];
+    if (worst) resumed.push({ ...worst, from: endsOn, position: bounded.position });
+  });
+  return resumed;
 }
 
 /** Events of one cycle share its stream; its started event names the policy for the rest. */

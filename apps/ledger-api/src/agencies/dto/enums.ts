@@ -96,12 +96,28 @@ export const VIOLATION_TYPES = [
 ] as const;
 export type ViolationType = (typeof VIOLATION_TYPES)[number];
 
-/** 信用记录: 信用不良, 移送公安立案, 列入/移出严重失信主体名单. */
+/** 处罚类别: 警告, 罚款, 没收违法所得/非法财物, 责令停产停业/暂扣许可证件, 吊销许可证件, 其他. */
+export const PENALTY_CATEGORIES = [
+  'warning',
+  'fine',
+  'confiscation',
+  'suspension',
+  'licence-revocation',
+  'other',
+] as const;
+export type PenaltyCategory = (typeof PENALTY_CATEGORIES)[number];
+
+/**
+ * 信用记录: 信用不良, 移送公安立案, 列入/移出严重失信主体名单, 无故不参与信用评价 (Jiaxing (十一)1),
+ * 列入政府采购严重违法失信行为记录 (Chongqing Art. 16(2)).
+ */
 export const CREDIT_FINDING_KINDS = [
   'credit-bad',
   'police-case-opened',
   'serious-dishonesty-listed',
   'serious-dishonesty-removed',
+  'refused-evaluation',
+  'procurement-blacklisted',
 ] as const;
 export type CreditFindingKind = (typeof CREDIT_FINDING_KINDS)[number];
 

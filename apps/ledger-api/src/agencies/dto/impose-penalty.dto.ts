@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsArrayOf,
   IsBareDate,
   IsOneOf,
   IsRequired,
@@ -8,7 +9,14 @@ import {
   OptionalNotNull,
 } from '../../http/validators';
 import { CommandBodyDto } from './command-body.dto';
-import { BUSINESS_TYPES, VIOLATION_TYPES, type BusinessType, type ViolationType } from './enums';
+import {
+  BUSINESS_TYPES,
+  PENALTY_CATEGORIES,
+  VIOLATION_TYPES,
+  type BusinessType,
+  type PenaltyCategory,
+  type ViolationType,
+} from './enums';
 
 /** 行政处罚: `POST /api/v1/agencies/:uscc/penalties`. */
 export class ImposePenaltyDto extends CommandBodyDto {
@@ -83,4 +91,27 @@ export class ImposePenaltyDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsOneOf(BUSINESS_TYPES)
   businessType?: BusinessType;
+
+  @ApiPropertyOptional({ description: '违法事实 (the facts found)', maxLength: 4000 })
+  @OptionalNotNull()
+  @IsText({ max: 4000 })
+  facts?: string;
+
+  @ApiPropertyOptional({
+    description: '处罚类别: 警告 / 罚款 / 没收 / 责令停产停业 / 吊销许可证件 / 其他 (no repeats)',
+    enum: PENALTY_CATEGORIES,
+    enumName: 'PenaltyCategory',
+    isArray: true,
+  })
+  @OptionalNotNull()
+  @IsArrayOf(PENALTY_CATEGORIES, { min: 1, max: PENALTY_CATEGORIES.length })
+  categories?: PenaltyCategory[];
+
+  @ApiPropertyOptional({
+    description: '没收违法所得、没收非法财物的金额 (yuan; ≥ 0, at most 2 decimals)',
+    minimum: 0,
+  })
+  @OptionalNotNull()
+  @IsYuanAmount()
+  confiscatedYuan?: number;
 }

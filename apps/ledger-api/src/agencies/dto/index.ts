@@ -28,3 +28,4 @@ export {
 } from './register-agency.dto';
 export { ReviewRegistrationDto } from './review-registration.dto';
 export { ScrapEquipmentDto } from './scrap-equipment.dto';
+export { CommandAnswerDto, ReportToJurisdictionDto } from './report-to-jurisdiction.dto';

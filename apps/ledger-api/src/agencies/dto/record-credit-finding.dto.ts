@@ -7,6 +7,7 @@ import {
   IsText,
   OptionalNotNull,
 } from '../../http/validators';
+import { ValidateIf } from 'class-validator';
 import { CommandBodyDto } from './command-body.dto';
 import { CREDIT_FINDING_KINDS, type CreditFindingKind } from './enums';
 
@@ -14,7 +15,7 @@ import { CREDIT_FINDING_KINDS, type CreditFindingKind } from './enums';
 export class RecordCreditFindingDto extends CommandBodyDto {
   @ApiProperty({
     description:
-      '类型: 信用不良 / 移送公安机关并立案 / 列入严重失信主体名单 / 移出严重失信主体名单',
+      '类型: 信用不良 / 移送公安机关并立案 / 列入严重失信主体名单 / 移出严重失信主体名单 / 无故不参与信用评价 (jiaxing-11-1) / 列入政府采购严重违法失信行为记录 (chongqing-16-2, with bannedUntil)',
     enum: CREDIT_FINDING_KINDS,
     enumName: 'CreditFindingKind',
   })
@@ -49,6 +50,19 @@ export class RecordCreditFindingDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsBareDate()
   conductOn?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '禁入期限截止日 (last day of the procurement ban), YYYY-MM-DD: required for procurement-blacklisted, refused for any other kind; the E it causes ends the day after (chongqing-16-2)',
+    example: '2027-06-30',
+  })
+  @ValidateIf(
+    (o: RecordCreditFindingDto, value: unknown) =>
+      value !== undefined || o.kind === 'procurement-blacklisted',
+  )
+  @IsRequired()
+  @IsBareDate()
+  bannedUntil?: string;
 
   @ApiPropertyOptional({ description: '情况说明 (description)', maxLength: 2000 })
   @OptionalNotNull()

@@ -273,6 +273,36 @@ describe('Chongqing 2023 (seed 001)', () => {
       });
     });
 
+    describe('on the procurement blacklist (Art. 16(2): 在禁入期限内)', () => {
+      const blacklisting: GradingFact = {
+        eventId: 'blacklist-1',
+        type: 'CreditFindingRecorded',
+        data: {
+          kind: 'procurement-blacklisted',
+          article: 'chongqing-16-2',
+          decidedAt: '2025-04-10',
+          bannedUntil: '2026-04-09',
+        },
+      };
+
+      it('gives E from the decision to the ban’s last day: no longer from the day after (chongqing-16-2)', () => {
+        expect(policy.directDowngrade(blacklisting, '2025-04-10')).toEqual({
+          grade: 'E',
+          effectiveFrom: '2025-04-10',
+          effectiveTo: '2026-04-10',
+          rule: 'procurement-blacklist-ban',
+          article: 'chongqing-16-2',
+          eventId: 'blacklist-1',
+          barsUpgrade: true,
+        });
+      });
+
+      it('a ban ending on 31 December ends its E on 1 January', () => {
+        const fact = { ...blacklisting, data: { ...blacklisting.data, bannedUntil: '2025-12-31' } };
+        expect(policy.directDowngrade(fact, '2025-04-10')?.effectiveTo).toBe('2026-01-01');
+      });
+    });
+
     it('listing as seriously dishonest gives E (chongqing-16-8)', () => {
       expect(
         policy.directDowngrade(

@@ -181,6 +181,19 @@ export const chongqing2023: GradingPolicy = {
       }
     }
     if (fact.type === 'CreditFindingRecorded') {
+      if (d.kind === 'procurement-blacklisted' && typeof d.bannedUntil === 'string') {
+        // Art. 16(2): E while on the procurement blacklist, 在禁入期限内: from the decision to
+        // the ban's last day. The grade it revoked does not come back (已获评的…直接撤销).
+        return {
+          grade: 'E',
+          effectiveFrom: String(d.decidedAt),
+          effectiveTo: addCalendarDays(d.bannedUntil, 1),
+          rule: 'procurement-blacklist-ban',
+          article: 'chongqing-16-2',
+          eventId: fact.eventId,
+          barsUpgrade: true,
+        };
+      }
       if (d.kind === 'serious-dishonesty-listed') {
         return {
           grade: 'E',

@@ -235,6 +235,48 @@ describe('Jiaxing 2023 (seed 003)', () => {
     );
   });
 
+  describe('when the agency refused to take part ((十一)1: 无故不参与)', () => {
+    const refusal = finding('refused-evaluation', 'jiaxing-11-1', '2025-11-20', 'refusal-1');
+
+    it('the refusal gives E and high risk from its date (jiaxing-11-1)', () => {
+      expect(policy.directDowngrade(refusal, '2025-11-20')).toEqual({
+        grade: 'E',
+        riskLevel: 'high',
+        effectiveFrom: '2025-11-20',
+        rule: 'refused-evaluation',
+        article: 'jiaxing-11-1',
+        eventId: 'refusal-1',
+        barsUpgrade: false,
+      });
+    });
+
+    it('the refusal reads as (十一)1 whatever article it was recorded under', () => {
+      const cited = finding('refused-evaluation', 'jiaxing-11', '2025-11-20', 'refusal-1');
+      expect(policy.directDowngrade(cited, '2025-11-20')).toMatchObject({
+        rule: 'refused-evaluation',
+        article: 'jiaxing-11-1',
+      });
+    });
+
+    it('the cycle proposes E and high risk for it, with no assessment and no score: not left out', () => {
+      const c = { ...candidate('X', 0), assessment: undefined, binding: [downgradeBy(refusal)] };
+      expect(policy.propose([c], 2025).get('X')).toEqual({
+        grade: 'E',
+        score: null,
+        riskLevel: 'high',
+        explanation: [
+          { rule: 'refused-evaluation', article: 'jiaxing-11-1', facts: ['refusal-1'] },
+        ],
+      });
+    });
+
+    it('a refusal of the year before binds no later cycle ((十八): a new grade voids the old)', () => {
+      const old = finding('refused-evaluation', 'jiaxing-11-1', '2024-11-20', 'refusal-1');
+      const c = { ...candidate('X', 0), assessment: undefined, binding: [downgradeBy(old)] };
+      expect(policy.propose([c], 2025).has('X')).toBe(false);
+    });
+  });
+
   describe('binding downgrades in a cycle', () => {
     it('a falsification penalty in the cycle year forces E and high risk whatever the scores', () => {
       const binding = [downgradeBy(penalty('false-om', '2025-03-01'))];

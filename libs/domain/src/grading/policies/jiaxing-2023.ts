@@ -49,8 +49,14 @@ export const jiaxing2023: GradingPolicy = {
   propose(candidates, year) {
     const proposals = new Map<string, GradeDecision>();
     for (const c of candidates) {
-      if (!c.registered || !c.assessment) continue;
+      if (!c.registered) continue;
       const binding = worstBinding(c.binding.filter((d) => d.effectiveFrom >= `${year}-01-01`));
+      if (!c.assessment) {
+        // (十一): an agency E by a verified fact, a refusal to take part (1) above all, is E
+        // with no score; one merely not yet assessed is listed to the regulator (`unassessed`).
+        if (binding) proposals.set(c.uscc, downgradeDecision(binding, null));
+        continue;
+      }
       proposals.set(
         c.uscc,
         binding
@@ -78,6 +84,7 @@ export const jiaxing2023: GradingPolicy = {
     if (fact.type === 'PenaltyImposed' && FALSIFICATION.has(String(d.violationType)))
       return e('falsification-penalty', 'jiaxing-11-4');
     if (fact.type === 'CreditFindingRecorded') {
+      if (d.kind === 'refused-evaluation') return e('refused-evaluation', 'jiaxing-11-1');
       if (d.kind === 'serious-dishonesty-listed')
         return e('serious-dishonesty-list', 'jiaxing-11-5');
       if (d.kind !== 'serious-dishonesty-removed' && String(d.article).startsWith('jiaxing-11')) {
