@@ -4,12 +4,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { toShanghaiDate, type DirectoryApplicationFiled } from '@ledger/domain';
 import { CurrentActor, Roles, type Actor } from '../auth';
-import type { CommandOutcome } from '../commands/command-pipeline';
+import type { CommandContext, CommandOutcome } from '../commands/command-pipeline';
 import { commandContext } from '../commands/request-context';
 import { ParseApplicationIdPipe, ParseUsccPipe } from '../http';
 import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
 import { DecideDirectoryApplicationDto, DirectoryApplicationDto } from './directory.dto';
-import { answer, newSuffix, owner } from './grading.controller';
+import { AGENCY_ID_HEAD, answer, newSuffix, owner } from './grading.controller';
 import { GradingService } from './grading.service';
 
 /**
@@ -72,7 +72,7 @@ export class DirectoryController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const uscc = owner(applicationId, 'applicationId', /^[0-9A-Z]{18}$/);
+    const uscc = owner(applicationId, 'applicationId', AGENCY_ID_HEAD);
     const context = commandContext(req, actor, body.occurredAt);
     const eGrades = await this.grading.eGrades(uscc, toShanghaiDate(context.occurredAt));
     const outcome = await this.execute(uscc, context, ['regulator'], {
@@ -87,7 +87,7 @@ export class DirectoryController {
 
   private execute(
     uscc: string,
-    context: ReturnType<typeof commandContext>,
+    context: CommandContext,
     allowed: ExecuteAgencyCommand['allowed'],
     command: ExecuteAgencyCommand['command'],
   ) {

@@ -63,6 +63,8 @@ import {
 import { asOfDate, GradingService, knownAtInstant } from './grading.service';
 
 const CYCLE_ID = /^(beijing|chongqing|jiaxing)-\d{4}$/;
+/** The head of an id issued under an agency (a repair, a directory application): its USCC. */
+export const AGENCY_ID_HEAD = /^[0-9A-Z]{18}$/;
 
 /** A command's answer (API.md): the fields given, the stream version and position, the ETag. */
 export function answer(res: Response, outcome: CommandOutcome, extra: Record<string, unknown>) {
@@ -488,7 +490,7 @@ export class GradingController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const uscc = owner(repairId, 'repairId', /^[0-9A-Z]{18}$/);
+    const uscc = owner(repairId, 'repairId', AGENCY_ID_HEAD);
     const outcome = await this.agencyCommand(
       uscc,
       commandContext(req, actor, body.occurredAt),
