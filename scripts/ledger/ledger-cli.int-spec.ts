@@ -58,95 +58,118 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
   }, HOOK_TIMEOUT_MS);
   afterAll(() => db.drop(), HOOK_TIMEOUT_MS);
 
-  it('shows a built-in year, and says how to record a missing one', async () => {
-    const builtIn = await cli('show', '2026');
-    expect(builtIn.code).toBe(0);
-    expect(JSON.parse(builtIn.out)).toMatchObject({ year: 2026, version: 0, builtIn: true });
-    const missing = await cli('show', '2027');
-    expect(missing.out).toContain('npm run calendar -- import');
-  }, CLI_TEST_TIMEOUT_MS);
+  it(
+    'shows a built-in year, and says how to record a missing one',
+    async () => {
+      const builtIn = await cli('show', '2026');
+      expect(builtIn.code).toBe(0);
+      expect(JSON.parse(builtIn.out)).toMatchObject({ year: 2026, version: 0, builtIn: true });
+      const missing = await cli('show', '2027');
+      expect(missing.out).toContain('npm run calendar -- import');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it('imports a year once; again changes nothing; a correction needs a reason', async () => {
-    expect((await cli('import', file('a.json', fictional))).out).toContain('recorded version 1');
-    expect((await cli('import', file('a.json', fictional))).out).toContain('nothing recorded');
-    const noReason = await cli('import', file('b.json', { ...fictional, holidays: [] }));
-    expect(noReason.code).toBe(2);
-    expect(noReason.out).toContain('reason: ');
-    const bad = await cli('import', file('c.json', { ...fictional, holidays: ['2028-01-01'] }));
-    expect(bad.code).toBe(2);
-    expect(bad.out).toContain('holidays.0: ');
-    const corrected = await cli(
-      'import',
-      file('d.json', { ...fictional, holidays: [], reason: 'TEST' }),
-    );
-    expect(corrected.out).toContain('recorded version 2');
-    expect(JSON.parse((await cli('show', '2027')).out)).toMatchObject({ version: 2, holidays: [] });
-  }, CLI_TEST_TIMEOUT_MS);
+  it(
+    'imports a year once; again changes nothing; a correction needs a reason',
+    async () => {
+      expect((await cli('import', file('a.json', fictional))).out).toContain('recorded version 1');
+      expect((await cli('import', file('a.json', fictional))).out).toContain('nothing recorded');
+      const noReason = await cli('import', file('b.json', { ...fictional, holidays: [] }));
+      expect(noReason.code).toBe(2);
+      expect(noReason.out).toContain('reason: ');
+      const bad = await cli('import', file('c.json', { ...fictional, holidays: ['2028-01-01'] }));
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('holidays.0: ');
+      const corrected = await cli(
+        'import',
+        file('d.json', { ...fictional, holidays: [], reason: 'TEST' }),
+      );
+      expect(corrected.out).toContain('recorded version 2');
+      expect(JSON.parse((await cli('show', '2027')).out)).toMatchObject({
+        version: 2,
+        holidays: [],
+      });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it('verifies the chains with an exit code, and replays a grade (exit 2 naming an unknown agency)', async () => {
-    const verified = await ledger('verify');
-    expect(verified.code).toBe(0);
-    expect(verified.out).toContain('"ok": true');
-    const unknown = await ledger('replay', '91110000802100433B', '--as-of', '2026-03-01');
-    expect(unknown.code).toBe(2);
-    expect(unknown.out).toContain('no agency 91110000802100433B');
-  }, CLI_TEST_TIMEOUT_MS);
-  it('rebuilds one projection or all of them, and names the projections when given another', async () => {
-    const all = await ledger('rebuild', 'all');
-    expect(all.code).toBe(0);
-    const report = JSON.parse(all.out.slice(all.out.indexOf('[')));
-    expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
-      'credit-record',
-      'grade-history',
-      'inspection-plans',
-      'registry',
-    ]);
-    const one = await ledger('rebuild', 'registry');
-    expect(one.code).toBe(0);
-    const unknown = await ledger('rebuild', 'registy');
-    expect(unknown.code).toBe(2);
-    expect(unknown.out).toContain('no projection "registy": one of registry');
-  }, CLI_TEST_TIMEOUT_MS);
-  it('exports the penalties as the API serves them: CSV with a BOM and neutralised cells, or NDJSON', async () => {
-    const store = new PostgresEventStore({ connectionString: db.url });
-    try {
-      await store.append(agencyStreamId('91110105MA01ABCD1X'), [
-        {
-          type: 'PenaltyImposed',
-          data: {
-            decisionNumber: '京环法字〔2026〕7号',
-            decidedAt: '2026-03-01',
-            violationType: 'untrue-report',
-            legalBasis: '《生态环境监测条例》第四十条',
-            content: '=HYPERLINK("http://x")',
-            fineYuan: 50000,
-            authority: '北京市生态环境局',
-          },
-          occurredAt: '2026-03-01T10:00:00+08:00',
-        },
+  it(
+    'verifies the chains with an exit code, and replays a grade (exit 2 naming an unknown agency)',
+    async () => {
+      const verified = await ledger('verify');
+      expect(verified.code).toBe(0);
+      expect(verified.out).toContain('"ok": true');
+      const unknown = await ledger('replay', '91110000802100433B', '--as-of', '2026-03-01');
+      expect(unknown.code).toBe(2);
+      expect(unknown.out).toContain('no agency 91110000802100433B');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+  it(
+    'rebuilds one projection or all of them, and names the projections when given another',
+    async () => {
+      const all = await ledger('rebuild', 'all');
+      expect(all.code).toBe(0);
+      const report = JSON.parse(all.out.slice(all.out.indexOf('[')));
+      expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
+        'credit-record',
+        'grade-history',
+        'inspection-plans',
+        'registry',
       ]);
-    } finally {
-      await store.close();
-    }
-    expect((await ledger('rebuild', 'credit-record')).code).toBe(0);
-    const out = join(dir, 'penalties.csv');
-    const csv = await ledger('export', 'penalties', '--out', out);
-    expect(csv.code).toBe(0);
-    const body = readFileSync(out, 'utf8');
-    expect(body.startsWith('\uFEFF行政相对人名称,')).toBe(true);
-    expect(body).toContain('京环法字〔2026〕7号');
-    expect(body).toContain(`"'=HYPERLINK(""http://x"")"`);
-    const ndjson = await ledger(
-      'export',
-      'penalties',
-      '--format',
-      'ndjson',
-      '--since',
-      '2100-01-01',
-    );
-    expect(ndjson).toEqual({ code: 0, out: '' });
-    const bad = await ledger('export', 'penalties', '--jurisdiction', 'atlantis');
-    expect(bad.code).toBe(2);
-    expect(bad.out).toContain('--jurisdiction: one of beijing');
-  }, CLI_TEST_TIMEOUT_MS);
+      const one = await ledger('rebuild', 'registry');
+      expect(one.code).toBe(0);
+      const unknown = await ledger('rebuild', 'registy');
+      expect(unknown.code).toBe(2);
+      expect(unknown.out).toContain('no projection "registy": one of registry');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+  it(
+    'exports the penalties as the API serves them: CSV with a BOM and neutralised cells, or NDJSON',
+    async () => {
+      const store = new PostgresEventStore({ connectionString: db.url });
+      try {
+        await store.append(agencyStreamId('91110105MA01ABCD1X'), [
+          {
+            type: 'PenaltyImposed',
+            data: {
+              decisionNumber: '京环法字〔2026〕7号',
+              decidedAt: '2026-03-01',
+              violationType: 'untrue-report',
+              legalBasis: '《生态环境监测条例》第四十条',
+              content: '=HYPERLINK("http://x")',
+              fineYuan: 50000,
+              authority: '北京市生态环境局',
+            },
+            occurredAt: '2026-03-01T10:00:00+08:00',
+          },
+        ]);
+      } finally {
+        await store.close();
+      }
+      expect((await ledger('rebuild', 'credit-record')).code).toBe(0);
+      const out = join(dir, 'penalties.csv');
+      const csv = await ledger('export', 'penalties', '--out', out);
+      expect(csv.code).toBe(0);
+      const body = readFileSync(out, 'utf8');
+      expect(body.startsWith('\uFEFF行政相对人名称,')).toBe(true);
+      expect(body).toContain('京环法字〔2026〕7号');
+      expect(body).toContain(`"'=HYPERLINK(""http://x"")"`);
+      const ndjson = await ledger(
+        'export',
+        'penalties',
+        '--format',
+        'ndjson',
+        '--since',
+        '2100-01-01',
+      );
+      expect(ndjson).toEqual({ code: 0, out: '' });
+      const bad = await ledger('export', 'penalties', '--jurisdiction', 'atlantis');
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('--jurisdiction: one of beijing');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });
