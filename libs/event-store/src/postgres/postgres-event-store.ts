@@ -220,15 +220,19 @@ export interface PostgresEventStoreOptions {
  */
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
+  private closed = false;
 
   constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
     const { poolSize, ...rest } = options as PostgresEventStoreOptions;
     this.pool = new Pool({ ...rest, max: poolSize ?? 10 });
     // A connection the server drops while idle is replaced by the pool; unhandled, pg would
     // throw it from the idle client and end the process.
-    this.pool.on('error', (error) =>
-      console.warn(`event store: idle connection lost: ${error.message}`),
-    );
+    this.pool.on('error', (error) => {
+      // Once closed, a connection the server ends is one being torn down: pg-pool's end()
+      // resolves before its clients' goodbyes reach a server that may be stopping right after
+      // (the embedded one on SIGTERM), and that is no loss to report.
+      if (!this.closed) console.warn(`event store: idle connection lost: ${error.message}`);
+    });
     // And from the moment a client exists: pg-pool hands a new client over from inside the
     // socket handler, so a FATAL in the same packet (pg_terminate_backend) would reach an
     // 'error' event before the caller could attach a listener. The query in flight still fails.
@@ -468,6 +472,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool.end();
   }
 }
