@@ -6,7 +6,7 @@
  *   verify                        check every stream's hash chain (exit 1 when broken)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
- *   export penalties              the penalty export, as the API serves it, to a file or stdout
+ *   export penalties|grades       an export, as the API serves it, to a file or stdout
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -22,6 +22,8 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { ProjectionRunner } from '@ledger/projections';
 import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 import {
+  GRADE_COLUMNS,
+  gradeRows,
   PENALTY_COLUMNS,
   penaltyRows,
   renderExport,
@@ -189,15 +191,20 @@ program
 
 program
   .command('export')
-  .argument('<what>', 'penalties')
-  .option('--since <time>', 'only records recorded at or after this date or instant')
+  .argument('<what>', 'penalties or grades')
+  .option('--since <time>', 'penalties: only those recorded at or after this date or instant')
   .option('--jurisdiction <name>', `one of ${JURISDICTIONS.join(', ')} (default: all)`)
+  .option('--year <year>', 'grades: the graded year (default: every year published)')
   .option('--format <format>', 'csv or ndjson', 'csv')
-  .option('--layout <layout>', 'shuanggongshi (双公示, every field) or ledger', 'shuanggongshi')
+  .option(
+    '--layout <layout>',
+    'penalties: shuanggongshi (双公示, every field) or ledger',
+    'shuanggongshi',
+  )
   .option('--no-bom', 'CSV without the UTF-8 byte order mark')
   .option('--out <file>', 'write to this file instead of stdout')
   .description(
-    'write an export exactly as GET /api/v1/exports/<what> serves it (an auditor sees every jurisdiction)',
+    'write an export exactly as GET /api/v1/exports/<what> serves it (penalties as an auditor sees them: every jurisdiction)',
   )
   .action(
     async (
@@ -205,21 +212,19 @@ program
       options: {
         since?: string;
         jurisdiction?: string;
+        year?: string;
         format: string;
         layout: string;
         bom: boolean;
         out?: string;
       },
     ) => {
-      if (what !== 'penalties') throw new Error(`no export "${what}": penalties`);
+      if (what !== 'penalties' && what !== 'grades')
+        throw new Error(`no export "${what}": penalties or grades`);
       if (options.format !== 'csv' && options.format !== 'ndjson')
         throw new Error('--format: csv or ndjson');
       if (options.layout !== 'shuanggongshi' && options.layout !== 'ledger')
         throw new Error('--layout: shuanggongshi or ledger');
-      const columns: readonly Column<PenaltyRow>[] =
-        options.layout === 'ledger'
-          ? PENALTY_COLUMNS
-          : shuanggongshiColumns(readAuthorities(process.env.LEDGER_AUTHORITIES));
       if (
         options.jurisdiction &&
         !(JURISDICTIONS as readonly string[]).includes(options.jurisdiction)
@@ -227,18 +232,34 @@ program
         throw new Error(`--jurisdiction: one of ${JURISDICTIONS.join(', ')}`);
       if (options.since !== undefined && Number.isNaN(Date.parse(options.since)))
         throw new Error('--since: a date (YYYY-MM-DD) or an ISO 8601 instant');
+      const year = options.year === undefined ? undefined : Number(options.year);
+      if (year !== undefined && !(Number.isInteger(year) && year >= 2004 && year <= 9999))
+        throw new Error('--year: a year, 2004 or later');
       const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
       pool.on('error', () => undefined);
       try {
-        const rows = await penaltyRows(pool, {
-          since: options.since,
-          jurisdiction: options.jurisdiction,
-          on: toShanghaiDate(new Date()),
-        });
-        const body = renderExport(options.format, columns, rows, options.bom);
+        let body: string;
+        let count: number;
+        if (what === 'grades') {
+          const rows = await gradeRows(pool, { jurisdiction: options.jurisdiction, year });
+          body = renderExport(options.format, GRADE_COLUMNS, rows, options.bom);
+          count = rows.length;
+        } else {
+          const columns: readonly Column<PenaltyRow>[] =
+            options.layout === 'ledger'
+              ? PENALTY_COLUMNS
+              : shuanggongshiColumns(readAuthorities(process.env.LEDGER_AUTHORITIES));
+          const rows = await penaltyRows(pool, {
+            since: options.since,
+            jurisdiction: options.jurisdiction,
+            on: toShanghaiDate(new Date()),
+          });
+          body = renderExport(options.format, columns, rows, options.bom);
+          count = rows.length;
+        }
         if (options.out) {
           writeFileSync(options.out, body);
-          console.error(`${rows.length} penalties written to ${options.out}`);
+          console.error(`${count} ${what} written to ${options.out}`);
         } else process.stdout.write(body);
       } finally {
         await pool.end();

@@ -166,6 +166,12 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         '2100-01-01',
       );
       expect(ndjson).toEqual({ code: 0, out: '' });
+      const grades = await ledger('export', 'grades', '--year', '2025');
+      expect(grades.code).toBe(0);
+      expect(grades.out.startsWith('\uFEFF统一社会信用代码,机构名称,')).toBe(true);
+      const badYear = await ledger('export', 'grades', '--year', '25');
+      expect(badYear.code).toBe(2);
+      expect(badYear.out).toContain('--year: a year');
       const bad = await ledger('export', 'penalties', '--jurisdiction', 'atlantis');
       expect(bad.code).toBe(2);
       expect(bad.out).toContain('--jurisdiction: one of beijing');

@@ -133,14 +133,28 @@ export function renderExport<Row>(
   );
 }
 
-type GradeRow = PublishedGradeRow & { name: string | null };
+export type GradeRow = PublishedGradeRow & { name: string | null };
+
+/** The grade export's rows, each with the agency's name: the API and the CLI both read it. */
+export async function gradeRows(
+  pool: Pool,
+  filter: { jurisdiction?: string; year?: number },
+): Promise<GradeRow[]> {
+  const rows = await publishedGrades(pool, filter);
+  const names = await pool.query<{ key: string; name: string }>(
+    'SELECT key, name FROM registry_entries WHERE key = ANY($1)',
+    [rows.map((r) => r.uscc)],
+  );
+  const nameOf = new Map(names.rows.map((n) => [n.key, n.name]));
+  return rows.map((r) => ({ ...r, name: nameOf.get(r.uscc) ?? null }));
+}
 
 /**
  * One row per grade of a published cycle: the grade it published and every correction since
  * (an objection upheld after publication, a direct downgrade that revokes it), each with the
  * day it took effect and the day the next one did; 是否现行 says which one is in force.
  */
-const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
+export const GRADE_COLUMNS: readonly Column<GradeRow>[] = [
   ['统一社会信用代码', (r) => r.uscc],
   ['机构名称', (r) => r.name],
   ['辖区', (r) => r.jurisdiction],
@@ -201,19 +215,7 @@ export class ExportsController {
       'Published grades: per cycle, the grade published and every correction since, each with the day it took effect (生效日期) and whether it is in force (是否现行)',
   })
   async grades(@Query() query: GradeExportQuery, @Res({ passthrough: true }) res: Response) {
-    const rows = await publishedGrades(this.pool, query);
-    const names = await this.pool.query<{ key: string; name: string }>(
-      'SELECT key, name FROM registry_entries WHERE key = ANY($1)',
-      [rows.map((r) => r.uscc)],
-    );
-    const nameOf = new Map(names.rows.map((n) => [n.key, n.name]));
-    return send(
-      res,
-      query.format ?? 'csv',
-      'grades',
-      GRADE_COLUMNS,
-      rows.map((r) => ({ ...r, name: nameOf.get(r.uscc) ?? null })),
-      query.bom !== 'false',
-    );
+    const rows = await gradeRows(this.pool, query);
+    return send(res, query.format ?? 'csv', 'grades', GRADE_COLUMNS, rows, query.bom !== 'false');
   }
 }
