@@ -284,6 +284,23 @@ function notAfterValidTime(date: string | undefined, on: string, field: string):
   }
 }
 
+/** A departure is dated by its valid time at the latest, and not before the person joined. */
+function checkLeftAt(
+  person: { joinedAt?: string },
+  leftAt: string,
+  on: string,
+  article: string,
+  field: string,
+): void {
+  notAfterValidTime(leftAt, on, field);
+  if (person.joinedAt && leftAt < person.joinedAt)
+    throw new RuleViolation(
+      `leftAt is before the person joined on ${person.joinedAt}`,
+      article,
+      field,
+    );
+}
+
 /** The same day one month later, or the month's last day when it has no such day. */
 export function oneMonthAfter(date: string): string {
   const { year, month, day } = parseIsoDate(date);
@@ -587,14 +604,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'personId',
         );
       }
-      notAfterValidTime(command.leftAt, command.on, 'leftAt');
-      if (person.joinedAt && command.leftAt < person.joinedAt) {
-        throw new RuleViolation(
-          `leftAt is before the person joined on ${person.joinedAt}`,
-          'national-faq-3-5',
-          'leftAt',
-        );
-      }
+      checkLeftAt(person, command.leftAt, command.on, 'national-faq-3-5', 'leftAt');
       return [
         {
           type: 'PersonnelLeft',
@@ -640,14 +650,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'priorDeparture.uscc',
         );
       }
-      notAfterValidTime(command.leftAt, command.on, 'priorDeparture.leftAt');
-      if (person.joinedAt && command.leftAt < person.joinedAt) {
-        throw new RuleViolation(
-          `leftAt is before the person joined on ${person.joinedAt}`,
-          'national-faq-3-6',
-          'priorDeparture.leftAt',
-        );
-      }
+      checkLeftAt(person, command.leftAt, command.on, 'national-faq-3-6', 'priorDeparture.leftAt');
       return [
         {
           type: 'PersonnelLeft',
