@@ -8,6 +8,10 @@ export class RegistryEntryRow {
   @PrimaryColumn('text')
   key!: string;
 
+  /** The agency's USCC as it stands (corrected: ADR 018); `key` stays the one it registered under. */
+  @Column('text')
+  uscc!: string;
+
   @Column('jsonb')
   doc!: RegistryEntry;
 

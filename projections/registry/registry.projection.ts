@@ -87,11 +87,42 @@ export interface RegistryEntry {
    * the order reported; absent from rows built before ADR 016 (read as none).
    */
   reports?: { jurisdiction: string; reportedOn: string }[];
+  /**
+   * The USCC the agency registered under, which keys its stream and this row; `uscc` differs
+   * from it once an administrator corrected the code (seed 002 §七.2, ADR 018). Absent from
+   * rows built before ADR 018 (read as `uscc`).
+   */
+  registeredUscc?: string;
+  /**
+   * Every correction of the record (seed 002 §七.2, §三.11, §五.3), oldest first: the
+   * original stays recorded, and each correction says who made it, when and why.
+   */
+  corrections?: CorrectionView[];
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
   personnel: Record<string, 'active' | 'non-technical' | 'left'>;
   equipment: Record<string, 'in-service' | 'scrapped'>;
+}
+
+/**
+ * A correction as the registry shows it. A USCC or an equipment model shows both values; an ID
+ * number shows neither (personal data: the events show it masked or in full by role).
+ */
+export interface CorrectionView {
+  field: string;
+  from?: string | null;
+  to?: string;
+  personId?: string;
+  equipmentId?: string;
+  reason: string;
+  evidence?: string;
+  article: string;
+  correctedOn: string;
+  /** Who corrected it (the event's actor), and the event that records it. */
+  correctedBy: string | null;
+  eventId: string;
+  recordedAt: string;
 }
 
 /** An application to re-enter Chongqing's directory (seed 001 Art. 20) and where it stands. */
@@ -175,6 +206,8 @@ function evolveEntry(
       cmaRevoked: null,
       commitment: publishedCommitment(d.commitment),
       reports: [],
+      registeredUscc: d.uscc,
+      corrections: [],
       version: stored.version,
       updatedAt: stored.recordedAt,
       personnel: {},
@@ -389,6 +422,34 @@ function evolveEntry(
           { jurisdiction: event.data.jurisdiction, reportedOn: event.data.reportedOn },
         ],
       };
+    case 'AgencyRecordCorrected': {
+      const c = event.data;
+      const view: CorrectionView = {
+        field: c.field,
+        ...(c.field === 'uscc' && { from: c.from, to: c.to }),
+        ...(c.field === 'equipment.model' && {
+          equipmentId: c.equipmentId,
+          from: c.from,
+          to: c.to,
+        }),
+        ...(c.field === 'personnel.idNumber' && { personId: c.personId }),
+        reason: c.reason,
+        ...(c.evidence !== undefined && { evidence: c.evidence }),
+        article: c.article,
+        correctedOn: c.correctedOn,
+        correctedBy: typeof stored.metadata.actor === 'string' ? stored.metadata.actor : null,
+        eventId: stored.eventId,
+        recordedAt: stored.recordedAt,
+      };
+      return {
+        ...next,
+        ...(c.field === 'uscc' && {
+          uscc: c.to,
+          registeredUscc: next.registeredUscc ?? entry.uscc,
+        }),
+        corrections: [...(next.corrections ?? []), view],
+      };
+    }
     case 'PenaltyFulfilled':
     case 'AssessmentRecorded':
     case 'UpgradeRequested':
@@ -406,6 +467,7 @@ export const registryProjection: Projection<RegistryEntry> = {
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
   evolve: (row, event) => evolveEntry(row, decodeAgencyEvent(event), event),
   columns: (row) => ({
+    uscc: row.uscc,
     name: row.name,
     jurisdiction: row.jurisdiction,
     status: row.status,

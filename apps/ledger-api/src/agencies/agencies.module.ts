@@ -6,6 +6,7 @@ import { CommandPipeline } from '../commands/command-pipeline';
 import { ProjectionsService } from '../projections/projections.service';
 import { AgencyCommandsController } from './agency-commands.controller';
 import { AgencyQueriesController } from './agency-queries.controller';
+import { AgencyDirectory } from './agency-directory';
 import { ExecuteAgencyCommandHandler } from './execute-agency-command';
 import { LedgerController } from './ledger.controller';
 import { PersonalData } from './personal-data.provider';
@@ -19,7 +20,8 @@ import { PersonalData } from './personal-data.provider';
     CommandPipeline,
     CalendarService,
     PersonalData,
+    AgencyDirectory,
   ],
-  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData],
+  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData, AgencyDirectory],
 })
 export class AgenciesModule {}

@@ -21,7 +21,10 @@ import {
   DomainError,
   foldInspectionPlan,
   inspectionPlanStreamId,
+  agencyStreamId,
+  validateResidentId,
   validateUscc,
+  type CorrectionRequest,
   type InspectionPlan,
   type RegulatorAuthority,
   type AgencyCommand,
@@ -51,6 +54,7 @@ import {
   RecordCreditFindingDto,
   RecordInspectionDto,
   CommandAnswerDto,
+  CorrectRecordDto,
   RegisterAgencyDto,
   ReportToJurisdictionDto,
   ReviewRegistrationDto,
@@ -62,6 +66,7 @@ import type { CommandOutcome } from '../commands/command-pipeline';
 import { commandContext } from '../commands/request-context';
 import { ExecuteAgencyCommand } from './execute-agency-command';
 import { PersonalData } from './personal-data.provider';
+import { AgencyDirectory } from './agency-directory';
 
 type CommandWithoutTime = ExecuteAgencyCommand['command'];
 
@@ -125,6 +130,7 @@ export class AgencyCommandsController {
     private readonly commands: CommandBus,
     private readonly personalData: PersonalData,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   /** The 双随机 plan an inspection names, as its stream recorded it (undefined: none). */
@@ -146,9 +152,12 @@ export class AgencyCommandsController {
   ) {
     let outcome: CommandOutcome;
     try {
+      // A corrected USCC leads to the record's stream, keyed by the code it registered under.
+      const streamUscc =
+        command.type === 'RegisterAgency' ? uscc : await this.directory.streamUsccOf(uscc);
       outcome = await this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
         new ExecuteAgencyCommand(
-          uscc,
+          streamUscc,
           command,
           allowed,
           commandContext(req, actor, body.occurredAt),
@@ -606,5 +615,77 @@ export class AgencyCommandsController {
       reason: body.reason,
       basis: body.basis,
     });
+  }
+
+  @Post(':uscc/corrections')
+  @HttpCode(201)
+  @Roles('agency', 'regulator')
+  @ApiOperation({
+    summary:
+      '修改申请: correct a wrong USCC or resident ID number (admin only: seed 002 §七.2, §三.11) or an equipment model (the agency, its regulator, an admin: §五.3) by a compensating event with its reason; the original stays recorded',
+  })
+  async correct(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Body() body: CorrectRecordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor?: Actor,
+  ) {
+    const refuse = (property: string, message: string) =>
+      validationException([{ property, constraints: { correction: message }, children: [] }]);
+    const value = body.correctedValue.trim();
+    const base = { reason: body.reason, evidence: body.evidence };
+    switch (body.field) {
+      case 'uscc': {
+        const check = validateUscc(value);
+        if (!check.valid) throw refuse('correctedValue', check.reason);
+        const correction: CorrectionRequest = { field: 'uscc', to: value };
+        return this.run(req, res, actor, uscc, body, ['admin'], {
+          type: 'CorrectRecord',
+          correction,
+          ...base,
+          correctedUsccRegistered: (await this.store.streamVersion(agencyStreamId(value))) > 0,
+        });
+      }
+      case 'personnel.idNumber': {
+        if (body.personId === undefined)
+          throw refuse('personId', 'should not be empty when field is personnel.idNumber');
+        const check = validateResidentId(value);
+        // The reason, never the number (the message is logged with the refusal).
+        if (!check.valid) throw refuse('correctedValue', check.reason);
+        const toHash = this.personalData.identityHash(value);
+        const sealing = this.personalData.sealing();
+        const correction: CorrectionRequest = {
+          field: 'personnel.idNumber',
+          personId: body.personId,
+          toHash,
+          to: await sealing.seal(`person:${toHash}`, 'resident-id', value),
+        };
+        return this.run(
+          req,
+          res,
+          actor,
+          uscc,
+          body,
+          ['admin'],
+          { type: 'CorrectRecord', correction, ...base },
+          sealing,
+        );
+      }
+      case 'equipment.model': {
+        if (body.equipmentId === undefined)
+          throw refuse('equipmentId', 'should not be empty when field is equipment.model');
+        const correction: CorrectionRequest = {
+          field: 'equipment.model',
+          equipmentId: body.equipmentId,
+          to: value,
+        };
+        return this.run(req, res, actor, uscc, body, ['agency', 'regulator'], {
+          type: 'CorrectRecord',
+          correction,
+          ...base,
+        });
+      }
+    }
   }
 }

@@ -36,6 +36,7 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
+import { AgencyDirectory } from './agency-directory';
 import { AgencyEntryQuery, AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 
@@ -137,6 +138,7 @@ export class AgencyQueriesController {
     private readonly personalData: PersonalData,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     private readonly calendars: CalendarService,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   /**
@@ -218,7 +220,9 @@ export class AgencyQueriesController {
             .where("r.name ILIKE '%' || :q || '%'", { q: q.replace(/[\\%_]/g, '\\$&') })
             .orWhere("r.key LIKE :prefix || '%'", {
               prefix: q.toUpperCase().replace(/[\\%_]/g, '\\$&'),
-            }),
+            })
+            // A corrected code finds its record too (ADR 018).
+            .orWhere("r.uscc LIKE :prefix || '%'"),
         ),
       );
     }
@@ -258,8 +262,10 @@ export class AgencyQueriesController {
     @Query() query: AgencyEntryQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    const row = await this.registry.findOneBy({ key: uscc });
-    const visible = row && maySee(row.status, uscc, actor);
+    // A corrected code, or one it was corrected from, leads to the record (ADR 018).
+    const row = await this.directory.find(uscc);
+    const current = row?.doc.uscc ?? uscc;
+    const visible = row && maySee(row.status, current, actor);
     if (!visible)
       throw new NotFoundException({
         statusCode: 404,
@@ -267,15 +273,20 @@ export class AgencyQueriesController {
         message: [`uscc: no published agency ${uscc}`],
       });
     // Deregistered: the registration is no longer publicly displayed (seed 002 §七.9).
-    if (row.status === 'deregistered' && !seesDeregistered(uscc, actor))
-      return { uscc, status: 'deregistered', deregisteredOn: row.doc.deregistered?.on ?? null };
+    if (row.status === 'deregistered' && !seesDeregistered(current, actor))
+      return {
+        uscc: current,
+        status: 'deregistered',
+        deregisteredOn: row.doc.deregistered?.on ?? null,
+      };
+    const key = row.key;
     const today = toShanghaiDate(new Date());
-    const grades = await currentGrades(this.pool, [uscc], today);
+    const grades = await currentGrades(this.pool, [key], today);
     const asOf = query.asOf ?? today;
     const eGrades = directoryRulesFor(row.jurisdiction as Jurisdiction, asOf)
-      ? (await eGradeDates(this.pool, [uscc])).get(uscc)
+      ? (await eGradeDates(this.pool, [key])).get(key)
       : undefined;
-    return publicEntry(await this.withReviewDue(row.doc), grades.get(uscc), actor, asOf, eGrades);
+    return publicEntry(await this.withReviewDue(row.doc), grades.get(key), actor, asOf, eGrades);
   }
 
   @Get(':uscc/events')
@@ -292,7 +303,7 @@ export class AgencyQueriesController {
     @CurrentActor() actor?: Actor,
   ) {
     // The jurisdiction (who sees personal data in full) from the registry, an indexed lookup.
-    const entry = await this.registry.findOneBy({ key: uscc });
+    const entry = await this.directory.find(uscc);
     if (!entry)
       throw new NotFoundException({
         statusCode: 404,
@@ -302,7 +313,7 @@ export class AgencyQueriesController {
     // One page: a stream of thousands of events is read a page at a time (Link: rel="next").
     const fromVersion = query.fromVersion ?? 1;
     const limit = query.limit ?? EVENTS_PAGE_MAX;
-    const events = await this.store.readStream(agencyStreamId(uscc), {
+    const events = await this.store.readStream(agencyStreamId(entry.key), {
       fromVersion,
       maxCount: limit + 1,
     });

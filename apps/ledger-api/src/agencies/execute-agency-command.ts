@@ -13,6 +13,8 @@ import {
   PENALTY_DECISION_SCOPE,
   PersonEngagedElsewhere,
   RuleViolation,
+  USCC_SCOPE,
+  UsccAlreadyRegistered,
   personReservations,
   type AgencyCommand,
   type AgencyEvent,
@@ -198,6 +200,15 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
           error.heldBy.holder.uscc,
         );
       }
+      if (error instanceof ReservationConflictError && error.scope === USCC_SCOPE) {
+        // One USCC, one registration (ADR 018): a registration, or a correction to the code.
+        throw new UsccAlreadyRegistered(
+          error.key,
+          decided.some((event) => event.type === 'AgencyRecordCorrected')
+            ? 'correctedValue'
+            : 'uscc',
+        );
+      }
       if (error instanceof ReservationConflictError) {
         const employer = error.heldBy.holder.uscc;
         // Where a person works is personal data (PIPL): the other agency is named only to
@@ -243,7 +254,8 @@ function authorise(
   const host = HOST_SUPERVISION_COMMANDS.has(command.type);
   assertCanActOnAgency(
     actor,
-    { uscc, jurisdiction, reportedTo: [...state.reports.keys()] },
+    // The code the agency answers to: corrected, it is no longer the one its stream is keyed by.
+    { uscc: state.uscc ?? uscc, jurisdiction, reportedTo: [...state.reports.keys()] },
     allowed,
     host,
   );

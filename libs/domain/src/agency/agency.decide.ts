@@ -29,10 +29,12 @@ import type {
   Jurisdiction,
   PenaltyImposed,
   PersonnelJoined,
+  RecordCorrection,
   RegistrationFields,
+  SealedPersonalData,
 } from './agency.events';
 import { changesReviewedField, isEngaged, type AgencyState } from './agency';
-import { DuplicateDecisionNumber } from './agency.reservations';
+import { DuplicateDecisionNumber, UsccAlreadyRegistered } from './agency.reservations';
 
 /** Time comes in with the command, never from a clock inside the domain. */
 export interface CommandTime {
@@ -133,11 +135,37 @@ export type AgencyCommand =
         recordData?: Record<string, unknown>;
         reason: string;
       })
+  | ({ type: 'CorrectRecord' } & CommandTime & {
+        correction: CorrectionRequest;
+        reason: string;
+        evidence?: string;
+        /**
+         * For a USCC correction: whether an agency is registered under the corrected code (its
+         * stream exists), as the handler found it. The event store's claim settles a race.
+         */
+        correctedUsccRegistered?: boolean;
+      })
   | ({ type: 'DecideCreditRepair' } & CommandTime & {
         repairId: string;
         outcome: 'approved' | 'rejected';
         reason?: string;
       });
+
+/** What a correction asks for: the field, the entry it is about, and the right value. */
+export type CorrectionRequest =
+  | { field: 'uscc'; to: string }
+  | { field: 'personnel.idNumber'; personId: string; toHash: string; to: SealedPersonalData }
+  | { field: 'equipment.model'; equipmentId: string; to: string };
+
+/** The item of seed 002 each correctable field is corrected under. */
+export const CORRECTION_ARTICLES: Record<CorrectionRequest['field'], string> = {
+  // 统一社会信用代码为账号核心关键信息，不可自主修改 … 省级生态环境主管部门 … 定期处理.
+  uscc: 'national-faq-7-2',
+  // 身份证号为人员备案核心关键信息，不可自主修改 … 省级生态环境主管部门 … 定期处理.
+  'personnel.idNumber': 'national-faq-3-11',
+  // 设备型号能修改吗？如填错可以修改.
+  'equipment.model': 'national-faq-5-3',
+};
 
 /** Records a repair can take out of public display (seed 000 Art. 20). */
 const REPAIRABLE = new Set([
@@ -1092,6 +1120,9 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       ];
     }
 
+    case 'CorrectRecord':
+      return [correctRecord(command, state)];
+
     case 'DecideCreditRepair': {
       const repair = state.repairs.get(command.repairId);
       if (!repair)
@@ -1160,4 +1191,86 @@ function requireFindingFits(state: AgencyState, finding: CreditFindingRecorded['
       'bannedUntil',
     );
   }
+}
+
+/**
+ * A wrong entry set right by a compensating event (seed 002 §七.2, §三.11, §五.3): what was
+ * recorded stays; the correction records the right value beside it, with the reason. A
+ * deregistered agency's record can still be corrected: it is still read. Correcting a value to
+ * itself records nothing and is refused, as is a USCC another agency is registered under.
+ */
+function correctRecord(
+  command: Extract<AgencyCommand, { type: 'CorrectRecord' }>,
+  state: AgencyState,
+): AgencyEvent {
+  if (state.status === 'unregistered')
+    throw new NotFoundError('the agency is not registered', 'national-faq-1-6', 'uscc');
+  const { correction } = command;
+  const article = CORRECTION_ARTICLES[correction.field];
+  const unchanged = (what: string) =>
+    new RuleViolation(`${what}: nothing to correct`, article, 'correctedValue');
+  let corrected: RecordCorrection;
+  switch (correction.field) {
+    case 'uscc': {
+      const from = state.uscc!;
+      if (correction.to === from) throw unchanged(`the USCC is already ${from}`);
+      // The code the agency registered under keys its stream: setting it back needs no claim.
+      if (command.correctedUsccRegistered && correction.to !== state.registeredUscc) {
+        throw new UsccAlreadyRegistered(correction.to, 'correctedValue');
+      }
+      corrected = { field: 'uscc', from, to: correction.to };
+      break;
+    }
+    case 'personnel.idNumber': {
+      const person = requirePerson(state, correction.personId);
+      if (correction.toHash === person.idNumberHash)
+        throw unchanged('the ID number recorded for this person is already that number');
+      const twin = [...state.personnel.values()].find(
+        (other) => other.personId !== person.personId && other.idNumberHash === correction.toHash,
+      );
+      if (twin && isEngaged(twin)) {
+        throw new RuleViolation(
+          `that ID number is recorded for person ${twin.personId} of this agency: one person, one record`,
+          'national-faq-3',
+          'correctedValue',
+        );
+      }
+      corrected = {
+        field: 'personnel.idNumber',
+        personId: person.personId,
+        fromHash: person.idNumberHash,
+        toHash: correction.toHash,
+        to: correction.to,
+      };
+      break;
+    }
+    case 'equipment.model': {
+      if (!state.equipment.has(correction.equipmentId))
+        throw new NotFoundError(
+          `no equipment ${correction.equipmentId}`,
+          'national-faq-5-4',
+          'equipmentId',
+        );
+      const from = state.equipmentModels.get(correction.equipmentId) ?? null;
+      if (from !== null && from.trim() === correction.to.trim())
+        throw unchanged(`the model recorded is already ${from}`);
+      corrected = {
+        field: 'equipment.model',
+        equipmentId: correction.equipmentId,
+        from,
+        to: correction.to,
+      };
+      break;
+    }
+  }
+  return {
+    type: 'AgencyRecordCorrected',
+    data: {
+      ...corrected,
+      reason: command.reason,
+      ...(command.evidence !== undefined && { evidence: command.evidence }),
+      correctedOn: command.on,
+      article,
+    },
+  };
 }

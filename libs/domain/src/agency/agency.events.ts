@@ -477,6 +477,46 @@ export interface DirectoryApplicationDecided {
   };
 }
 
+/**
+ * The fields of the record a correction may set right (seed 002 §七.2, §三.11, §五.3): the
+ * USCC and a person's resident ID number, core identity that the agency may not change itself;
+ * an equipment model entered wrongly.
+ */
+export const CORRECTABLE_FIELDS = ['uscc', 'personnel.idNumber', 'equipment.model'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+/** What a correction sets right: the value as recorded (`from`) and as it should be (`to`). */
+export type RecordCorrection =
+  | { field: 'uscc'; from: string; to: string }
+  | {
+      field: 'personnel.idNumber';
+      personId: string;
+      /** Identity hashes (ADR 005) of the wrong number and the right one; never the numbers. */
+      fromHash: string;
+      toHash: string;
+      /** The right number, sealed under its person's key like every ID number. */
+      to: SealedPersonalData;
+    }
+  | { field: 'equipment.model'; equipmentId: string; from: string | null; to: string };
+
+/**
+ * A wrong entry of the record set right (修改申请, seed 002 §七.2, §三.11, §五.3) by a
+ * compensating event: the original stays in the stream and the hash chain, and this one says
+ * what it should have been, why, and on what evidence. Who corrected it is the event's actor.
+ */
+export interface AgencyRecordCorrected {
+  type: 'AgencyRecordCorrected';
+  data: RecordCorrection & {
+    reason: string;
+    /** The supporting material (佐证材料) the correction rests on, where given. */
+    evidence?: string;
+    /** The valid date of the correction. */
+    correctedOn: string;
+    /** The item of seed 002 the correction is made under. */
+    article: string;
+  };
+}
+
 export type AgencyEvent =
   | AgencyRegistered
   | RegistrationReviewed
@@ -499,7 +539,8 @@ export type AgencyEvent =
   | CmaQualificationRevoked
   | AgencyReported
   | DirectoryApplicationFiled
-  | DirectoryApplicationDecided;
+  | DirectoryApplicationDecided
+  | AgencyRecordCorrected;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -526,6 +567,7 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'AgencyReported',
   'DirectoryApplicationFiled',
   'DirectoryApplicationDecided',
+  'AgencyRecordCorrected',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors';
-import type { AgencyState } from './agency';
+import { isEngaged, type AgencyState } from './agency';
 import type { AgencyEvent } from './agency.events';
 
 /**
@@ -15,6 +15,14 @@ export const PERSON_SCOPE = 'person';
  * number was exported twice). The key is the jurisdiction and the number; neither is personal.
  */
 export const PENALTY_DECISION_SCOPE = 'penalty-decision';
+
+/**
+ * One USCC, one registration (seed 002 §七.1): a registration claims its code, and a
+ * correction of the code (§七.2) claims the corrected one and gives up the one it corrects,
+ * so that no agency can register under a code another record answers to (ADR 018). Codes
+ * are public, not personal.
+ */
+export const USCC_SCOPE = 'uscc';
 
 export const penaltyDecisionKey = (jurisdiction: string, decisionNumber: string): string =>
   `${jurisdiction}:${decisionNumber.trim()}`;
@@ -45,6 +53,32 @@ export function personReservations(
         ),
         holder: { uscc },
       });
+    } else if (event.type === 'AgencyRegistered') {
+      reservations.claim.push({ scope: USCC_SCOPE, key: event.data.uscc, holder: { uscc } });
+    } else if (event.type === 'AgencyRecordCorrected') {
+      const correction = event.data;
+      if (correction.field === 'uscc') {
+        // The code the stream is keyed by stays the agency's: the stream holds it.
+        if (correction.to !== state.registeredUscc)
+          reservations.claim.push({
+            scope: USCC_SCOPE,
+            key: correction.to,
+            holder: { uscc: correction.to },
+          });
+        if (correction.from !== state.registeredUscc)
+          reservations.release.push({ scope: USCC_SCOPE, key: correction.from });
+      } else if (correction.field === 'personnel.idNumber') {
+        // The person's claim moves from the wrong number to the right one, in one append.
+        const person = state.personnel.get(correction.personId);
+        if (person && isEngaged(person)) {
+          reservations.release.push({ scope: PERSON_SCOPE, key: correction.fromHash });
+          reservations.claim.push({
+            scope: PERSON_SCOPE,
+            key: correction.toHash,
+            holder: { uscc },
+          });
+        }
+      }
     } else if (event.type === 'PersonnelLeft') {
       const person = state.personnel.get(event.data.personId);
       if (person) reservations.release.push({ scope: PERSON_SCOPE, key: person.idNumberHash });
@@ -75,5 +109,15 @@ export class PersonEngagedElsewhere extends ConflictError {
       'national-faq-3',
       'idNumber',
     );
+  }
+}
+
+/** The corrected USCC is held by another registration (409, seed 002 §七.1). */
+export class UsccAlreadyRegistered extends ConflictError {
+  constructor(
+    readonly code: string,
+    field: string,
+  ) {
+    super(`an agency is already registered under ${code}`, 'national-faq-7-1', field);
   }
 }

@@ -53,7 +53,13 @@ export interface PersonRecord {
 
 export interface AgencyState {
   status: AgencyStatus;
+  /** The agency's USCC: as registered, or as an administrator last corrected it (§七.2). */
   uscc?: string;
+  /**
+   * The USCC the agency registered under, which keys its stream for good; differs from `uscc`
+   * once a correction set the code right (ADR 018).
+   */
+  registeredUscc?: string;
   jurisdiction?: Jurisdiction;
   registration?: RegistrationFields;
   /** Whether the last formal review returned the filing. */
@@ -73,6 +79,8 @@ export interface AgencyState {
   cmaRevokedOn?: string;
   personnel: ReadonlyMap<string, PersonRecord>;
   equipment: ReadonlyMap<string, 'in-service' | 'scrapped'>;
+  /** Each piece of equipment's model as recorded (or corrected: seed 002 §五.3); null: none. */
+  equipmentModels: ReadonlyMap<string, string | null>;
   repairs: ReadonlyMap<
     string,
     {
@@ -101,6 +109,7 @@ export const initialAgencyState: AgencyState = {
   returned: false,
   personnel: new Map(),
   equipment: new Map(),
+  equipmentModels: new Map(),
   repairs: new Map(),
   fulfilledPenalties: new Map(),
   reentries: [],
@@ -128,6 +137,7 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
         ...state,
         status: 'pending-review',
         uscc,
+        registeredUscc: uscc,
         jurisdiction,
         registration,
         returned: false,
@@ -213,7 +223,38 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
       return {
         ...state,
         equipment: new Map(state.equipment).set(event.data.equipmentId, 'in-service'),
+        equipmentModels: new Map(state.equipmentModels).set(
+          event.data.equipmentId,
+          event.data.model ?? null,
+        ),
       };
+    case 'AgencyRecordCorrected': {
+      const correction = event.data;
+      switch (correction.field) {
+        case 'uscc':
+          return { ...state, uscc: correction.to };
+        case 'personnel.idNumber': {
+          const person = state.personnel.get(correction.personId);
+          if (!person) return state;
+          return {
+            ...state,
+            personnel: new Map(state.personnel).set(person.personId, {
+              ...person,
+              idNumberHash: correction.toHash,
+            }),
+          };
+        }
+        case 'equipment.model':
+          return {
+            ...state,
+            equipmentModels: new Map(state.equipmentModels).set(
+              correction.equipmentId,
+              correction.to,
+            ),
+          };
+      }
+      return state;
+    }
     case 'EquipmentScrapped':
       return {
         ...state,

@@ -29,3 +29,4 @@ export {
 export { ReviewRegistrationDto } from './review-registration.dto';
 export { ScrapEquipmentDto } from './scrap-equipment.dto';
 export { CommandAnswerDto, ReportToJurisdictionDto } from './report-to-jurisdiction.dto';
+export { CorrectRecordDto } from './correct-record.dto';
