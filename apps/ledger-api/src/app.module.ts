@@ -12,6 +12,7 @@ import { GradingModule } from './grading/grading.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { InspectionPlansModule } from './inspection-plans/inspection-plans.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -53,6 +54,7 @@ export class AppModule {
         ExportsModule,
         CalendarModule,
         InspectionPlansModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

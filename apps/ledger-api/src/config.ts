@@ -1,3 +1,4 @@
+import { parseSmtpUrl, SmtpUrlError, type SmtpSettings } from './notifications/smtp-client';
 import {
   AuthoritiesConfigError,
   readAuthorities,
@@ -24,6 +25,13 @@ export interface LedgerConfig {
   searchesPerMinute?: number;
   /** 处罚机关 and 数据来源单位 of each jurisdiction, for the 双公示 exports (LEDGER_AUTHORITIES). */
   authorities?: AuthorityDirectory;
+  /**
+   * The SMTP relay that delivers e-mail notifications (LEDGER_SMTP_URL, ADR 019); without it,
+   * every notification goes to the log adapter.
+   */
+  smtp?: SmtpSettings;
+  /** The notification dispatcher's poll and retry timings (tests shorten them). */
+  notifications?: { pollIntervalMs?: number; retryMs?: number; maxRetryMs?: number };
 }
 
 export const DEFAULT_FAILED_AUTH_PER_MINUTE = 100;
@@ -79,7 +87,17 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
       DEFAULT_SEARCHES_PER_MINUTE,
     ),
     authorities: authorities(env.LEDGER_AUTHORITIES),
+    ...(env.LEDGER_SMTP_URL && { smtp: smtp(env.LEDGER_SMTP_URL) }),
   };
+}
+
+function smtp(text: string): SmtpSettings {
+  try {
+    return parseSmtpUrl(text);
+  } catch (error) {
+    if (error instanceof SmtpUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function tokenMaxLifetime(text: string | undefined): number {

@@ -13,6 +13,7 @@ import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/176
 import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1763851400000-registry-lifecycle';
 import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
 import { RegistryUscc1763861800000 } from '@ledger/projections/migrations/1763861800000-registry-uscc';
+import { Notifications1763861900000 } from '@ledger/projections/migrations/1763861900000-notifications';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -34,6 +35,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   RegistryLifecycle1763851400000,
   CreditRecordDisplay1763851500000,
   RegistryUscc1763861800000,
+  Notifications1763861900000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
