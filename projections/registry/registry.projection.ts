@@ -394,6 +394,8 @@ function evolveEntry(
     case 'UpgradeRequested':
     case 'CreditRepairRequested':
     case 'CreditRepairDecided':
+    case 'ReevaluationProposed':
+    case 'ReevaluationPublished':
       return next;
   }
 }
