@@ -34,6 +34,8 @@ const AGENCY_TYPES = [
   'InspectionRecorded',
   // The deregistration ends the grade in force (seed 000 Art. 24).
   'AgencyDeregistered',
+  // A re-evaluation between cycles, published (seed 000 Art. 22, 23).
+  'ReevaluationPublished',
 ];
 
 /** An agency fact as the timeline needs it: an inspection keeps its date and finding codes only. */
@@ -41,6 +43,10 @@ function compactAgencyFact(event: StoredEvent): TimelineFact {
   if (event.type === 'AgencyRegistered')
     return timelineFact(event, {
       jurisdiction: (event.data as { jurisdiction: string }).jurisdiction,
+      // Beijing Art. 8 counts credit management from the filing's valid date.
+      ...((event.data as { filedOn?: string }).filedOn !== undefined && {
+        filedOn: (event.data as { filedOn?: string }).filedOn,
+      }),
     });
   const { type, data } = decodeAgencyEvent(event);
   if (type === 'InspectionRecorded')
@@ -145,7 +151,7 @@ export interface PeriodCycle {
  * The cycle whose published grade each period is, or corrects: a cycle's publication and an
  * objection upheld after it belong to that cycle; a direct downgrade revokes the grade of the
  * cycle last published for the agency on or before its date (Chongqing Art. 16: 已评定等级的
- * 予以撤销), and belongs to none when no cycle had graded the agency yet. Pure, from the facts
+ * 予以撤销), as a re-evaluation between cycles (Beijing Art. 22, 23) re-grades it, and belongs to none when no cycle had graded the agency yet. Pure, from the facts
  * the document holds, so a rebuild gives the same rows.
  */
 export function cyclesOfPeriods(doc: GradeHistoryDoc): (PeriodCycle | null)[] {
@@ -174,7 +180,8 @@ export function cyclesOfPeriods(doc: GradeHistoryDoc): (PeriodCycle | null)[] {
     return { ...cycle, publishedOn: published.publishedOn };
   };
   return doc.periods.map((period) => {
-    if (period.cause !== 'direct-downgrade')
+    // A direct downgrade and a re-evaluation both change the grade the last cycle published.
+    if (period.cause !== 'direct-downgrade' && period.cause !== 'reevaluated')
       return cycleOf(doc.cycleFacts.find((f) => f.eventId === period.decidedBy.eventId)?.streamId);
     const revoked = publications
       .filter((p) => p.publishedOn <= period.from)

@@ -455,6 +455,8 @@ function evolveEntry(
     case 'UpgradeRequested':
     case 'CreditRepairRequested':
     case 'CreditRepairDecided':
+    case 'ReevaluationProposed':
+    case 'ReevaluationPublished':
       return next;
   }
 }

@@ -14,6 +14,7 @@ import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1
 import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
 import { RegistryUscc1763861800000 } from '@ledger/projections/migrations/1763861800000-registry-uscc';
 import { Notifications1763861900000 } from '@ledger/projections/migrations/1763861900000-notifications';
+import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migrations/1763852100000-grade-history-reevaluations';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -36,6 +37,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   CreditRecordDisplay1763851500000,
   RegistryUscc1763861800000,
   Notifications1763861900000,
+  GradeHistoryReevaluations1763852100000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -20,8 +20,14 @@ export function maskPhone(phone: string): string {
     : `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
+/** A person's name keeps its first character (the family name, 张*): PIPL minimisation. */
+export const maskPersonName = (name: string): string =>
+  name.length === 0 ? '' : `${[...name][0]}${'*'.repeat(Math.max(1, [...name].length - 1))}`;
+
 export function mask(kind: PersonalDataKind, value: string): string {
-  return kind === 'resident-id' ? maskResidentId(value) : maskPhone(value);
+  if (kind === 'resident-id') return maskResidentId(value);
+  if (kind === 'person-name') return maskPersonName(value);
+  return maskPhone(value);
 }
 
 export const isSealed = (value: unknown): value is SealedPersonalData =>

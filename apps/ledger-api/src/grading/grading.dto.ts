@@ -14,7 +14,7 @@ import {
   OptionalNotNull,
 } from '../http/validators';
 
-const Score = (): PropertyDecorator => (target, key) => {
+export const Score = (): PropertyDecorator => (target, key) => {
   IsNumberWithDecimals(2)(target, key);
   Min(0, { message: 'must be at least 0' })(target, key);
   Max(100, { message: 'must be at most 100' })(target, key);

@@ -373,6 +373,38 @@ export class GradingService {
     return distinctEGrades(periods);
   }
 
+  /**
+   * The agency as the policy in force on `on` weighs it for a re-evaluation between cycles
+   * (Beijing Art. 22, 23): from every fact the ledger holds, with the direct downgrades that
+   * bind on `on`. The score is the regulator's, given with the command.
+   */
+  async reevaluationCandidate(
+    uscc: string,
+    on: string,
+  ): Promise<{ policyId: string; candidate: Omit<GradingCandidate, 'assessment'> }> {
+    const jurisdiction = await this.jurisdictionOf(uscc);
+    const notGraded = gradesNoOne(jurisdiction);
+    if (notGraded) throw new RuleViolation(notGraded.reason, notGraded.article, 'uscc');
+    const facts = await this.store.readStream(agencyStreamId(uscc));
+    const state = foldAgency(facts.map(decodeAgencyEvent));
+    return {
+      policyId: policyFor(jurisdiction, on).id,
+      candidate: {
+        uscc,
+        registered: state.status === 'registered',
+        listed: true,
+        serviceTypes: state.registration?.serviceTypes ?? [],
+        binding: downgradesBy(jurisdiction, facts, on),
+      },
+    };
+  }
+
+  /** The agency's direct downgrades decided by `on` and binding then, from its raw stream. */
+  async downgradesOf(uscc: string, on: string) {
+    const jurisdiction = await this.jurisdictionOf(uscc);
+    return downgradesBy(jurisdiction, await this.store.readStream(agencyStreamId(uscc)), on);
+  }
+
   /** The agency's standing for an upgrade request on its valid date `on`. */
   async standing(
     uscc: string,

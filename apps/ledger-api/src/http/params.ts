@@ -77,6 +77,10 @@ export const ParseRepairIdPipe = new ParseIdPipe(
   REPAIR_ID_SHAPE,
   'a repair id this ledger issued (<uscc>.<12 hex digits>)',
 );
+export const ParseReevaluationIdPipe = new ParseIdPipe(
+  REPAIR_ID_SHAPE,
+  'a re-evaluation id this ledger issued (<uscc>.<12 hex digits>)',
+);
 export const ParseApplicationIdPipe = new ParseIdPipe(
   REPAIR_ID_SHAPE,
   'an application id this ledger issued (<uscc>.<12 hex digits>)',

@@ -1,8 +1,11 @@
 import { CalendarOutOfRangeError, parseIsoDate, type OfficialCalendar } from '../calendar';
 import { daysInMonth, formatIsoDate } from '../calendar/iso-date';
 import { ConflictError, InvalidInput, NotFoundError, RuleViolation } from '../shared/errors';
+import type { DirectDowngrade, GradingCandidate } from '../grading/grading.types';
 import {
   directoryRulesFor,
+  downgradeDecision,
+  worstBinding,
   policyById,
   reentryRefusal,
   type DirectoryStanding,
@@ -30,6 +33,7 @@ import type {
   PenaltyImposed,
   PersonnelJoined,
   RecordCorrection,
+  ReevaluationBasis,
   RegistrationFields,
   SealedPersonalData,
 } from './agency.events';
@@ -112,6 +116,20 @@ export type AgencyCommand =
         standing: UpgradeBarInput;
         currentGrade: string;
         policyId: string;
+      })
+  | ({ type: 'ProposeReevaluation' } & CommandTime & {
+        reevaluationId: string;
+        basis: ReevaluationBasis;
+        score: number;
+        reason?: string;
+        /** The policy in force on the valid date, and the agency as it weighs it then. */
+        policyId: string;
+        candidate: Omit<GradingCandidate, 'assessment'>;
+      })
+  | ({ type: 'PublishReevaluation' } & CommandTime & {
+        reevaluationId: string;
+        /** The agency's direct downgrades decided by the valid date: one since the proposal binds. */
+        downgrades: DirectDowngrade[];
       })
   | ({ type: 'ApplyForDirectoryReentry' } & CommandTime & {
         applicationId: string;
@@ -973,6 +991,136 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
             reason: command.reason,
             requestedOn: command.on,
             currentGrade: command.currentGrade,
+          },
+        },
+      ];
+    }
+
+    case 'ProposeReevaluation': {
+      requireOpen(state);
+      const policy = policyById(command.policyId);
+      const article = policy.reevaluation?.[command.basis];
+      if (!policy.reevaluation || !article) {
+        throw new RuleViolation(
+          `${policy.jurisdiction} grades in its cycles only: no text re-evaluates an agency between them (Beijing Art. 22, 23 do)`,
+          'beijing-22',
+          'uscc',
+        );
+      }
+      const requestedOn = state.pendingUpgradeRequestOn;
+      if (command.basis === 'upgrade-request' && requestedOn === undefined) {
+        throw new RuleViolation(
+          'no upgrade request awaits a re-evaluation: the agency applies first (申请提级)',
+          article,
+          'basis',
+        );
+      }
+      if (
+        requestedOn !== undefined &&
+        command.basis === 'upgrade-request' &&
+        command.on < requestedOn
+      ) {
+        throw new RuleViolation(
+          `the upgrade request was made on ${requestedOn}: it is re-evaluated on or after that day`,
+          article,
+          'occurredAt',
+        );
+      }
+      for (const [id, r] of state.reevaluations) {
+        if (r.status === 'publicity')
+          throw new RuleViolation(
+            `the re-evaluation ${id} of ${r.proposedOn} is not yet published`,
+            r.article,
+            'uscc',
+          );
+      }
+      // The policy proposes the grade from the new score, as in a cycle: a direct downgrade
+      // that binds still wins (Art. 15, 23), and it grades only whom it grades (Art. 12).
+      const proposal = policy
+        .propose(
+          [
+            {
+              ...command.candidate,
+              assessment: {
+                eventId: command.reevaluationId,
+                score: command.score,
+                noBusiness: false,
+              },
+            },
+          ],
+          Number(command.on.slice(0, 4)),
+        )
+        .get(state.uscc);
+      if (!proposal) {
+        throw new RuleViolation(
+          'the policy does not grade this agency (Beijing Art. 12: self-monitoring agencies, registered)',
+          'beijing-12',
+          'uscc',
+        );
+      }
+      let publicity;
+      try {
+        publicity = command.calendar.deadline(command.on, policy.publicityWorkingDays);
+      } catch (error) {
+        if (error instanceof CalendarOutOfRangeError)
+          throw new RuleViolation(error.message, 'prc-official-calendar', 'occurredAt');
+        throw error;
+      }
+      return [
+        {
+          type: 'ReevaluationProposed',
+          data: {
+            reevaluationId: command.reevaluationId,
+            basis: command.basis,
+            article,
+            score: command.score,
+            ...(command.reason !== undefined && { reason: command.reason }),
+            proposedOn: command.on,
+            ...(command.basis === 'upgrade-request' && { upgradeRequestedOn: requestedOn }),
+            publicityEndsOn: publicity.date,
+            calendar: publicity.calendar,
+            policy: { id: policy.id, jurisdiction: policy.jurisdiction, version: policy.version },
+            proposal,
+          },
+        },
+      ];
+    }
+
+    case 'PublishReevaluation': {
+      const reevaluation = state.reevaluations.get(command.reevaluationId);
+      if (!reevaluation)
+        throw new NotFoundError(
+          `no re-evaluation ${command.reevaluationId}`,
+          'beijing-22',
+          'reevaluationId',
+        );
+      if (reevaluation.status === 'published')
+        throw new RuleViolation(
+          'the re-evaluation is already published',
+          reevaluation.article,
+          'reevaluationId',
+        );
+      requireOpen(state);
+      if (command.on <= reevaluation.publicityEndsOn)
+        throw new RuleViolation(
+          `publicity runs until ${reevaluation.publicityEndsOn} (Art. 16)`,
+          'beijing-16',
+          'occurredAt',
+        );
+      // A direct downgrade decided since the proposal still binds on publication, as in a cycle.
+      const binding = worstBinding(
+        command.downgrades.filter(
+          (d) => d.effectiveFrom >= reevaluation.proposedOn && d.effectiveFrom <= command.on,
+        ),
+      );
+      return [
+        {
+          type: 'ReevaluationPublished',
+          data: {
+            reevaluationId: command.reevaluationId,
+            publishedOn: command.on,
+            policy: reevaluation.policy,
+            grade: binding ? downgradeDecision(binding, reevaluation.score) : reevaluation.proposal,
           },
         },
       ];

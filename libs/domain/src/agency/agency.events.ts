@@ -1,4 +1,5 @@
 import type { CalendarVersions } from '../calendar/official-calendar';
+import type { GradeDecision, PolicyRef } from '../grading/grading.types';
 /**
  * What is recorded about an agency, one stream per agency keyed by its USCC. Past tense,
  * type-only. A stored event's shape never changes: a new shape is a new schemaVersion with an
@@ -20,7 +21,25 @@ export interface SealedPersonalData {
   $pii: { subject: string; kind: PersonalDataKind; iv: string; ct: string; tag: string };
 }
 
-export type PersonalDataKind = 'resident-id' | 'phone';
+export type PersonalDataKind = 'resident-id' | 'phone' | 'person-name';
+
+/**
+ * A person a penalty or a finding names as responsible (相关责任人, seed 000 Art. 10; 涉事人员,
+ * seed 001 Art. 20(二)): found across agencies by the keyed hash of the ID number, which with
+ * the name is sealed under the person's key (ADR 005), so erasing the person erases both.
+ */
+export interface ResponsiblePerson {
+  idNumberHash: string;
+  idNumber: SealedPersonalData;
+  name: SealedPersonalData;
+  /** What the person did in the matter (e.g. 'authorised-signatory', 'technical-lead'). */
+  role?: string;
+  /**
+   * The last day of a ban from practising (禁止从业期限) the decision imposes on the person;
+   * it runs from the decision's date (seed 000 Art. 9(2)). Absent: no ban.
+   */
+  bannedUntil?: string;
+}
 
 export interface Commitment {
   signedBy: string;
@@ -324,6 +343,8 @@ export interface PenaltyImposed {
     recordingAuthority?: RegulatorAuthority;
     /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
     recordingJurisdiction?: Jurisdiction;
+    /** The persons responsible the decision names (seed 000 Art. 10, seed 001 Art. 20(二)). */
+    responsiblePersons?: ResponsiblePerson[];
   };
 }
 
@@ -359,6 +380,13 @@ export interface CreditFindingRecorded {
     bannedUntil?: string;
     /** A host jurisdiction's regulator recorded it (ADR 016); absent: the home jurisdiction. */
     recordingJurisdiction?: Jurisdiction;
+    /** The persons responsible the finding names (seed 000 Art. 10, seed 001 Art. 20(二)). */
+    responsiblePersons?: ResponsiblePerson[];
+    /**
+     * A finding the ledger recorded itself on a hire (seed 000 Art. 9(2)): the person hired
+     * inside a ban, by the identity hash, and the decision that banned them.
+     */
+    hire?: { personId: string; idNumberHash: string; bannedBy: string; bannedUntil: string };
   };
 }
 
@@ -514,6 +542,42 @@ export interface AgencyRecordCorrected {
     correctedOn: string;
     /** The item of seed 002 the correction is made under. */
     article: string;
+/** Why a Beijing agency is evaluated again between cycles. */
+export const REEVALUATION_BASES = ['upgrade-request', 'supervision'] as const;
+export type ReevaluationBasis = (typeof REEVALUATION_BASES)[number];
+
+/**
+ * A re-evaluation between cycles (seed 000 Art. 23 after an accepted upgrade request, Art. 22
+ * from day-to-day supervision): the regulator records the new score, the policy proposes the
+ * grade, and publicity runs where the policy has it (Art. 16).
+ */
+export interface ReevaluationProposed {
+  type: 'ReevaluationProposed';
+  data: {
+    reevaluationId: string;
+    basis: ReevaluationBasis;
+    /** `beijing-23` after an upgrade request, `beijing-22` from supervision. */
+    article: string;
+    score: number;
+    reason?: string;
+    proposedOn: string;
+    /** The upgrade request it answers (its valid date), for basis `upgrade-request`. */
+    upgradeRequestedOn?: string;
+    publicityEndsOn: string;
+    calendar?: CalendarVersions;
+    policy: PolicyRef;
+    proposal: GradeDecision;
+  };
+}
+
+/** Published after publicity: the grade in force from `publishedOn` (seed 000 Art. 16, 22, 23). */
+export interface ReevaluationPublished {
+  type: 'ReevaluationPublished';
+  data: {
+    reevaluationId: string;
+    publishedOn: string;
+    policy: PolicyRef;
+    grade: GradeDecision;
   };
 }
 
@@ -540,7 +604,9 @@ export type AgencyEvent =
   | AgencyReported
   | DirectoryApplicationFiled
   | DirectoryApplicationDecided
-  | AgencyRecordCorrected;
+  | AgencyRecordCorrected
+  | ReevaluationProposed
+  | ReevaluationPublished;
 
 export type AgencyEventType = AgencyEvent['type'];
 
@@ -568,6 +634,8 @@ export const AGENCY_EVENT_TYPES: readonly AgencyEventType[] = [
   'DirectoryApplicationFiled',
   'DirectoryApplicationDecided',
   'AgencyRecordCorrected',
+  'ReevaluationProposed',
+  'ReevaluationPublished',
 ];
 
 export const agencyStreamId = (uscc: string): string => `agency-${uscc}`;

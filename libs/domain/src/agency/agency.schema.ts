@@ -32,6 +32,8 @@ export const AGENCY_EVENT_SCHEMA: EventSchema<AgencyEvent> = {
     DirectoryApplicationDecided: 1,
     AgencyReported: 1,
     AgencyRecordCorrected: 1,
+    ReevaluationProposed: 1,
+    ReevaluationPublished: 1,
   },
   upcasters: {
     // v2 adds the optional `priorDeparture` (seed 002 §三.6): a v1 hire had none.

@@ -1,4 +1,10 @@
-import type { AgencyEvent, Jurisdiction, PersonnelRole, RegistrationFields } from './agency.events';
+import type {
+  AgencyEvent,
+  Jurisdiction,
+  PersonnelRole,
+  ReevaluationProposed,
+  RegistrationFields,
+} from './agency.events';
 
 /**
  * Changes of these need a new formal review (seed 002 §一.8, §七.8): name, category (机构类别),
@@ -102,6 +108,21 @@ export interface AgencyState {
   >;
   /** Host jurisdictions the agency reported to (报备, seed 002 §一.7) → the day it reported. */
   reports: ReadonlyMap<Jurisdiction, string>;
+  /** The valid date of an upgrade request no re-evaluation has answered yet (seed 000 Art. 23). */
+  pendingUpgradeRequestOn?: string;
+  /** Re-evaluations between cycles (seed 000 Art. 22, 23): id → where each stands. */
+  reevaluations: ReadonlyMap<
+    string,
+    {
+      status: 'publicity' | 'published';
+      proposedOn: string;
+      publicityEndsOn: string;
+      score: number;
+      article: string;
+      policy: ReevaluationProposed['data']['policy'];
+      proposal: ReevaluationProposed['data']['proposal'];
+    }
+  >;
 }
 
 export const initialAgencyState: AgencyState = {
@@ -116,6 +137,7 @@ export const initialAgencyState: AgencyState = {
   directoryApplications: new Map(),
   penaltyDecisionNumbers: new Set(),
   reports: new Map(),
+  reevaluations: new Map(),
 };
 
 /** Folds one recorded event into the agency's state. Pure: the same events give the same state. */
@@ -329,8 +351,37 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
           event.data.decisionNumber.trim(),
         ),
       };
-    case 'AssessmentRecorded':
     case 'UpgradeRequested':
+      return { ...state, pendingUpgradeRequestOn: event.data.requestedOn };
+    case 'ReevaluationProposed': {
+      const { reevaluationId, proposedOn, publicityEndsOn, score, article, policy, proposal } =
+        event.data;
+      const { pendingUpgradeRequestOn: _answered, ...rest } = state;
+      return {
+        ...(event.data.basis === 'upgrade-request' ? rest : state),
+        reevaluations: new Map(state.reevaluations).set(reevaluationId, {
+          status: 'publicity',
+          proposedOn,
+          publicityEndsOn,
+          score,
+          article,
+          policy,
+          proposal,
+        }),
+      };
+    }
+    case 'ReevaluationPublished': {
+      const reevaluation = state.reevaluations.get(event.data.reevaluationId);
+      if (!reevaluation) return state;
+      return {
+        ...state,
+        reevaluations: new Map(state.reevaluations).set(event.data.reevaluationId, {
+          ...reevaluation,
+          status: 'published',
+        }),
+      };
+    }
+    case 'AssessmentRecorded':
     case 'ChangeFiledLate':
     case 'InspectionRecorded':
     case 'CreditFindingRecorded':

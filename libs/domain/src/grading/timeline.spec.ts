@@ -860,3 +860,81 @@ describe('the grade timeline of a deregistered agency (beijing-24, national-faq-
     expect(periods).toEqual([]);
   });
 });
+
+describe("Beijing's calendar of credit (seed 000 Art. 8, 22, 23)", () => {
+  const registeredOn = (filedOn: string) =>
+    fact(
+      'reg',
+      agencyStream,
+      1,
+      'AgencyRegistered',
+      { jurisdiction: 'beijing', filedOn },
+      `${filedOn}T02:00:00.000Z`,
+    );
+  const finding = (decidedAt: string, position = 5) =>
+    fact(
+      `f-${decidedAt}`,
+      agencyStream,
+      position,
+      'CreditFindingRecorded',
+      { kind: 'police-case-opened', article: 'beijing-9-4', decidedAt },
+      `${decidedAt}T02:00:00.000Z`,
+    );
+
+  describe('given an agency registered on 2025-06-10: credit management from 2026-06-10 (Art. 8)', () => {
+    it('a credit-bad situation before then is recorded but grades nothing', () => {
+      expect(gradeTimeline(USCC, [registeredOn('2025-06-10'), finding('2026-06-09')], [])).toEqual(
+        [],
+      );
+    });
+
+    it('one on the first day of credit management is D from its date (beijing-9-4)', () => {
+      expect(
+        gradeTimeline(USCC, [registeredOn('2025-06-10'), finding('2026-06-10')], []),
+      ).toMatchObject([{ grade: 'D', from: '2026-06-10', cause: 'direct-downgrade' }]);
+    });
+
+    it('a verified fraud grades from registration: Art. 15 is grading (Art. 12), not credit management', () => {
+      const fraud = penalty('p-fraud', 6, 'data-fraud', '2025-09-01', '2025-09-01T02:00:00.000Z');
+      expect(gradeTimeline(USCC, [registeredOn('2025-06-10'), fraud], [])).toMatchObject([
+        { grade: 'D', from: '2025-09-01', explanation: [{ article: 'beijing-15' }] },
+      ]);
+    });
+  });
+
+  it('a published re-evaluation is the grade in force from its publication date, until the next decision', () => {
+    const published = fact(
+      'reeval',
+      agencyStream,
+      9,
+      'ReevaluationPublished',
+      {
+        reevaluationId: `${USCC}.000000000001`,
+        publishedOn: '2026-09-18',
+        policy: BEIJING,
+        grade: {
+          grade: 'A',
+          score: 91,
+          explanation: [{ rule: 'score-band-A', article: 'beijing-15', facts: ['x'] }],
+        },
+      },
+      '2026-09-18T02:00:00.000Z',
+    );
+    const periods = gradeTimeline(
+      USCC,
+      [registeredOn('2025-01-10'), finding('2026-06-10'), published],
+      [],
+    );
+    expect(periods).toMatchObject([
+      { grade: 'D', from: '2026-06-10', to: '2026-09-18' },
+      {
+        grade: 'A',
+        score: 91,
+        from: '2026-09-18',
+        to: null,
+        cause: 'reevaluated',
+        decidedBy: { eventId: 'reeval' },
+      },
+    ]);
+  });
+});

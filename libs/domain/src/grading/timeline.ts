@@ -1,4 +1,4 @@
-import type { Jurisdiction } from '../agency/agency.events';
+import type { Jurisdiction, ReevaluationPublished } from '../agency/agency.events';
 import { toShanghaiDate } from '../calendar';
 import type { CycleEvent, Proposal } from './cycle';
 import type {
@@ -21,7 +21,12 @@ export interface TimelineFact {
   recordedAt: string;
 }
 
-export type GradeCause = 'cycle-published' | 'objection-upheld' | 'direct-downgrade';
+export type GradeCause =
+  | 'cycle-published'
+  | 'objection-upheld'
+  | 'direct-downgrade'
+  /** A re-evaluation between cycles published (Beijing Art. 22, 23). */
+  | 'reevaluated';
 
 /** A grade in force over a valid-time range [from, to) of bare dates; `to` null while in force. */
 export interface GradePeriod {
@@ -77,6 +82,12 @@ export function directDowngrades(
       };
       fulfilled.set(penaltyEventId, fulfilledOn);
     }
+  // The filing's valid date (Beijing Art. 8 counts credit management from the registration).
+  const registered = facts.find((f) => f.type === 'AgencyRegistered');
+  const agency = registered && {
+    registeredOn:
+      (registered.data as { filedOn?: string }).filedOn ?? toShanghaiDate(registered.occurredAt),
+  };
   const found: (DirectDowngrade & { position: number; policy: PolicyRef })[] = [];
   for (const fact of facts) {
     if (!DOWNGRADING_FACTS.has(fact.type)) continue;
@@ -96,6 +107,7 @@ export function directDowngrades(
     const downgrade = policy.directDowngrade(
       { eventId: fact.eventId, type: fact.type, data },
       decidedOn,
+      agency,
     );
     if (downgrade) found.push({ ...downgrade, position: fact.position, policy: ref(policy) });
   }
@@ -183,6 +195,20 @@ export function gradeTimeline(
       decidedBy: { eventId: fact.eventId, position: fact.position },
       policy,
       explanation: proposal.explanation,
+      position: fact.position,
+    });
+  }
+
+  // A re-evaluation published between cycles (Beijing Art. 22, 23): in force from publication.
+  for (const fact of agencyFacts) {
+    if (fact.type !== 'ReevaluationPublished') continue;
+    const { publishedOn: from, policy, grade } = fact.data as ReevaluationPublished['data'];
+    decisions.push({
+      ...grade,
+      from,
+      cause: 'reevaluated',
+      decidedBy: { eventId: fact.eventId, position: fact.position },
+      policy,
       position: fact.position,
     });
   }

@@ -1,4 +1,4 @@
-import type { GradeDecision } from '../grading.types';
+import type { DirectDowngrade, GradeDecision, GradingFact } from '../grading.types';
 import { addMonths, bandOf, downgradeDecision, worstBinding, type GradingPolicy } from './policy';
 
 /** Seed 000 Art. 15: A ≥ 90, B 75–<90, C 60–<75, D < 60. */
@@ -25,6 +25,15 @@ const CREDIT_BAD_ARTICLE: Record<string, string> = {
 export const UPGRADE_BAR_NATURAL_YEARS = 3;
 /** Art. 23: other non-A grades may apply 6 months after the last adjustment. */
 export const UPGRADE_WAIT_MONTHS = 6;
+
+/**
+ * Art. 8: an agency is under credit management (信用管理) once it has been registered 满一个自然年:
+ * read as one full year from the filing's valid date, the same day a year later (28 February
+ * from 29 February), as DOMAIN.md summarises it. The other reading, a whole calendar year
+ * (1 January after the first full one), would leave an agency registered on 2 January outside
+ * credit management for almost two years; recorded with its reason in ADR 021.
+ */
+export const creditManagedFrom = (registeredOn: string): string => addMonths(registeredOn, 12);
 
 const barEnd = (effectiveFrom: string) =>
   `${Number(effectiveFrom.slice(0, 4)) + UPGRADE_BAR_NATURAL_YEARS}-12-31`;
@@ -97,56 +106,19 @@ export const beijing2026: GradingPolicy = {
     ]);
   },
 
-  directDowngrade(fact) {
-    const d = fact.data;
-    if (fact.type === 'PenaltyImposed' && FRAUD.has(String(d.violationType))) {
-      return {
-        grade: 'D',
-        effectiveFrom: String(d.decidedAt),
-        rule: 'verified-fraud-penalty',
-        article: 'beijing-15',
-        eventId: fact.eventId,
-        barsUpgrade: true,
-      };
-    }
-    if (fact.type === 'PenaltyImposed' && d.violationType === 'refused-inspection') {
-      return {
-        grade: 'D',
-        effectiveFrom: String(d.decidedAt),
-        rule: 'credit-bad',
-        article: 'beijing-9-5',
-        eventId: fact.eventId,
-        barsUpgrade: true,
-      };
-    }
-    if (fact.type === 'InspectionRecorded') {
-      const codes = new Set((d.findings as { code: string }[]).map((f) => f.code));
-      const found = (rule: string, article: string) => ({
-        grade: 'D' as const,
-        effectiveFrom: String(d.inspectedAt),
-        rule,
-        article,
-        eventId: fact.eventId,
-        barsUpgrade: true,
-      });
-      if ([...codes].some((c) => FRAUD_FOUND.has(c)))
-        return found('verified-fraud-inspection', 'beijing-15');
-      if ([...codes].some((c) => REFUSAL_FOUND.has(c))) return found('credit-bad', 'beijing-9-5');
-    }
-    if (fact.type === 'CreditFindingRecorded' && CREDIT_BAD.has(String(d.kind))) {
-      const article = String(d.article).startsWith('beijing-9')
-        ? String(d.article)
-        : (CREDIT_BAD_ARTICLE[String(d.kind)] ?? 'beijing-9');
-      return {
-        grade: 'D',
-        effectiveFrom: String(d.decidedAt),
-        rule: 'credit-bad',
-        article,
-        eventId: fact.eventId,
-        barsUpgrade: true,
-      };
-    }
-    return null;
+  reevaluation: { 'upgrade-request': 'beijing-23', supervision: 'beijing-22' },
+
+  directDowngrade(fact, occurredOn, agency) {
+    const downgrade = beijingDowngrade(fact);
+    // Art. 8: a credit-bad situation (Art. 9) before credit management began is recorded (Art.
+    // 10) but grades nothing. A verified fraud is Art. 15's grading rule, from registration (Art. 12).
+    if (
+      downgrade?.rule === 'credit-bad' &&
+      agency?.registeredOn !== undefined &&
+      occurredOn < creditManagedFrom(agency.registeredOn)
+    )
+      return null;
+    return downgrade;
   },
 
   upgradeBar({ on, current, downgrades }) {
@@ -178,3 +150,56 @@ export const beijing2026: GradingPolicy = {
     return null;
   },
 };
+
+/** The direct downgrade of Art. 9 (credit-bad) or Art. 15 (verified fraud) a fact triggers. */
+function beijingDowngrade(fact: GradingFact): DirectDowngrade | null {
+  const d = fact.data;
+  if (fact.type === 'PenaltyImposed' && FRAUD.has(String(d.violationType))) {
+    return {
+      grade: 'D',
+      effectiveFrom: String(d.decidedAt),
+      rule: 'verified-fraud-penalty',
+      article: 'beijing-15',
+      eventId: fact.eventId,
+      barsUpgrade: true,
+    };
+  }
+  if (fact.type === 'PenaltyImposed' && d.violationType === 'refused-inspection') {
+    return {
+      grade: 'D',
+      effectiveFrom: String(d.decidedAt),
+      rule: 'credit-bad',
+      article: 'beijing-9-5',
+      eventId: fact.eventId,
+      barsUpgrade: true,
+    };
+  }
+  if (fact.type === 'InspectionRecorded') {
+    const codes = new Set((d.findings as { code: string }[]).map((f) => f.code));
+    const found = (rule: string, article: string) => ({
+      grade: 'D' as const,
+      effectiveFrom: String(d.inspectedAt),
+      rule,
+      article,
+      eventId: fact.eventId,
+      barsUpgrade: true,
+    });
+    if ([...codes].some((c) => FRAUD_FOUND.has(c)))
+      return found('verified-fraud-inspection', 'beijing-15');
+    if ([...codes].some((c) => REFUSAL_FOUND.has(c))) return found('credit-bad', 'beijing-9-5');
+  }
+  if (fact.type === 'CreditFindingRecorded' && CREDIT_BAD.has(String(d.kind))) {
+    const article = String(d.article).startsWith('beijing-9')
+      ? String(d.article)
+      : (CREDIT_BAD_ARTICLE[String(d.kind)] ?? 'beijing-9');
+    return {
+      grade: 'D',
+      effectiveFrom: String(d.decidedAt),
+      rule: 'credit-bad',
+      article,
+      eventId: fact.eventId,
+      barsUpgrade: true,
+    };
+  }
+  return null;
+}

@@ -6,7 +6,7 @@ import { jiaxing2023 } from './jiaxing-2023';
 import type { DirectoryRules, GradingPolicy } from './policy';
 
 export * from './policy';
-export { beijing2026, BEIJING_BANDS } from './beijing-2026';
+export { beijing2026, BEIJING_BANDS, creditManagedFrom } from './beijing-2026';
 export {
   chongqing2023,
   CHONGQING_RANK_CUTOFFS,

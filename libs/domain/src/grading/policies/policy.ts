@@ -54,8 +54,21 @@ export interface GradingPolicy extends PolicyRef {
     riskScore: number | undefined,
     scores: Map<string, number>,
   ): Map<string, GradeDecision>;
-  /** The direct downgrade a fact triggers, if any. */
-  directDowngrade(fact: GradingFact, occurredOn: string): DirectDowngrade | null;
+  /**
+   * The direct downgrade a fact triggers, if any. `agency.registeredOn` (the filing's valid
+   * date), where known, lets a policy leave out facts from before its credit management began
+   * (Beijing Art. 8).
+   */
+  directDowngrade(
+    fact: GradingFact,
+    occurredOn: string,
+    agency?: { registeredOn?: string },
+  ): DirectDowngrade | null;
+  /**
+   * Re-evaluation between cycles, where the text has it (Beijing Art. 22 from supervision, Art.
+   * 23 after an accepted upgrade request): the articles each basis rests on. Absent: none.
+   */
+  reevaluation?: { 'upgrade-request': string; supervision: string };
   /** Why an upgrade request is refused now, or null when it may be made. */
   upgradeBar(input: UpgradeBarInput): { reason: string; article: string; until: string } | null;
   /**
