@@ -13,6 +13,7 @@ import {
   inspectionPlanProjection,
   ProjectionRunner,
   registryProjection,
+  usersProjection,
   type Projection,
   type ProjectionStatus,
 } from '@ledger/projections';
@@ -24,6 +25,7 @@ export const API_PROJECTIONS = [
   gradeHistoryProjection,
   creditRecordProjection,
   inspectionPlanProjection,
+  usersProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */
