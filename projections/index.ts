@@ -7,3 +7,4 @@ export * from './grade-history/grade-history.query';
 export * from './credit-record';
 export * from './inspection-plan/inspection-plan.projection';
 export * from './notifications/notifications.projection';
+export * from './users/users.projection';

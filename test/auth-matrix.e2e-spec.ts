@@ -75,6 +75,8 @@ interface Target {
   calendarYear?: number;
   /** The 双随机 inspection plan the call records in (POST /inspection-plans). */
   planId?: string;
+  /** The call records in the accounts (POST /users, …/disable): the account list must change. */
+  accounts?: true;
 }
 
 /** The agency every refused call and every read is made against (set up in beforeAll). */
@@ -86,6 +88,8 @@ interface Shared {
   objectionId: string;
   /** Its application to repair a penalty, pending. */
   repairId: string;
+  /** An account (an auditor's) that refused calls try to disable. */
+  userId: string;
   /** A Chongqing agency out of the directory since an E, and its application to re-enter, pending. */
   delisted: string;
   applicationId: string;
@@ -124,6 +128,8 @@ interface Route {
   shared(shared: Shared): Target;
   /** A POST that only reads (replay): it answers 200 and records nothing. */
   reads?: boolean;
+  /** The success status when it is neither 200 nor 201 (sign-out: 204). */
+  ok?: 204;
 }
 
 const REGULATOR: readonly Caller[] = ['admin', 'beijing regulator'];
@@ -133,6 +139,26 @@ const REGULATOR_OR_REVIEWER: readonly Caller[] = ['admin', 'beijing regulator', 
 const agencies = '/api/v1/agencies';
 const cycles = '/api/v1/grading-cycles';
 const plans = '/api/v1/inspection-plans';
+const users = '/api/v1/users';
+/** Every caller with a token the ledger accepts. */
+const SIGNED_IN: readonly Caller[] = [
+  'admin',
+  'beijing regulator',
+  'chongqing regulator',
+  'own agency',
+  'other agency',
+  'reviewer',
+  'auditor',
+];
+/** The account every caller signs in as (created in beforeAll). */
+const MATRIX_USER = { username: 'matrix-reader', password: 'matrix-reader-password' };
+let accountCount = 0;
+const freshUsername = () => `matrix-${++accountCount}-${randomUUID().slice(0, 8)}`;
+const accountBody = () => ({
+  username: freshUsername(),
+  password: 'matrix-account-password',
+  role: 'auditor',
+});
 /** A Beijing plan drawn in beforeAll, read and verified by the plan routes. */
 const PLAN = 'beijing-2026-Q4';
 const PLAN_READERS: readonly Caller[] = ['admin', 'beijing regulator', 'reviewer', 'auditor'];
@@ -638,11 +664,55 @@ const ROUTES: readonly Route[] = [
       planId: `beijing-${UNDRAWN_PERIOD}`,
     }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    access: 'public',
+    reads: true,
+    fresh: (_setup, { uscc }) =>
+      Promise.resolve({ uscc, path: '/api/v1/auth/login', body: MATRIX_USER }),
+    shared: ({ uscc }) => ({ uscc, path: '/api/v1/auth/login', body: MATRIX_USER }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    access: SIGNED_IN,
+    reads: true,
+    ok: 204,
+    fresh: (_setup, { uscc }) => Promise.resolve({ uscc, path: '/api/v1/auth/logout' }),
+    shared: ({ uscc }) => ({ uscc, path: '/api/v1/auth/logout' }),
+  },
+  {
+    method: 'POST',
+    path: users,
+    access: ['admin'],
+    fresh: (_setup, { uscc }) =>
+      Promise.resolve({ uscc, path: users, body: accountBody(), accounts: true }),
+    shared: ({ uscc }) => ({ uscc, path: users, body: accountBody(), accounts: true }),
+  },
+  {
+    method: 'POST',
+    path: `${users}/:userId/disable`,
+    access: ['admin'],
+    fresh: async ({ created }, { uscc }) => {
+      const { userId } = await created(users, bearer(actors.admin), accountBody());
+      return { uscc, path: `${users}/${userId}/disable`, body: {}, accounts: true };
+    },
+    shared: ({ uscc, userId }) => ({
+      uscc,
+      path: `${users}/${userId}/disable`,
+      body: {},
+      accounts: true,
+    }),
+  },
   ...(
     [
       [`${plans}/:planId`, PLAN_READERS, () => `${plans}/${PLAN}`],
       [`${plans}/:planId/verify`, PLAN_READERS, () => `${plans}/${PLAN}/verify`],
       ['/api/v1/calendar/:year', 'public', () => '/api/v1/calendar/2026'],
+      ['/api/v1/auth/me', SIGNED_IN, () => '/api/v1/auth/me'],
+      // An agency's main account lists its own (test/accounts.e2e-spec.ts); a machine token is none.
+      [users, ['admin'], () => users],
       [agencies, 'public', () => `${agencies}?jurisdiction=beijing`],
       [`${agencies}/:uscc`, 'public', (uscc: string) => `${agencies}/${uscc}`],
       [
@@ -683,10 +753,10 @@ const ROUTES: readonly Route[] = [
   })),
 ];
 
-type Expected = 200 | 201 | 401 | 403;
+type Expected = 200 | 201 | 204 | 401 | 403;
 
 function expectedOf(route: Route, caller: Caller): Expected {
-  const ok = route.method === 'GET' || route.reads ? 200 : 201;
+  const ok = route.ok ?? (route.method === 'GET' || route.reads ? 200 : 201);
   if (route.access === 'public') return ok;
   if (caller === 'anonymous' || caller === 'bad token') return 401;
   return route.access.includes(caller) ? ok : 403;
@@ -795,6 +865,7 @@ describe('auth matrix: every route × every caller', () => {
     shared = {
       uscc,
       delisted,
+      userId: (await created(users, bearer(actors.admin), accountBody())).userId,
       applicationId: (
         await created(
           `${agencies}/${delisted}/directory-applications`,
@@ -815,6 +886,7 @@ describe('auth matrix: every route × every caller', () => {
         )
       ).repairId,
     };
+    await created(users, bearer(actors.admin), { ...MATRIX_USER, role: 'reviewer' });
     pending = await ledger.agency({ approve: false });
   }, HOOK_TIMEOUT_MS);
   afterAll(() => t.close(), HOOK_TIMEOUT_MS);
@@ -845,24 +917,35 @@ describe('auth matrix: every route × every caller', () => {
     }
     return res.body as object;
   };
+  /** Grows with each account created and each one disabled. */
+  const accountsRecorded = (list: object[]) =>
+    list.length + list.filter((user) => (user as { disabled: boolean }).disabled).length;
+  /** Every account as an administrator lists them. */
+  const accountList = async (): Promise<object[]> =>
+    (await request(http).get(users).set('Authorization', bearer(actors.admin)).expect(200))
+      .body as object[];
   const recorded = (target: Target) =>
-    target.planId !== undefined
-      ? planOf(target.planId)
-      : target.calendarYear !== undefined
-        ? calendarVersion(target.calendarYear)
-        : target.cycleId !== undefined
-          ? cycleOf(target.cycleId)
-          : ledger.events(target.uscc);
+    target.accounts
+      ? accountList()
+      : target.planId !== undefined
+        ? planOf(target.planId)
+        : target.calendarYear !== undefined
+          ? calendarVersion(target.calendarYear)
+          : target.cycleId !== undefined
+            ? cycleOf(target.cycleId)
+            : ledger.events(target.uscc);
   const recordedLength = async (target: Target) =>
-    target.planId !== undefined
-      ? (await planOf(target.planId)) === undefined
-        ? 0
-        : 1
-      : target.calendarYear !== undefined
-        ? calendarVersion(target.calendarYear)
-        : target.cycleId !== undefined
-          ? ((await cycleOf(target.cycleId))?.version ?? 0)
-          : ledger.streamLength(target.uscc);
+    target.accounts
+      ? accountsRecorded(await accountList())
+      : target.planId !== undefined
+        ? (await planOf(target.planId)) === undefined
+          ? 0
+          : 1
+        : target.calendarYear !== undefined
+          ? calendarVersion(target.calendarYear)
+          : target.cycleId !== undefined
+            ? ((await cycleOf(target.cycleId))?.version ?? 0)
+            : ledger.streamLength(target.uscc);
 
   const send = (route: Route, target: Target, token: string | undefined) => {
     const req =
@@ -890,7 +973,7 @@ describe('auth matrix: every route × every caller', () => {
   });
 
   it.each(CASES)('$name', async ({ route, caller, expected }) => {
-    if (expected === 200 || expected === 201) {
+    if (expected === 200 || expected === 201 || expected === 204) {
       const target = await route.fresh(setup, shared);
       const before = await recordedLength(target);
       const res = await send(route, target, tokenOf(caller, target.uscc));
@@ -899,13 +982,15 @@ describe('auth matrix: every route × every caller', () => {
       });
       if (route.method !== 'GET' && !route.reads) {
         expect(res.body).toMatchObject({
-          ...(target.planId !== undefined
-            ? { planId: target.planId }
-            : target.calendarYear !== undefined
-              ? { year: target.calendarYear }
-              : target.cycleId !== undefined
-                ? { cycleId: target.cycleId }
-                : { uscc: target.uscc }),
+          ...(target.accounts
+            ? { userId: expect.any(String) as string }
+            : target.planId !== undefined
+              ? { planId: target.planId }
+              : target.calendarYear !== undefined
+                ? { year: target.calendarYear }
+                : target.cycleId !== undefined
+                  ? { cycleId: target.cycleId }
+                  : { uscc: target.uscc }),
           eventIds: [expect.any(String)],
         });
         expect(await recordedLength(target)).toBeGreaterThan(before);

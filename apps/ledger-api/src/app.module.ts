@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { LedgerConfig } from './config';
 import { LEDGER_CONFIG } from './tokens';
 import { AuthModule } from './auth/auth.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { AgenciesModule } from './agencies/agencies.module';
@@ -48,6 +49,7 @@ export class AppModule {
         EventStoreModule.forRoot(config),
         DatabasePoolModule.forRoot(config),
         AuthModule,
+        AccountsModule,
         HealthModule,
         AgenciesModule,
         GradingModule,

@@ -23,6 +23,13 @@ export interface LedgerConfig {
   failedAuthPerMinute?: number;
   /** Public registry searches one address may make per minute before it gets 429. */
   searchesPerMinute?: number;
+  /** Creates the account `admin` on first start when set (LEDGER_ADMIN_PASSWORD); never logged. */
+  adminPassword?: string;
+  /** How long a sign-in session lasts, in seconds (LEDGER_SESSION_LIFETIME). */
+  sessionLifetimeSeconds?: number;
+  /** Failed sign-ins per username, then per address, in 15 minutes before 429. */
+  failedLoginsPerUsername?: number;
+  failedLoginsPerAddress?: number;
   /** 处罚机关 and 数据来源单位 of each jurisdiction, for the 双公示 exports (LEDGER_AUTHORITIES). */
   authorities?: AuthorityDirectory;
   /**
@@ -36,6 +43,10 @@ export interface LedgerConfig {
 
 export const DEFAULT_FAILED_AUTH_PER_MINUTE = 100;
 export const DEFAULT_SEARCHES_PER_MINUTE = 600;
+/** A working day: a session ends by the evening of the day it began. */
+export const DEFAULT_SESSION_LIFETIME_SECONDS = 8 * 3600;
+export const DEFAULT_FAILED_LOGINS_PER_USERNAME = 5;
+export const DEFAULT_FAILED_LOGINS_PER_ADDRESS = 20;
 
 /** Default cap on a token's lifetime: a working day and a half. */
 export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 36 * 3600;
@@ -88,6 +99,18 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
     ),
     authorities: authorities(env.LEDGER_AUTHORITIES),
     ...(env.LEDGER_SMTP_URL && { smtp: smtp(env.LEDGER_SMTP_URL) }),
+    adminPassword: env.LEDGER_ADMIN_PASSWORD || undefined,
+    sessionLifetimeSeconds: sessionLifetime(env.LEDGER_SESSION_LIFETIME),
+    failedLoginsPerUsername: perMinute(
+      'LEDGER_FAILED_LOGINS_PER_USERNAME',
+      env.LEDGER_FAILED_LOGINS_PER_USERNAME,
+      DEFAULT_FAILED_LOGINS_PER_USERNAME,
+    ),
+    failedLoginsPerAddress: perMinute(
+      'LEDGER_FAILED_LOGINS_PER_ADDRESS',
+      env.LEDGER_FAILED_LOGINS_PER_ADDRESS,
+      DEFAULT_FAILED_LOGINS_PER_ADDRESS,
+    ),
   };
 }
 
@@ -106,6 +129,16 @@ function tokenMaxLifetime(text: string | undefined): number {
   if (seconds === undefined)
     throw new ConfigError(
       `LEDGER_TOKEN_MAX_LIFETIME must be seconds or a duration such as 12h, not "${text}"`,
+    );
+  return seconds;
+}
+
+function sessionLifetime(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SESSION_LIFETIME_SECONDS;
+  const seconds = durationSeconds(text);
+  if (seconds === undefined)
+    throw new ConfigError(
+      `LEDGER_SESSION_LIFETIME must be seconds or a duration such as 8h, not "${text}"`,
     );
   return seconds;
 }

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -32,6 +33,8 @@ export async function createApp(
   // answer: many carry personal data, and none is meant to outlive its request.
   app.disable('x-powered-by');
   app.use(helmet());
+  // The signed-in browser's session and CSRF cookies (ADR 022).
+  app.use(cookieParser());
   app.use(
     (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
       res.setHeader('Cache-Control', 'no-store');

@@ -15,6 +15,7 @@ import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations
 import { RegistryUscc1763861800000 } from '@ledger/projections/migrations/1763861800000-registry-uscc';
 import { Notifications1763861900000 } from '@ledger/projections/migrations/1763861900000-notifications';
 import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migrations/1763852100000-grade-history-reevaluations';
+import { Users1763851600000 } from '@ledger/projections/migrations/1763851600000-users';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -38,6 +39,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   RegistryUscc1763861800000,
   Notifications1763861900000,
   GradeHistoryReevaluations1763852100000,
+  Users1763851600000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -3,6 +3,7 @@ import {
   HttpStatus,
   Inject,
   Injectable,
+  Optional,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -11,8 +12,18 @@ import { Reflector } from '@nestjs/core';
 import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { effectiveRoles, forbidden, roleMayAct } from './access';
-import { actorFromClaims, type Actor, type ClaimsCheck, type Role } from './actor';
+import { actorFromClaims, type Actor, type Role } from './actor';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './decorators';
+import {
+  cookieOf,
+  CSRF_HEADER,
+  csrfMatches,
+  SESSION_COOKIE,
+  SESSION_VERIFIER,
+  UNSAFE_METHODS,
+  type SessionInfo,
+  type SessionVerifier,
+} from './sessions';
 import {
   DEFAULT_FAILED_AUTH_PER_MINUTE,
   DEFAULT_TOKEN_MAX_LIFETIME_SECONDS,
@@ -27,8 +38,13 @@ export interface AuthenticatedRequest {
   method: string;
   url: string;
   route?: { path?: unknown };
+  cookies?: unknown;
   actor?: Actor;
+  /** Set when a signed-in user's session token authenticated the request (ADR 022). */
+  session?: SessionInfo;
 }
+
+type Identified = { ok: true; actor: Actor; session?: SessionInfo } | { ok: false; reason: string };
 
 interface HeaderWritable {
   setHeader(name: string, value: string): unknown;
@@ -37,13 +53,16 @@ interface HeaderWritable {
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
 
 /**
- * Global guard (APP_GUARD): every route needs a valid HS256 bearer token unless `@Public()`,
- * and a role in `@Roles(...)` where that is set. Bad tokens are 401, refused roles 403.
+ * Global guard (APP_GUARD): every route needs a valid HS256 token unless `@Public()`, and a
+ * role in `@Roles(...)` where that is set. Bad tokens are 401, refused roles 403. The token
+ * comes from the `Authorization: Bearer` header, else from the `ledger_session` cookie of a
+ * signed-in browser, whose writes must then carry `X-CSRF-Token` (403 without; ADR 022).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly maxLifetime: number;
   private readonly failuresPerMinute: number;
+  private readonly secret: string;
   /** Addresses refused for too many bad tokens, until when (ms). */
   private readonly blockedUntil = new Map<string, number>();
 
@@ -52,7 +71,9 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
     @Inject(ThrottlerStorage) private readonly throttle: ThrottlerStorage,
+    @Optional() @Inject(SESSION_VERIFIER) private readonly sessions?: SessionVerifier,
   ) {
+    this.secret = config.jwtSecret;
     this.maxLifetime = config.tokenMaxLifetimeSeconds ?? DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
     this.failuresPerMinute = config.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE;
   }
@@ -97,17 +118,32 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets);
     const header = request.headers.authorization;
     const response = context.switchToHttp().getResponse<HeaderWritable>();
+    // The Bearer header first; only without one does the session cookie count.
+    const cookie = header === undefined ? cookieOf(request, SESSION_COOKIE) : undefined;
 
     if (header !== undefined) await this.refuseIfBlocked(request, response, false);
 
     if (isPublic) {
-      const identified = header === undefined ? undefined : await this.identify(header);
-      if (identified && !identified.ok) await this.refuseIfBlocked(request, response, true);
-      request.actor = identified?.ok ? identified.actor : undefined;
+      let identified: Identified | undefined;
+      if (header !== undefined) {
+        identified = await this.identify(header);
+        if (!identified.ok) await this.refuseIfBlocked(request, response, true);
+      } else if (cookie !== undefined) {
+        identified = await this.identifyToken(cookie, 'cookie');
+        // A cookie without its CSRF token identifies nobody on a write: anonymous, not refused.
+        if (identified.ok && !this.csrfHolds(request, identified)) identified = undefined;
+      }
+      if (identified?.ok) {
+        request.actor = identified.actor;
+        request.session = identified.session;
+      } else request.actor = undefined;
       return true;
     }
 
-    const identified = await this.identify(header);
+    const identified =
+      header === undefined && cookie !== undefined
+        ? await this.identifyToken(cookie, 'cookie')
+        : await this.identify(header);
     if (!identified.ok) {
       if (header !== undefined && header !== '')
         await this.refuseIfBlocked(request, response, true);
@@ -116,7 +152,7 @@ export class AuthGuard implements CanActivate {
         .getResponse<HeaderWritable>()
         .setHeader(
           'WWW-Authenticate',
-          header === undefined ? 'Bearer' : 'Bearer error="invalid_token"',
+          header === undefined && cookie === undefined ? 'Bearer' : 'Bearer error="invalid_token"',
         );
       throw new UnauthorizedException({
         statusCode: 401,
@@ -124,7 +160,13 @@ export class AuthGuard implements CanActivate {
         message: [identified.reason],
       });
     }
+    if (!this.csrfHolds(request, identified)) {
+      throw forbidden(
+        `${CSRF_HEADER}: a write signed in by the session cookie must carry the X-CSRF-Token header the sign-in returned (csrfToken, also in the ledger_csrf cookie)`,
+      );
+    }
     request.actor = identified.actor;
+    request.session = identified.session;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roleMayAct(identified.actor.role, roles)) {
@@ -135,16 +177,27 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async identify(header: string | string[] | undefined): Promise<ClaimsCheck> {
+  /** A write authenticated by the cookie needs the session's CSRF token in its header. */
+  private csrfHolds(request: AuthenticatedRequest, identified: Identified): boolean {
+    if (!identified.ok || identified.session?.via !== 'cookie') return true;
+    if (!UNSAFE_METHODS.has(request.method.toUpperCase())) return true;
+    return csrfMatches(this.secret, identified.session.jti, request.headers[CSRF_HEADER]);
+  }
+
+  private async identify(header: string | string[] | undefined): Promise<Identified> {
     if (header === undefined || header === '') {
       return { ok: false, reason: 'authorization: a Bearer token is required' };
     }
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) return { ok: false, reason: 'authorization: must be "Bearer <token>"' };
+    return this.identifyToken(match[1], 'bearer');
+  }
+
+  private async identifyToken(token: string, via: SessionInfo['via']): Promise<Identified> {
     let payload: unknown;
     try {
       // Algorithms and secret come from JwtModule's options: HS256 only, so `alg: none` fails.
-      payload = await this.jwt.verifyAsync<object>(match[1]);
+      payload = await this.jwt.verifyAsync<object>(token);
     } catch (error) {
       return { ok: false, reason: `authorization: ${describe(error)}` };
     }
@@ -162,7 +215,25 @@ export class AuthGuard implements CanActivate {
         reason: `authorization: the token lives ${exp - issued} s, longer than the ${this.maxLifetime} s allowed`,
       };
     }
-    return checked;
+    // A signed-in user's session: its account decides, at every request (ADR 022).
+    const { jti, cv } = payload as { jti?: unknown; cv?: unknown };
+    if (jti === undefined) {
+      if (via === 'cookie')
+        return { ok: false, reason: 'authorization: the session cookie holds no session' };
+      return checked;
+    }
+    if (typeof jti !== 'string' || jti === '' || !this.sessions)
+      return {
+        ok: false,
+        reason: 'authorization: the token names a session the ledger cannot check',
+      };
+    const session = await this.sessions.verify({ sub: checked.actor.sub, jti, cv });
+    if (!session.ok) return session;
+    return {
+      ok: true,
+      actor: session.actor,
+      session: { jti, userId: checked.actor.sub, exp, via },
+    };
   }
 }
 

@@ -14,6 +14,7 @@ import {
   notificationsProjection,
   ProjectionRunner,
   registryProjection,
+  usersProjection,
   type Projection,
   type ProjectionStatus,
 } from '@ledger/projections';
@@ -26,6 +27,7 @@ export const API_PROJECTIONS = [
   creditRecordProjection,
   inspectionPlanProjection,
   notificationsProjection,
+  usersProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */

@@ -1,0 +1,133 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentActor, forbidden, requireActor, Roles, type Actor } from '../auth';
+import {
+  accountScopeProblems,
+  mayCreateAccount,
+  mayListAccounts,
+  mayManageAccount,
+  type AccountManager,
+} from '../auth/account-access';
+import { ParseIdPipe } from '../http';
+import { userView } from './accounts';
+
+/** `admin` (the first administrator) or a UUID the ledger issued. */
+const ParseUserIdPipe = new ParseIdPipe(
+  /^(?:admin|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  'a user id this ledger issued (a UUID, or admin)',
+);
+import {
+  CreateUserDto,
+  DisableUserDto,
+  UserCreatedDto,
+  UserDisabledDto,
+  UserDto,
+} from './accounts.dto';
+import { AccountsService } from './accounts.service';
+
+/**
+ * Accounts (API.md v1.1): an administrator manages every account; an agency's main account
+ * the sub-accounts of its own agency (seed 002 §七.10). Each change is an event of the
+ * account's stream, with who made it and when (ADR 022).
+ */
+@ApiTags('users')
+@Controller('api/v1/users')
+@Roles('admin', 'agency')
+export class UsersController {
+  constructor(private readonly service: AccountsService) {}
+
+  private async manager(caller: Actor | undefined): Promise<AccountManager> {
+    return this.service.managerOf(requireActor(caller));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "Create an account: an administrator any; an agency's main account sub-accounts of its own USCC (seed 002 §七.10)",
+  })
+  @ApiCreatedResponse({ type: UserCreatedDto })
+  @ApiBadRequestResponse({
+    description: 'a field is missing, malformed, or belongs to another role',
+  })
+  @ApiConflictResponse({ description: 'the username is taken, or the agency has a main account' })
+  async create(
+    @Body() body: CreateUserDto,
+    @CurrentActor() caller?: Actor,
+  ): Promise<UserCreatedDto> {
+    const manager = await this.manager(caller);
+    // An agency's main account creates for its own agency: its USCC is the default. An
+    // administrator's agency account is the agency's main one unless it says otherwise.
+    const uscc =
+      body.uscc ?? (manager.role === 'agency' && body.role === 'agency' ? manager.uscc : undefined);
+    const main = body.role === 'agency' ? (body.main ?? manager.role === 'admin') : body.main;
+    const scope = { ...body, uscc, main };
+    const problems = accountScopeProblems(scope);
+    if (problems.length > 0) {
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: problems });
+    }
+    const decision = mayCreateAccount(manager, scope);
+    if (!decision.ok) throw forbidden(decision.reason);
+    const result = await this.service.create(scope, requireActor(caller));
+    return {
+      userId: result.userId,
+      version: result.version,
+      position: result.position,
+      eventIds: result.eventIds,
+    };
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      "The accounts: every one for an administrator, its agency's for an agency's main account",
+  })
+  @ApiOkResponse({ type: [UserDto] })
+  async list(@CurrentActor() caller?: Actor): Promise<UserDto[]> {
+    const manager = await this.manager(caller);
+    const decision = mayListAccounts(manager);
+    if (!decision.ok) throw forbidden(decision.reason);
+    const docs = await this.service.users.list(
+      manager.role === 'admin' ? {} : { uscc: manager.uscc },
+    );
+    return docs.map(userView);
+  }
+
+  @Post(':userId/disable')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Disable an account (注销): its sessions end at once; the account and its history stay',
+  })
+  @ApiCreatedResponse({ type: UserDisabledDto })
+  @ApiBadRequestResponse({ description: 'a malformed field' })
+  @ApiNotFoundResponse({ description: 'no such account' })
+  async disable(
+    @Param('userId', ParseUserIdPipe) userId: string,
+    @Body() body: DisableUserDto,
+    @CurrentActor() caller?: Actor,
+  ): Promise<UserDisabledDto> {
+    const manager = await this.manager(caller);
+    const listing = mayListAccounts(manager);
+    if (!listing.ok) throw forbidden(listing.reason);
+    const doc = await this.service.existing(userId);
+    const decision = mayManageAccount(manager, doc);
+    if (!decision.ok) throw forbidden(decision.reason);
+    const result = await this.service.disable(userId, requireActor(caller), body.reason);
+    return {
+      userId,
+      disabled: true,
+      version: result.version,
+      position: result.position,
+      eventIds: result.eventIds,
+    };
+  }
+}
