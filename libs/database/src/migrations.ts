@@ -14,6 +14,8 @@ import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1
 import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
+import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
+import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -32,6 +34,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   InspectionPlans1763851350000,
   RegistryLifecycle1763851400000,
   CreditRecordDisplay1763851500000,
+  MerkleLog1763852627000,
+  LedgerCheckpoints1763852627100,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
