@@ -12,6 +12,8 @@ import { GradingModule } from './grading/grading.module';
 import { ExportsModule } from './exports/exports.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { InspectionPlansModule } from './inspection-plans/inspection-plans.module';
+import { TransparencyModule } from './transparency/transparency.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -53,6 +55,8 @@ export class AppModule {
         ExportsModule,
         CalendarModule,
         InspectionPlansModule,
+        TransparencyModule,
+        EvidenceModule,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -42,6 +42,14 @@ describe('signed notes (c2sp.org/signed-note, Ed25519)', () => {
     expect(opened).toMatchObject({ ok: false, reason: expect.stringContaining('no signature') });
   });
 
+  it('reads back the verifier key of any key, "+" in its base64 included', () => {
+    for (let seed = 0; seed < 64; seed++) {
+      const key = readSigningKey(Buffer.alloc(32, seed).toString('base64'), 'ledger.test/log');
+      const text = signNote(GO_TEXT, key);
+      expect(openNote(text, parseVerifierKey(verifierKey(key))).ok).toBe(true);
+    }
+  });
+
   it('refuses a verifier key whose ID does not match', () => {
     expect(() => parseVerifierKey(GO_VERIFIER.replace('c74f20a3', 'c74f20a4'))).toThrow(
       'does not match',

@@ -94,9 +94,10 @@ export interface Verifier {
 
 /** Parses a verifier key string; throws a TypeError saying what is wrong. */
 export function parseVerifierKey(text: string): Verifier {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) throw new TypeError('a verifier key is <name>+<hex id>+<base64 key>');
-  const [name, idHex, keyBase64] = parts;
+  // The base64 key may itself hold "+": the name and the ID end at the first two.
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(text.trim());
+  if (!match) throw new TypeError('a verifier key is <name>+<hex id>+<base64 key>');
+  const [, name, idHex, keyBase64] = match;
   const key = Buffer.from(keyBase64, 'base64');
   if (key.length !== 33 || key[0] !== ED25519)
     throw new TypeError('the verifier key is not an Ed25519 (type 0x01) key');
