@@ -53,11 +53,15 @@ export async function createCheckpoint(
       'SELECT * FROM ledger_checkpoints WHERE tree_size = $1',
       [size],
     );
+    const root = await storedRoot(client, size);
     if (existing.rows.length > 0) {
+      if (!existing.rows[0].root_hash.equals(root))
+        throw new LogNotConsistentError(
+          `the Merkle log of ${size} events no longer has the root checkpoint ${size} signed: refusing to sign (run POST /api/v1/ledger/verify with it)`,
+        );
       await client.query('COMMIT');
       return toAnswer(existing.rows[0]);
     }
-    const root = await storedRoot(client, size);
     const last = (
       await client.query<CheckpointRow>(
         'SELECT * FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1',
