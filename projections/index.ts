@@ -8,3 +8,4 @@ export * from './credit-record';
 export * from './inspection-plan/inspection-plan.projection';
 export * from './notifications/notifications.projection';
 export * from './users/users.projection';
+export * from './merkle-log/merkle-log.projection';

@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import type { StoredEvent } from '@ledger/event-store';
 
 /**
@@ -25,4 +26,11 @@ export interface Projection<Row> {
     table: string;
     rows(key: string, row: Row): Record<string, string | number | boolean | null>[];
   };
+  /**
+   * Instead of rows by key: applies a page of events itself, inside the runner's transaction
+   * and after its fence, in position order (events at or below the checkpoint left out). For
+   * a projection that is not one document per key: the Merkle log appends leaves and the
+   * subtrees they complete (ADR 027). `handles` and `keyOf` are then unused.
+   */
+  applyBatch?(client: ClientBase, events: StoredEvent[]): Promise<void>;
 }

@@ -332,6 +332,13 @@ export class ProjectionRunner<Row> {
     applied: number,
   ): Promise<void> {
     const { projection } = this;
+    if (projection.applyBatch) {
+      await projection.applyBatch(
+        client,
+        events.filter((event) => event.position > applied),
+      );
+      return;
+    }
     const rows = new Map<string, StoredRow<Row>>();
     for (const event of events) {
       if (event.position <= applied || !projection.handles.has(event.type)) continue;

@@ -3,7 +3,11 @@
  *
  *   calendar show <year>          the official calendar in force for a year
  *   calendar import <file.json>   record a year's official calendar from the State Council notice
- *   verify                        check every stream's hash chain (exit 1 when broken)
+ *   verify [--against <file>]     check every stream's hash chain (exit 1 when broken); with a
+ *                                 checkpoint file, that the ledger still extends it (ADR 027)
+ *   checkpoint                    sign a checkpoint of the Merkle log now; prints the note
+ *   evidence <uscc>               an agency's signed evidence bundle for an appeal (ADR 026)
+ *   verify-bundle <file>          check a bundle offline and replay its decision (no database)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
  *   export penalties|grades       an export, as the API serves it, to a file or stdout
@@ -35,6 +39,13 @@ import { shuanggongshiColumns } from '../apps/ledger-api/src/exports/shuanggongs
 import { JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
 import { writeFileSync } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
+import {
+  describeVerification,
+  evidenceBundle,
+  signCheckpointNow,
+  verifyAgainstFile,
+  verifyBundleFile,
+} from './ledger/evidence';
 
 const EMBEDDED_URL = 'postgresql://postgres:postgres@127.0.0.1:54329/ledger';
 
@@ -85,7 +96,27 @@ calendar
 program
   .command('verify')
   .description("check every stream's hash chain; exit 1 when one is broken")
-  .action(async () => {
+  .option(
+    '--against <file>',
+    'a checkpoint (signed note) kept outside the ledger: check that the ledger still extends it and name the first event that no longer does',
+  )
+  .option('--key <verifierKey>', "with --against: the ledger's verifier key (default: its own)")
+  .action(async (options: { against?: string; key?: string }) => {
+    if (options.against !== undefined) {
+      const against = options.against;
+      const checked = await withStore(async (store) => {
+        const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+        pool.on('error', () => undefined);
+        try {
+          return await verifyAgainstFile(store, pool, against, options.key);
+        } finally {
+          await pool.end();
+        }
+      });
+      console.log(JSON.stringify(checked, null, 2));
+      process.exitCode = checked.ok ? 0 : 1;
+      return;
+    }
     const report = await withStore(async (store) => {
       const total = await store.headPosition();
       const bar = new SingleBar(
@@ -266,6 +297,75 @@ program
       }
     },
   );
+
+program
+  .command('checkpoint')
+  .description(
+    'sign a checkpoint (C2SP tlog-checkpoint) of the Merkle log over every event, and print it: keep it outside the ledger',
+  )
+  .action(async () => {
+    const note = await withStore(async (store) => {
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      pool.on('error', () => undefined);
+      try {
+        return await signCheckpointNow(store, pool);
+      } finally {
+        await pool.end();
+      }
+    });
+    process.stdout.write(note);
+  });
+
+program
+  .command('evidence')
+  .argument('<uscc>', "the agency's unified social credit code")
+  .option('--as-of <date>', 'valid time: the grade decision in force on this day (default: today)')
+  .option('--known-at <instant>', 'system time: only facts recorded by then (default: now)')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .description(
+    "write the agency's signed evidence bundle (as GET /api/v1/agencies/:uscc/evidence serves it)",
+  )
+  .action(async (uscc: string, options: { asOf?: string; knownAt?: string; out?: string }) => {
+    const text = await withStore(async (store) => {
+      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      pool.on('error', () => undefined);
+      try {
+        const now = new Date();
+        return await evidenceBundle(
+          store,
+          pool,
+          uscc,
+          asOfDate(options.asOf, now),
+          knownAtInstant(options.knownAt, now),
+        );
+      } finally {
+        await pool.end();
+      }
+    });
+    if (options.out) {
+      writeFileSync(options.out, text);
+      console.error(`evidence bundle written to ${options.out}`);
+    } else process.stdout.write(text);
+  });
+
+program
+  .command('verify-bundle')
+  .argument('<file>', 'an evidence bundle')
+  .option(
+    '--key <verifierKey>',
+    "the ledger's verifier key, from GET /api/v1/ledger/public-key (default: the one the bundle names, which proves integrity only)",
+  )
+  .option('--json', 'print the report as JSON')
+  .description(
+    'check a bundle offline (no database, no server): signature, every hash, inclusion proofs; replay the decision with the recorded policy and calendar versions; exit 1 when anything fails, saying where',
+  )
+  .action((file: string, options: { key?: string; json?: boolean }) => {
+    const report = verifyBundleFile(file, options.key);
+    console.log(
+      options.json ? JSON.stringify(report, null, 2) : describeVerification(report, file),
+    );
+    process.exitCode = report.ok ? 0 : 1;
+  });
 
 /** What went wrong, as the API would say it (an HttpException carries its message list). */
 function describe(error: unknown): string {

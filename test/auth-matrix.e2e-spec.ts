@@ -130,6 +130,8 @@ interface Route {
   reads?: boolean;
   /** The success status when it is neither 200 nor 201 (sign-out: 204). */
   ok?: 204;
+  /** A POST that records outside the streams (a signed checkpoint): 201, and no event. */
+  signs?: boolean;
 }
 
 const REGULATOR: readonly Caller[] = ['admin', 'beijing regulator'];
@@ -705,8 +707,54 @@ const ROUTES: readonly Route[] = [
       accounts: true,
     }),
   },
+  // The verifiable log (ADR 027): auditors and admins sign checkpoints and verify against one.
+  {
+    method: 'POST',
+    path: '/api/v1/ledger/checkpoints',
+    access: ['admin', 'auditor'],
+    signs: true,
+    fresh: (_setup, { uscc }) => Promise.resolve({ uscc, path: '/api/v1/ledger/checkpoints' }),
+    shared: ({ uscc }) => ({ uscc, path: '/api/v1/ledger/checkpoints' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/ledger/verify',
+    access: ['admin', 'auditor'],
+    reads: true,
+    fresh: async ({ created }, { uscc }) => {
+      const { note } = await created('/api/v1/ledger/checkpoints', bearer(actors.auditor), {});
+      return { uscc, path: '/api/v1/ledger/verify', body: { checkpoint: note } };
+    },
+    shared: ({ uscc }) => ({ uscc, path: '/api/v1/ledger/verify', body: { checkpoint: 'x' } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/ledger/proofs/inclusion',
+    access: ['admin', 'beijing regulator', 'chongqing regulator', 'reviewer', 'auditor'],
+    fresh: async ({ ledger }, { uscc }) => {
+      const [first] = (await ledger.events(uscc)) as unknown as { eventId: string }[];
+      return { uscc, path: `/api/v1/ledger/proofs/inclusion?eventId=${first.eventId}` };
+    },
+    shared: ({ uscc }) => ({
+      uscc,
+      path: `/api/v1/ledger/proofs/inclusion?eventId=${randomUUID()}`,
+    }),
+  },
   ...(
     [
+      ['/api/v1/ledger/public-key', 'public', () => '/api/v1/ledger/public-key'],
+      ['/api/v1/exports/checkpoints', 'public', () => '/api/v1/exports/checkpoints'],
+      [
+        '/api/v1/ledger/proofs/consistency',
+        'public',
+        () => '/api/v1/ledger/proofs/consistency?from=1&to=2',
+      ],
+      // ADR 026: the reviewer, the auditor, admins, the home regulator and the agency itself.
+      [
+        `${agencies}/:uscc/evidence`,
+        ['admin', 'beijing regulator', 'own agency', 'reviewer', 'auditor'],
+        (uscc: string) => `${agencies}/${uscc}/evidence`,
+      ],
       [`${plans}/:planId`, PLAN_READERS, () => `${plans}/${PLAN}`],
       [`${plans}/:planId/verify`, PLAN_READERS, () => `${plans}/${PLAN}/verify`],
       ['/api/v1/calendar/:year', 'public', () => '/api/v1/calendar/2026'],
@@ -980,7 +1028,7 @@ describe('auth matrix: every route × every caller', () => {
       expect({ status: res.status, body: res.body as unknown }).toMatchObject({
         status: expected,
       });
-      if (route.method !== 'GET' && !route.reads) {
+      if (route.method !== 'GET' && !route.reads && !route.signs) {
         expect(res.body).toMatchObject({
           ...(target.accounts
             ? { userId: expect.any(String) as string }

@@ -14,6 +14,8 @@ import { ExportsModule } from './exports/exports.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { InspectionPlansModule } from './inspection-plans/inspection-plans.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { TransparencyModule } from './transparency/transparency.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -57,6 +59,8 @@ export class AppModule {
         CalendarModule,
         InspectionPlansModule,
         NotificationsModule,
+        TransparencyModule,
+        EvidenceModule,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

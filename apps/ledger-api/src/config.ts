@@ -39,7 +39,19 @@ export interface LedgerConfig {
   smtp?: SmtpSettings;
   /** The notification dispatcher's poll and retry timings (tests shorten them). */
   notifications?: { pollIntervalMs?: number; retryMs?: number; maxRetryMs?: number };
+  /**
+   * The ledger's Ed25519 key (LEDGER_SIGNING_KEY: PKCS#8 PEM or base64 seed) for checkpoints
+   * and evidence bundles; when absent, the one in `signingKeyFile`, generated on first start.
+   */
+  signingKey?: string;
+  signingKeyFile?: string;
+  /** The log's name in its checkpoints and signatures (LEDGER_LOG_ORIGIN). */
+  logOrigin?: string;
+  /** Seconds between automatic checkpoints (LEDGER_CHECKPOINT_INTERVAL); none when absent. */
+  checkpointIntervalSeconds?: number;
 }
+
+export const DEFAULT_LOG_ORIGIN = 'ledger.invalid/regulatory-credit-ledger';
 
 export const DEFAULT_FAILED_AUTH_PER_MINUTE = 100;
 export const DEFAULT_SEARCHES_PER_MINUTE = 600;
@@ -111,6 +123,10 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
       env.LEDGER_FAILED_LOGINS_PER_ADDRESS,
       DEFAULT_FAILED_LOGINS_PER_ADDRESS,
     ),
+    signingKey: env.LEDGER_SIGNING_KEY,
+    signingKeyFile: env.LEDGER_SIGNING_KEY_FILE,
+    logOrigin: logOrigin(env.LEDGER_LOG_ORIGIN),
+    checkpointIntervalSeconds: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL),
   };
 }
 
@@ -121,6 +137,25 @@ function smtp(text: string): SmtpSettings {
     if (error instanceof SmtpUrlError) throw new ConfigError(error.message);
     throw error;
   }
+}
+
+function logOrigin(text: string | undefined): string {
+  if (text === undefined) return DEFAULT_LOG_ORIGIN;
+  if (text === '' || /[\s+]/u.test(text))
+    throw new ConfigError(
+      `LEDGER_LOG_ORIGIN must be a name without spaces or "+" (e.g. example.gov.cn/ledger), not "${text}"`,
+    );
+  return text;
+}
+
+function checkpointInterval(text: string | undefined): number | undefined {
+  if (text === undefined || text === '' || text === 'off') return undefined;
+  const seconds = durationSeconds(text);
+  if (seconds === undefined)
+    throw new ConfigError(
+      `LEDGER_CHECKPOINT_INTERVAL must be seconds or a duration such as 1h, or off, not "${text}"`,
+    );
+  return seconds;
 }
 
 function tokenMaxLifetime(text: string | undefined): number {

@@ -18,6 +18,8 @@ import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migr
 import { Users1763851600000 } from '@ledger/projections/migrations/1763851600000-users';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
+import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
+import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,6 +42,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   Notifications1763861900000,
   GradeHistoryReevaluations1763852100000,
   Users1763851600000,
+  MerkleLog1763852627000,
+  LedgerCheckpoints1763852627100,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

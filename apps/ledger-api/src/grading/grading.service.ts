@@ -76,6 +76,66 @@ const downgradesBy = (jurisdiction: Jurisdiction, facts: StoredEvent[], on: stri
     facts.map((e) => timelineFact(e)),
   ).filter((d) => d.effectiveFrom <= on && (d.effectiveTo === undefined || on < d.effectiveTo));
 
+/**
+ * The grade answer for `asOf` from the period in force then (pure): what the API serves, the
+ * replay compares and an evidence bundle records and verify-bundle recomputes offline.
+ */
+export function gradeAnswer(
+  uscc: string,
+  jurisdiction: Jurisdiction,
+  asOf: string,
+  knownAt: string,
+  period: GradePeriod | undefined,
+): GradeAnswer {
+  // Urumqi (seed 004) supervises and grades no one: not "ungraded" under a borrowed policy.
+  const notGraded = gradesNoOne(jurisdiction);
+  if (notGraded) {
+    return {
+      uscc,
+      asOf,
+      knownAt,
+      grade: 'not-graded',
+      score: null,
+      policy: { jurisdiction, version: notGraded.rules.version },
+      effectiveFrom: null,
+      decidedBy: null,
+      cause: null,
+      explanation: [{ rule: 'jurisdiction-grades-no-one', article: notGraded.article, facts: [] }],
+      reason: notGraded.reason,
+    };
+  }
+  if (!period) {
+    const policy = policyInForce(jurisdiction, asOf) ?? firstPolicyOf(jurisdiction);
+    return {
+      uscc,
+      asOf,
+      knownAt,
+      grade: 'ungraded',
+      score: null,
+      policy: { jurisdiction: policy.jurisdiction, version: policy.version },
+      effectiveFrom: null,
+      decidedBy: null,
+      cause: null,
+      explanation: [
+        { rule: 'no-grade-decided-yet', article: policy.articles.publicity, facts: [] },
+      ],
+    };
+  }
+  return {
+    uscc,
+    asOf,
+    knownAt,
+    grade: period.grade,
+    score: period.score,
+    ...(period.riskLevel && { riskLevel: period.riskLevel }),
+    policy: { jurisdiction: period.policy.jurisdiction, version: period.policy.version },
+    effectiveFrom: period.from,
+    decidedBy: period.decidedBy,
+    cause: period.cause,
+    explanation: period.explanation,
+  };
+}
+
 @Injectable()
 export class GradingService {
   constructor(
@@ -174,55 +234,7 @@ export class GradingService {
     knownAt: string,
     period: GradePeriod | undefined,
   ): GradeAnswer {
-    // Urumqi (seed 004) supervises and grades no one: not "ungraded" under a borrowed policy.
-    const notGraded = gradesNoOne(jurisdiction);
-    if (notGraded) {
-      return {
-        uscc,
-        asOf,
-        knownAt,
-        grade: 'not-graded',
-        score: null,
-        policy: { jurisdiction, version: notGraded.rules.version },
-        effectiveFrom: null,
-        decidedBy: null,
-        cause: null,
-        explanation: [
-          { rule: 'jurisdiction-grades-no-one', article: notGraded.article, facts: [] },
-        ],
-        reason: notGraded.reason,
-      };
-    }
-    if (!period) {
-      const policy = policyInForce(jurisdiction, asOf) ?? firstPolicyOf(jurisdiction);
-      return {
-        uscc,
-        asOf,
-        knownAt,
-        grade: 'ungraded',
-        score: null,
-        policy: { jurisdiction: policy.jurisdiction, version: policy.version },
-        effectiveFrom: null,
-        decidedBy: null,
-        cause: null,
-        explanation: [
-          { rule: 'no-grade-decided-yet', article: policy.articles.publicity, facts: [] },
-        ],
-      };
-    }
-    return {
-      uscc,
-      asOf,
-      knownAt,
-      grade: period.grade,
-      score: period.score,
-      ...(period.riskLevel && { riskLevel: period.riskLevel }),
-      policy: { jurisdiction: period.policy.jurisdiction, version: period.policy.version },
-      effectiveFrom: period.from,
-      decidedBy: period.decidedBy,
-      cause: period.cause,
-      explanation: period.explanation,
-    };
+    return gradeAnswer(uscc, jurisdiction, asOf, knownAt, period);
   }
 
   /** From the grade-history projection: one indexed query. */

@@ -12,6 +12,7 @@ import {
   gradeHistoryProjection,
   inspectionPlanProjection,
   notificationsProjection,
+  merkleLogProjection,
   ProjectionRunner,
   registryProjection,
   usersProjection,
@@ -28,6 +29,7 @@ export const API_PROJECTIONS = [
   inspectionPlanProjection,
   notificationsProjection,
   usersProjection,
+  merkleLogProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */

@@ -542,6 +542,9 @@ export interface AgencyRecordCorrected {
     correctedOn: string;
     /** The item of seed 002 the correction is made under. */
     article: string;
+  };
+}
+
 /** Why a Beijing agency is evaluated again between cycles. */
 export const REEVALUATION_BASES = ['upgrade-request', 'supervision'] as const;
 export type ReevaluationBasis = (typeof REEVALUATION_BASES)[number];

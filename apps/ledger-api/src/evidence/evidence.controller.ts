@@ -1,0 +1,77 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import type { Jurisdiction } from '@ledger/domain';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { assertCanActOnAgency, CurrentActor, Roles, type Actor } from '../auth';
+import { DATABASE_POOL } from '../database-pool.module';
+import { BitemporalQuery } from '../grading/grading.dto';
+import { asOfDate, knownAtInstant } from '../grading/grading.service';
+import { ParseUsccPipe } from '../http/params';
+import { TransparencyService } from '../transparency/transparency.service';
+import { serializeBundle } from './bundle';
+import { buildEvidenceBundle } from './build-bundle';
+
+/**
+ * Who may take an agency's evidence bundle (ADR 026): the reviewer and the auditor, admins, the
+ * regulator of its jurisdiction, and the agency itself, for its own: it is the party that
+ * objects (Chongqing Art. 16, Jiaxing (十六): "提供相关证据和材料") and may read and copy the
+ * evidence a decision on it rests on (行政复议法 2023 Art. 47).
+ */
+export const EVIDENCE_READERS = ['regulator', 'reviewer', 'auditor', 'agency'] as const;
+
+@ApiTags('audit')
+@Controller('api/v1/agencies')
+export class EvidenceController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    private readonly log: TransparencyService,
+  ) {}
+
+  @Get(':uscc/evidence')
+  @Roles(...EVIDENCE_READERS)
+  @ApiProduces('application/json')
+  @ApiOperation({
+    summary:
+      "The agency's evidence bundle for an appeal: its events up to knownAt with their hashes and inclusion proofs, the calendar and policy versions used, the grade decision as of asOf with its explanation, signed by the ledger",
+    description:
+      'Verify it offline with `npm run ledger -- verify-bundle FILE --key <verifierKey from GET /api/v1/ledger/public-key>`. Personal data stays as stored: ID and phone numbers sealed, never in clear (ADR 026).',
+  })
+  async evidence(
+    @Param('uscc', ParseUsccPipe) uscc: string,
+    @Query() query: BitemporalQuery,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction }>(
+      'SELECT jurisdiction FROM registry_entries WHERE key = $1',
+      [uscc],
+    );
+    if (rows.length === 0)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: [`uscc: no agency ${uscc}`],
+      });
+    assertCanActOnAgency(actor, { uscc, jurisdiction: rows[0].jurisdiction }, EVIDENCE_READERS);
+    const now = new Date();
+    const asOf = asOfDate(query.asOf, now);
+    const bundle = await buildEvidenceBundle(
+      {
+        store: this.store,
+        pool: this.pool,
+        key: this.log.key,
+        waitForLog: (position) => this.log.waitForLog(position),
+      },
+      uscc,
+      asOf,
+      knownAtInstant(query.knownAt, now),
+      now.toISOString(),
+    );
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="evidence-${uscc}-${asOf}.json"`);
+    return serializeBundle(bundle);
+  }
+}
