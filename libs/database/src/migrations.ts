@@ -12,6 +12,7 @@ import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1
 import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/1763851350000-inspection-plans';
 import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1763851400000-registry-lifecycle';
 import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
+import { ExportFeed1763852028000 } from '@ledger/projections/migrations/1763852028000-export-feed';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -32,6 +33,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   InspectionPlans1763851350000,
   RegistryLifecycle1763851400000,
   CreditRecordDisplay1763851500000,
+  ExportFeed1763852028000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
