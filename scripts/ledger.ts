@@ -264,7 +264,12 @@ program
                 since: options.since,
                 asOf,
               }
-            : { ...common, what: what as 'inspections' | 'credit-findings', since: options.since, asOf };
+            : {
+                ...common,
+                what: what as 'inspections' | 'credit-findings',
+                since: options.since,
+                asOf,
+              };
       const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
       pool.on('error', () => undefined);
       const out = options.out ? createWriteStream(options.out) : process.stdout;

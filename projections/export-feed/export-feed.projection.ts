@@ -167,25 +167,25 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
       occurred_on: record.occurredOn,
       display_until: record.displayUntil,
       withdrawn_on: approved?.decidedOn ?? null,
-      withdrawn_position: approved ? (document.repairPositions[record.recordEventId] ?? null) : null,
+      withdrawn_position: approved
+        ? (document.repairPositions[record.recordEventId] ?? null)
+        : null,
       summary: JSON.stringify(record.summary),
     };
   });
-  const inspections = document.inspections.map(
-    (inspection): ExportFeedRow => ({
-      ...common,
-      feed: 'inspections',
-      record_event_id: inspection.eventId,
-      kind: 'inspection',
-      position: inspection.position,
-      recorded_at: inspection.recordedAt,
-      occurred_on: inspection.inspectedOn,
-      display_until: null,
-      withdrawn_on: null,
-      withdrawn_position: null,
-      summary: JSON.stringify(inspection.summary),
-    }),
-  );
+  const inspections = document.inspections.map((inspection): ExportFeedRow => ({
+    ...common,
+    feed: 'inspections',
+    record_event_id: inspection.eventId,
+    kind: 'inspection',
+    position: inspection.position,
+    recorded_at: inspection.recordedAt,
+    occurred_on: inspection.inspectedOn,
+    display_until: null,
+    withdrawn_on: null,
+    withdrawn_position: null,
+    summary: JSON.stringify(inspection.summary),
+  }));
   return [...records, ...inspections];
 }
 

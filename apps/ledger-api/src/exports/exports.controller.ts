@@ -1,12 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  Logger,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
@@ -95,7 +87,9 @@ export class ExportsController {
         });
       if (!started) throw error;
       // Rows were already sent: the answer can only be cut short, which the client sees.
-      this.logger.error(`export cut short: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `export cut short: ${error instanceof Error ? error.message : String(error)}`,
+      );
       res.destroy(error instanceof Error ? error : undefined);
     }
   }
@@ -128,7 +122,7 @@ export class ExportsController {
   @ApiProduces(...PRODUCES)
   @ApiOperation({
     summary:
-      'Inspection results (抽查检查结果) in the 国家企业信用信息公示系统 layout, as a feed: publications and withdrawals since the position given (a regulator gets its jurisdiction\'s)',
+      "Inspection results (抽查检查结果) in the 国家企业信用信息公示系统 layout, as a feed: publications and withdrawals since the position given (a regulator gets its jurisdiction's)",
   })
   async inspections(
     @Query() query: InspectionExportQuery,
@@ -150,7 +144,7 @@ export class ExportsController {
   @ApiProduces(...PRODUCES)
   @ApiOperation({
     summary:
-      'Credit findings, dishonesty listings and the other records of bad credit (不良信用信息) for the city credit platform, as a feed (a regulator gets its jurisdiction\'s)',
+      "Credit findings, dishonesty listings and the other records of bad credit (不良信用信息) for the city credit platform, as a feed (a regulator gets its jurisdiction's)",
   })
   async creditFindings(
     @Query() query: CreditFindingExportQuery,

@@ -218,4 +218,3 @@ export const feedTrailer = (cursor: FeedCursor) => ({
   变更类型: TRAILER_CHANGE,
   导出位置: formatCursor(cursor),
 });
-

@@ -144,7 +144,7 @@ function categoryOf(row: FeedRow): string {
 function detailOf(row: FeedRow): string | null {
   if (row.kind === 'late-change')
     return `变更发生于${String(row.summary.changedAt)}，应于${String(row.summary.dueBy)}前办理，${String(row.summary.filedOn)}办理`;
-  if (row.kind === 'inspection-finding') return inspectionResult(row.summary as InspectionSummary);
+  if (row.kind === 'inspection-finding') return inspectionResult(row.summary);
   const banned = text(row.summary.bannedUntil);
   const description = text(row.summary.description);
   return [description, banned && `禁入期限至${banned}`].filter(Boolean).join('；') || null;
@@ -178,6 +178,9 @@ export function creditFindingColumns(authorities: AuthorityDirectory): readonly 
           : '一般',
     ],
     ['公示截止期', (r) => r.display_until],
-    ['数据来源单位', (r) => authorities[(r.jurisdiction ?? 'beijing') as Jurisdiction]?.dataSource.name ?? null],
+    [
+      '数据来源单位',
+      (r) => authorities[(r.jurisdiction ?? 'beijing') as Jurisdiction]?.dataSource.name ?? null,
+    ],
   ];
 }

@@ -96,7 +96,11 @@ export interface ExportHead {
   filename: string;
 }
 
-const FEEDS = { penalties: 'penalties', inspections: 'inspections', 'credit-findings': 'credit-findings' } as const;
+const FEEDS = {
+  penalties: 'penalties',
+  inspections: 'inspections',
+  'credit-findings': 'credit-findings',
+} as const;
 
 /**
  * Runs one export into `out`: opens its snapshot, tells `onHead` where it reaches (the API
@@ -164,7 +168,12 @@ export async function runExport(
     asOf: request.asOf,
     jurisdiction: request.jurisdiction,
   });
-  return stream(cursor, request.what, [...feedColumns(authorities, request), ...FEED_COLUMNS], true);
+  return stream(
+    cursor,
+    request.what,
+    [...feedColumns(authorities, request), ...FEED_COLUMNS],
+    true,
+  );
 
   async function stream<Row>(
     cursor: SnapshotCursor<Row, FeedCursor>,
@@ -189,17 +198,15 @@ export async function runExport(
   }
 }
 
-async function* single<Row>(rows: Row[]): AsyncGenerator<Row[]> {
-  yield rows;
+function single<Row>(rows: Row[]): Iterable<Row[]> {
+  return [rows];
 }
 
 function penaltyListingColumns(
   authorities: AuthorityDirectory,
   layout: PenaltyLayout,
 ): readonly Column<PenaltyRow>[] {
-  return layout === 'ledger'
-    ? PENALTY_COLUMNS
-    : (shuanggongshiColumns(authorities) as readonly Column<PenaltyRow>[]);
+  return layout === 'ledger' ? PENALTY_COLUMNS : shuanggongshiColumns(authorities);
 }
 
 function feedColumns(

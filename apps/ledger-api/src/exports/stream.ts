@@ -49,7 +49,9 @@ export class SnapshotCursor<Row, Prepared> {
 
   static async open<Row, Prepared>(
     pool: Pool,
-    prepare: (client: PoolClient) => Promise<{ prepared: Prepared; sql: string; params: unknown[] }>,
+    prepare: (
+      client: PoolClient,
+    ) => Promise<{ prepared: Prepared; sql: string; params: unknown[] }>,
   ): Promise<SnapshotCursor<Row, Prepared>> {
     const client = await pool.connect();
     try {
@@ -71,7 +73,7 @@ export class SnapshotCursor<Row, Prepared> {
       const { rows } = await this.client.query<Row & object>(
         `FETCH ${FETCH_ROWS} FROM export_rows`,
       );
-      if (rows.length > 0) yield rows as Row[];
+      if (rows.length > 0) yield rows;
       if (rows.length < FETCH_ROWS) return;
     }
   }
@@ -90,7 +92,10 @@ export class SnapshotCursor<Row, Prepared> {
 }
 
 /** `work` in one REPEATABLE READ, READ ONLY transaction: every query it makes reads one snapshot. */
-export async function inSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inSnapshot<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -131,7 +136,7 @@ export async function writeRows<Row>(
   out: Writable,
   format: ExportFormat,
   columns: readonly Column<Row>[],
-  batches: AsyncIterable<Row[]>,
+  batches: AsyncIterable<Row[]> | Iterable<Row[]>,
   options: WriteOptions,
 ): Promise<number> {
   const headers = columns.map(([h]) => h);
