@@ -9,3 +9,4 @@ export * from './inspection-plan/inspection-plan.projection';
 export * from './notifications/notifications.projection';
 export * from './users/users.projection';
 export * from './merkle-log/merkle-log.projection';
+export * from './export-feed/export-feed.projection';

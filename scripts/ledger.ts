@@ -10,7 +10,8 @@
  *   verify-bundle <file>          check a bundle offline and replay its decision (no database)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
- *   export penalties|grades       an export, as the API serves it, to a file or stdout
+ *   export penalties|inspections|credit-findings|grades
+ *                                 an export, as the API serves it, to a file or stdout
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -26,18 +27,16 @@ import { PostgresEventStore } from '@ledger/event-store';
 import { ProjectionRunner } from '@ledger/projections';
 import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 import {
-  GRADE_COLUMNS,
-  gradeRows,
-  PENALTY_COLUMNS,
-  penaltyRows,
-  renderExport,
-  type Column,
-  type PenaltyRow,
-} from '../apps/ledger-api/src/exports/exports.controller';
+  PENALTY_LAYOUTS,
+  runExport,
+  type ExportRequest,
+  type PenaltyLayout,
+} from '../apps/ledger-api/src/exports/run-export';
+import { EXPORT_FORMATS, type ExportFormat } from '../apps/ledger-api/src/exports/stream';
+import { parseCursor } from '../apps/ledger-api/src/exports/feed';
 import { readAuthorities } from '../apps/ledger-api/src/exports/authorities';
-import { shuanggongshiColumns } from '../apps/ledger-api/src/exports/shuanggongshi';
-import { JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
-import { writeFileSync } from 'node:fs';
+import { isIsoDate, JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
 import {
   describeVerification,
@@ -220,28 +219,35 @@ program
     console.log(JSON.stringify(report, null, 2));
   });
 
+const EXPORTS = ['penalties', 'inspections', 'credit-findings', 'grades'] as const;
+
 program
   .command('export')
-  .argument('<what>', 'penalties or grades')
-  .option('--since <time>', 'penalties: only those recorded at or after this date or instant')
+  .argument('<what>', EXPORTS.join(', '))
+  .option(
+    '--since <position>',
+    'the position the previous export answered (<position>@<asOf>, or 0): only what changed since; penalties also take a date or instant (every penalty recorded since)',
+  )
+  .option('--as-of <date>', 'the valid date the records are shown as of (default: today, Shanghai)')
   .option('--jurisdiction <name>', `one of ${JURISDICTIONS.join(', ')} (default: all)`)
   .option('--year <year>', 'grades: the graded year (default: every year published)')
-  .option('--format <format>', 'csv or ndjson', 'csv')
+  .option('--format <format>', EXPORT_FORMATS.join(', '), 'csv')
   .option(
     '--layout <layout>',
-    'penalties: shuanggongshi (双公示, every field) or ledger',
+    'penalties: shuanggongshi (双公示, every field), ledger or necips (国家企业信用信息公示系统)',
     'shuanggongshi',
   )
   .option('--no-bom', 'CSV without the UTF-8 byte order mark')
   .option('--out <file>', 'write to this file instead of stdout')
   .description(
-    'write an export exactly as GET /api/v1/exports/<what> serves it (penalties as an auditor sees them: every jurisdiction)',
+    'write an export exactly as GET /api/v1/exports/<what> serves it (as an auditor sees it: every jurisdiction, unless --jurisdiction); the position it reached goes to stderr',
   )
   .action(
     async (
       what: string,
       options: {
         since?: string;
+        asOf?: string;
         jurisdiction?: string;
         year?: string;
         format: string;
@@ -250,48 +256,69 @@ program
         out?: string;
       },
     ) => {
-      if (what !== 'penalties' && what !== 'grades')
-        throw new Error(`no export "${what}": penalties or grades`);
-      if (options.format !== 'csv' && options.format !== 'ndjson')
-        throw new Error('--format: csv or ndjson');
-      if (options.layout !== 'shuanggongshi' && options.layout !== 'ledger')
-        throw new Error('--layout: shuanggongshi or ledger');
+      if (!(EXPORTS as readonly string[]).includes(what))
+        throw new Error(`no export "${what}": ${EXPORTS.join(', ')}`);
+      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format))
+        throw new Error(`--format: ${EXPORT_FORMATS.join(', ')}`);
+      if (!(PENALTY_LAYOUTS as readonly string[]).includes(options.layout))
+        throw new Error(`--layout: ${PENALTY_LAYOUTS.join(', ')}`);
       if (
         options.jurisdiction &&
         !(JURISDICTIONS as readonly string[]).includes(options.jurisdiction)
       )
         throw new Error(`--jurisdiction: one of ${JURISDICTIONS.join(', ')}`);
-      if (options.since !== undefined && Number.isNaN(Date.parse(options.since)))
-        throw new Error('--since: a date (YYYY-MM-DD) or an ISO 8601 instant');
+      if (
+        options.since !== undefined &&
+        parseCursor(options.since) === null &&
+        (what !== 'penalties' || Number.isNaN(Date.parse(options.since)))
+      )
+        throw new Error(
+          `--since: a position an export answered (e.g. 1234@2026-11-30) or 0${what === 'penalties' ? '; or a date (YYYY-MM-DD) or an ISO 8601 instant' : ''}`,
+        );
+      const today = toShanghaiDate(new Date());
+      if (options.asOf !== undefined && !(isIsoDate(options.asOf) && options.asOf <= today))
+        throw new Error(`--as-of: a date (YYYY-MM-DD), not later than today (${today})`);
+      const asOf = options.asOf ?? today;
       const year = options.year === undefined ? undefined : Number(options.year);
       if (year !== undefined && !(Number.isInteger(year) && year >= 2004 && year <= 9999))
         throw new Error('--year: a year, 2004 or later');
+      const format = options.format as ExportFormat;
+      const common = { format, bom: options.bom, jurisdiction: options.jurisdiction };
+      const request: ExportRequest =
+        what === 'grades'
+          ? { ...common, what, year }
+          : what === 'penalties'
+            ? {
+                ...common,
+                what,
+                layout: options.layout as PenaltyLayout,
+                since: options.since,
+                asOf,
+              }
+            : {
+                ...common,
+                what: what as 'inspections' | 'credit-findings',
+                since: options.since,
+                asOf,
+              };
       const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
       pool.on('error', () => undefined);
+      const out = options.out ? createWriteStream(options.out) : process.stdout;
       try {
-        let body: string;
-        let count: number;
-        if (what === 'grades') {
-          const rows = await gradeRows(pool, { jurisdiction: options.jurisdiction, year });
-          body = renderExport(options.format, GRADE_COLUMNS, rows, options.bom);
-          count = rows.length;
-        } else {
-          const columns: readonly Column<PenaltyRow>[] =
-            options.layout === 'ledger'
-              ? PENALTY_COLUMNS
-              : shuanggongshiColumns(readAuthorities(process.env.LEDGER_AUTHORITIES));
-          const rows = await penaltyRows(pool, {
-            since: options.since,
-            jurisdiction: options.jurisdiction,
-            on: toShanghaiDate(new Date()),
-          });
-          body = renderExport(options.format, columns, rows, options.bom);
-          count = rows.length;
-        }
+        const { rows, head } = await runExport(
+          pool,
+          readAuthorities(process.env.LEDGER_AUTHORITIES),
+          request,
+          out,
+          () => undefined,
+        );
         if (options.out) {
-          writeFileSync(options.out, body);
-          console.error(`${count} ${what} written to ${options.out}`);
-        } else process.stdout.write(body);
+          await new Promise<void>((resolve, reject) =>
+            (out as WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())),
+          );
+          console.error(`${rows} ${what} written to ${options.out}`);
+        }
+        console.error(`position ${head.position} (pass it as --since next time)`);
       } finally {
         await pool.end();
       }

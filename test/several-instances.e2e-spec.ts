@@ -58,6 +58,7 @@ describe('several instances on one database', () => {
         'grade-history': ['child-1'],
         'credit-record': ['child-1'],
         'inspection-plans': ['child-1'],
+        'export-feed': ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -107,7 +108,7 @@ describe('several instances on one database', () => {
         'every checkpoint at the head',
         () => ledger.checkpoints(),
         (c) =>
-          ['registry', 'grade-history', 'credit-record', 'inspection-plans'].every(
+          ['registry', 'grade-history', 'credit-record', 'inspection-plans', 'export-feed'].every(
             (n) => (c[n] ?? 0) >= head,
           ),
       );
@@ -118,6 +119,7 @@ describe('several instances on one database', () => {
       );
       expect(Object.keys(handedOver).sort()).toEqual([
         'credit-record',
+        'export-feed',
         'grade-history',
         'inspection-plans',
         'registry',

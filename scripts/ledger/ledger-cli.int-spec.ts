@@ -114,6 +114,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
       const report = JSON.parse(all.out.slice(all.out.indexOf('[')));
       expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
         'credit-record',
+        'export-feed',
         'grade-history',
         'inspection-plans',
         'registry',

@@ -316,6 +316,8 @@ export const PROJECTION_TABLES = [
   'credit_record_entries',
   'credit_records',
   'inspection_plans',
+  'export_feed_entries',
+  'export_feed_records',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */

@@ -16,6 +16,7 @@ import { RegistryUscc1763861800000 } from '@ledger/projections/migrations/176386
 import { Notifications1763861900000 } from '@ledger/projections/migrations/1763861900000-notifications';
 import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migrations/1763852100000-grade-history-reevaluations';
 import { Users1763851600000 } from '@ledger/projections/migrations/1763851600000-users';
+import { ExportFeed1763852028000 } from '@ledger/projections/migrations/1763852028000-export-feed';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
@@ -44,6 +45,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   Users1763851600000,
   MerkleLog1763852627000,
   LedgerCheckpoints1763852627100,
+  ExportFeed1763852028000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

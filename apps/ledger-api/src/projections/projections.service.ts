@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import {
   creditRecordProjection,
+  exportFeedProjection,
   gradeHistoryProjection,
   inspectionPlanProjection,
   notificationsProjection,
@@ -30,6 +31,7 @@ export const API_PROJECTIONS = [
   notificationsProjection,
   usersProjection,
   merkleLogProjection,
+  exportFeedProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */

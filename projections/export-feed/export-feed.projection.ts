@@ -1,0 +1,204 @@
+import type { StoredEvent } from '@ledger/event-store';
+import { decodeAgencyEvent, toShanghaiDate, type AgencyEventType } from '@ledger/domain';
+import type { Projection } from '../projection';
+import {
+  CREDIT_RECORD_EVENT_TYPES,
+  evolveCreditRecord,
+  type CreditRecordDocument,
+  type CreditRecordKind,
+} from '../credit-record/credit-record.projection';
+
+/**
+ * The read model of the incremental exports (ADR 029): every record a credit platform is sent,
+ * with the global positions at which it, its approved repair and its agency's publication were
+ * recorded, so that an export can tell exactly what the ledger displayed at any (asOf, position)
+ * pair and send only what changed between two of them.
+ *
+ * The credit records are folded by the credit-record projection's own `evolveCreditRecord`
+ * (the same display periods, the same repairs); this projection adds the positions, every
+ * inspection (with or without findings: NECIPS publishes 抽查检查结果 either way) and whether the
+ * agency's entry is public (registered or deregistered: API.md, a pending agency is not).
+ */
+export interface ExportFeedDocument {
+  uscc: string;
+  /** The home jurisdiction, from the registration. */
+  jurisdiction: string | null;
+  /** Position of the event that made the entry public (approval, or a deregistration). */
+  publishedPosition: number | null;
+  credit: CreditRecordDocument | null;
+  /** recordEventId → position of the event that recorded it. */
+  positions: Record<string, number>;
+  /** recordEventId → position of the decision that approved a repair of it. */
+  repairPositions: Record<string, number>;
+  inspections: FeedInspection[];
+}
+
+export interface FeedInspection {
+  eventId: string;
+  position: number;
+  recordedAt: string;
+  inspectedOn: string;
+  summary: {
+    inspectedAt: string;
+    method: string;
+    authority: string | null;
+    findings: { code: string; item?: string; description: string | null }[];
+    measures: string[];
+    planId?: string;
+    businessType?: string;
+    recordingAuthority?: string;
+    recordedIn?: string;
+  };
+}
+
+/** The three feeds an export reads: each route sends one. */
+export type ExportFeed = 'penalties' | 'credit-findings' | 'inspections';
+
+/** One row of `export_feed_records`. */
+export type ExportFeedRow = {
+  feed: ExportFeed;
+  record_event_id: string;
+  kind: CreditRecordKind | 'inspection';
+  jurisdiction: string | null;
+  position: number;
+  recorded_at: string;
+  occurred_on: string;
+  /** Null: shown without end (an inspection result). */
+  display_until: string | null;
+  withdrawn_on: string | null;
+  withdrawn_position: number | null;
+  published_position: number | null;
+  /** jsonb, as JSON text. */
+  summary: string;
+};
+
+export const EXPORT_FEED_EVENT_TYPES: ReadonlySet<AgencyEventType> = new Set<AgencyEventType>([
+  ...CREDIT_RECORD_EVENT_TYPES,
+  'AgencyRegistered',
+  'RegistrationReviewed',
+  'AgencyDeregistered',
+]);
+
+const bareDate = (value: string): string =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
+
+export function evolveExportFeed(
+  document: ExportFeedDocument | null,
+  stored: StoredEvent,
+): ExportFeedDocument {
+  const current: ExportFeedDocument = document ?? {
+    uscc: stored.streamId.slice('agency-'.length),
+    jurisdiction: null,
+    publishedPosition: null,
+    credit: null,
+    positions: {},
+    repairPositions: {},
+    inspections: [],
+  };
+  const event = decodeAgencyEvent(stored);
+  switch (event.type) {
+    case 'AgencyRegistered':
+      return { ...current, jurisdiction: event.data.jurisdiction };
+    case 'RegistrationReviewed':
+      // The first approval publishes the entry; later ones review changes of a public entry.
+      return event.data.outcome === 'approved' && current.publishedPosition === null
+        ? { ...current, publishedPosition: stored.position }
+        : current;
+    case 'AgencyDeregistered':
+      // A deregistered entry is public (API.md), even one never approved.
+      return current.publishedPosition === null
+        ? { ...current, publishedPosition: stored.position }
+        : current;
+    default:
+  }
+  const credit = evolveCreditRecord(current.credit, stored) ?? current.credit;
+  let { positions, repairPositions, inspections } = current;
+  const added = credit?.records.find((r) => r.recordEventId === stored.eventId);
+  if (added) positions = { ...positions, [stored.eventId]: stored.position };
+  if (event.type === 'CreditRepairDecided' && event.data.outcome === 'approved')
+    repairPositions = { ...repairPositions, [event.data.recordEventId]: stored.position };
+  if (event.type === 'InspectionRecorded') {
+    const d = event.data;
+    inspections = [
+      ...inspections,
+      {
+        eventId: stored.eventId,
+        position: stored.position,
+        recordedAt: stored.recordedAt,
+        inspectedOn: bareDate(d.inspectedAt),
+        summary: {
+          inspectedAt: d.inspectedAt,
+          method: d.method,
+          authority: d.authority ?? null,
+          findings: d.findings.map((f) => ({
+            code: f.code,
+            ...(f.item !== undefined && { item: f.item }),
+            description: f.description ?? null,
+          })),
+          measures: d.measures ?? [],
+          ...(d.planId !== undefined && { planId: d.planId }),
+          ...(d.businessType !== undefined && { businessType: d.businessType }),
+          ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
+          ...(d.recordingJurisdiction !== undefined && { recordedIn: d.recordingJurisdiction }),
+        },
+      },
+    ];
+  }
+  return { ...current, credit, positions, repairPositions, inspections };
+}
+
+/** The rows of `export_feed_records` for one agency. */
+export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
+  const common = {
+    jurisdiction: document.jurisdiction,
+    published_position: document.publishedPosition,
+  };
+  const records = (document.credit?.records ?? []).map((record): ExportFeedRow => {
+    const latest = record.repairs.at(-1);
+    // An approved repair is always the record's latest (the decider allows no other after it).
+    const approved = latest?.status === 'approved' ? latest : undefined;
+    return {
+      ...common,
+      feed: record.kind === 'penalty' ? 'penalties' : 'credit-findings',
+      record_event_id: record.recordEventId,
+      kind: record.kind,
+      position: document.positions[record.recordEventId],
+      recorded_at: record.recordedAt,
+      occurred_on: record.occurredOn,
+      display_until: record.displayUntil,
+      withdrawn_on: approved?.decidedOn ?? null,
+      withdrawn_position: approved
+        ? (document.repairPositions[record.recordEventId] ?? null)
+        : null,
+      summary: JSON.stringify(record.summary),
+    };
+  });
+  const inspections = document.inspections.map((inspection): ExportFeedRow => ({
+    ...common,
+    feed: 'inspections',
+    record_event_id: inspection.eventId,
+    kind: 'inspection',
+    position: inspection.position,
+    recorded_at: inspection.recordedAt,
+    occurred_on: inspection.inspectedOn,
+    display_until: null,
+    withdrawn_on: null,
+    withdrawn_position: null,
+    summary: JSON.stringify(inspection.summary),
+  }));
+  return [...records, ...inspections];
+}
+
+export const exportFeedProjection: Projection<ExportFeedDocument> = {
+  name: 'export-feed',
+  table: 'export_feed_entries',
+  handles: EXPORT_FEED_EVENT_TYPES,
+  keyOf: (event) =>
+    event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
+  evolve: evolveExportFeed,
+  columns: (document) => ({ published_position: document.publishedPosition }),
+  children: {
+    table: 'export_feed_records',
+    rows: (_key, document) => exportFeedRows(document),
+  },
+};
