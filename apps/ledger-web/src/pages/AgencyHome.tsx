@@ -1,0 +1,1 @@
+export function AgencyHome() { return null; }

@@ -1,0 +1,2 @@
+export function AuditHome() { return null; }
+export function AuditAgencyPage() { return null; }

@@ -1,0 +1,1 @@
+export function CyclePage() { return null; }

@@ -1,0 +1,1 @@
+export function RegulatorAgencyPage() { return null; }
