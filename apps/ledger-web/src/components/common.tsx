@@ -25,7 +25,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   return { ...state, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
-export function Loading({ state, children }: { state: { loading: boolean; error?: unknown }; children: () => ReactNode }) {
+export function Loading({ state, children }: { state: { loading: boolean; error?: unknown; data?: unknown }; children: () => ReactNode }) {
   const { t } = useI18n();
   if (state.error)
     return (
@@ -36,7 +36,8 @@ export function Loading({ state, children }: { state: { loading: boolean; error?
         description={state.error instanceof Error ? state.error.message : String(state.error)}
       />
     );
-  if (state.loading) return <Spin tip={t('loading')}><div style={{ minHeight: 80 }} /></Spin>;
+  // A reload keeps the page (and its forms' answers) in place: the spinner only comes first.
+  if (state.loading && state.data === undefined) return <Spin tip={t('loading')}><div style={{ minHeight: 80 }} /></Spin>;
   return <>{children()}</>;
 }
 

@@ -43,6 +43,17 @@ export function AuditHome() {
 
 const shanghaiTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm:ss');
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+/**
+ * A knownAt that includes the event recorded at `recordedAt`: the API takes milliseconds, the
+ * ledger records microseconds, so the instant is rounded up to the next millisecond.
+ */
+export function knownAtOf(recordedAt: string): string {
+  const micros = /\.\d{3}(\d+)/.exec(recordedAt)?.[1] ?? '';
+  const date = new Date(recordedAt);
+  if (/[1-9]/.test(micros)) date.setTime(date.getTime() + 1);
+  return date.toISOString();
+}
+
 const periodKey = (p: GradePeriod) => `${p.grade}|${p.from}|${p.to ?? ''}`;
 
 /** An agency for an appeal or an audit: the bitemporal view, its timeline, a replay. */
@@ -100,7 +111,7 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
   const load = (at?: string) =>
     call<GradeHistory>(
       api.GET('/api/v1/agencies/{uscc}/grade-history', {
-        params: { path: { uscc }, query: at ? { knownAt: at } : {} },
+        params: { path: { uscc }, query: at ? { knownAt: knownAtOf(at) } : {} },
       }),
     );
   const now = useLoad(() => load(), [uscc]);
@@ -157,7 +168,7 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
       <Card title={t('knownAt')}>
         {instants.length > 1 && (
           <Slider
-            aria-label={t('knownAt')}
+            ariaLabelForHandle={t('knownAt')}
             min={0}
             max={instants.length - 1}
             value={Math.max(0, index)}
