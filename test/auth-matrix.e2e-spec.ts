@@ -765,7 +765,7 @@ const ROUTES: readonly Route[] = [
       [`${agencies}/:uscc`, 'public', (uscc: string) => `${agencies}/${uscc}`],
       [
         `${agencies}/:uscc/events`,
-        ['admin', 'beijing regulator', 'chongqing regulator', 'auditor'],
+        ['admin', 'beijing regulator', 'chongqing regulator', 'auditor', 'reviewer'],
         (uscc: string) => `${agencies}/${uscc}/events`,
       ],
       // issue 4: verify is for auditor and admin.

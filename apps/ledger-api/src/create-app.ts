@@ -3,12 +3,14 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
 import { AppModule } from './app.module';
 import type { LedgerConfig } from './config';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
 import type { TimedRequest } from './commands/request-context';
 import { configureHttp } from './http';
+import { serveWebConsole } from './web-console';
 
 /** The HTTP app as it runs in production and in the e2e tests: one place configures both. */
 export async function createApp(
@@ -42,7 +44,18 @@ export async function createApp(
     },
   );
   configureHttp(app);
-  const document = SwaggerModule.createDocument(
+  const document = openApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  serveWebConsole(app);
+  return app;
+}
+
+/**
+ * The OpenAPI document of the app's routes: served at /api/docs-json, and the source of the web
+ * console's generated client (`npm run openapi:types`, scripts/openapi-types.ts).
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Regulatory credit ledger')
@@ -53,6 +66,4 @@ export async function createApp(
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
 }

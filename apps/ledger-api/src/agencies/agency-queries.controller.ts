@@ -290,7 +290,8 @@ export class AgencyQueriesController {
   }
 
   @Get(':uscc/events')
-  @Roles('auditor', 'regulator', 'admin')
+  // The appeal reviewer reads the timeline too (issue 12), its personal data masked.
+  @Roles('auditor', 'regulator', 'admin', 'reviewer')
   @ApiOperation({
     summary: "The agency's raw event stream, with each event's hash chain",
     description:
