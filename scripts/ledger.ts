@@ -36,7 +36,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../apps/ledger-api/src/export
 import { parseCursor } from '../apps/ledger-api/src/exports/feed';
 import { readAuthorities } from '../apps/ledger-api/src/exports/authorities';
 import { isIsoDate, JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
 import {
   describeVerification,
