@@ -116,6 +116,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'credit-record',
         'grade-history',
         'inspection-plans',
+        'merkle-log',
         'registry',
       ]);
       const one = await ledger('rebuild', 'registry');

@@ -316,6 +316,8 @@ export const PROJECTION_TABLES = [
   'credit_record_entries',
   'credit_records',
   'inspection_plans',
+  // Leaves in global order: instances taking turns must build the tree a rebuild builds.
+  'merkle_log_nodes',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */
