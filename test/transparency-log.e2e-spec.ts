@@ -284,3 +284,26 @@ describe('the verifiable log (ADR 027)', () => {
     });
   });
 });
+
+describe('checkpoints on a timer (LEDGER_CHECKPOINT_INTERVAL)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('checkpoint_timer', {
+      env: { LEDGER_SIGNING_KEY: SIGNING_KEY, LEDGER_CHECKPOINT_INTERVAL: '1' },
+    });
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
+
+  it('signs checkpoints by itself once the interval is set', async () => {
+    const http = t.app.getHttpServer();
+    await new Ledger(http).agency();
+    const deadline = Date.now() + 60_000;
+    let exported: CheckpointAnswer[] = [];
+    while (!exported.some((c) => c.treeSize > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      exported = (await request(http).get('/api/v1/exports/checkpoints').expect(200)).body;
+    }
+    expect(exported.some((c) => c.treeSize > 0)).toBe(true);
+  });
+});
