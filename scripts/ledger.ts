@@ -10,7 +10,7 @@
  *   verify-bundle <file>          check a bundle offline and replay its decision (no database)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
- *   export penalties|grades       an export, as the API serves it, to a file or stdout
+ *   export penalties|grades|checkpoints  an export, as the API serves it, to a file or stdout
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -39,6 +39,7 @@ import { shuanggongshiColumns } from '../apps/ledger-api/src/exports/shuanggongs
 import { JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
 import { writeFileSync } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
+import { listCheckpoints } from '../apps/ledger-api/src/transparency/checkpoints';
 import {
   describeVerification,
   evidenceBundle,
@@ -222,7 +223,7 @@ program
 
 program
   .command('export')
-  .argument('<what>', 'penalties or grades')
+  .argument('<what>', 'penalties, grades, or checkpoints (NDJSON, every signed tree head)')
   .option('--since <time>', 'penalties: only those recorded at or after this date or instant')
   .option('--jurisdiction <name>', `one of ${JURISDICTIONS.join(', ')} (default: all)`)
   .option('--year <year>', 'grades: the graded year (default: every year published)')
@@ -250,8 +251,24 @@ program
         out?: string;
       },
     ) => {
+      if (what === 'checkpoints') {
+        // The signed tree heads, one JSON line each: what auditors keep outside the ledger.
+        const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+        pool.on('error', () => undefined);
+        try {
+          const rows = await listCheckpoints(pool);
+          const body = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+          if (options.out) {
+            writeFileSync(options.out, body);
+            console.error(`${rows.length} checkpoints written to ${options.out}`);
+          } else process.stdout.write(body);
+        } finally {
+          await pool.end();
+        }
+        return;
+      }
       if (what !== 'penalties' && what !== 'grades')
-        throw new Error(`no export "${what}": penalties or grades`);
+        throw new Error(`no export "${what}": penalties, grades or checkpoints`);
       if (options.format !== 'csv' && options.format !== 'ndjson')
         throw new Error('--format: csv or ndjson');
       if (options.layout !== 'shuanggongshi' && options.layout !== 'ledger')

@@ -6,7 +6,7 @@
  * catch) caught against an earlier checkpoint, the rewritten event named.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -164,6 +164,32 @@ describe('the verifiable log (ADR 027)', () => {
     expect((await verify(first.note)).body).toMatchObject({ ok: true });
     expect((await verify(second.note)).body).toMatchObject({ ok: true });
   });
+
+  it(
+    'exports the checkpoints with npm run ledger -- export checkpoints, as the API does',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'checkpoints-')), 'checkpoints.ndjson');
+      await run(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'scripts/ledger.ts',
+          'export',
+          'checkpoints',
+          '--out',
+          file,
+        ],
+        { cwd: ROOT, env: { ...process.env, ...env, DATABASE_URL: t.db.url } },
+      );
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const api = (await request(http).get('/api/v1/exports/checkpoints').expect(200)).body;
+      expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(api);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
   describe('when a superuser rewrites a whole stream, every hash of its chain recomputed', () => {
     let registration: string;
