@@ -12,6 +12,7 @@
  *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
  *   export penalties|inspections|credit-findings|grades
  *                                 an export, as the API serves it, to a file or stdout
+ *   export checkpoints            every signed tree head (NDJSON), for auditors to keep
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -38,6 +39,7 @@ import { readAuthorities } from '../apps/ledger-api/src/exports/authorities';
 import { isIsoDate, JURISDICTIONS, toShanghaiDate } from '@ledger/domain';
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { importCalendar, readCalendarFile, showCalendar } from './ledger/calendar';
+import { listCheckpoints } from '../apps/ledger-api/src/transparency/checkpoints';
 import {
   describeVerification,
   evidenceBundle,
@@ -223,7 +225,7 @@ const EXPORTS = ['penalties', 'inspections', 'credit-findings', 'grades'] as con
 
 program
   .command('export')
-  .argument('<what>', EXPORTS.join(', '))
+  .argument('<what>', `${EXPORTS.join(', ')}, or checkpoints (NDJSON, every signed tree head)`)
   .option(
     '--since <position>',
     'the position the previous export answered (<position>@<asOf>, or 0): only what changed since; penalties also take a date or instant (every penalty recorded since)',
@@ -256,6 +258,22 @@ program
         out?: string;
       },
     ) => {
+      if (what === 'checkpoints') {
+        // The signed tree heads, one JSON line each: what auditors keep outside the ledger.
+        const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+        pool.on('error', () => undefined);
+        try {
+          const rows = await listCheckpoints(pool);
+          const body = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+          if (options.out) {
+            writeFileSync(options.out, body);
+            console.error(`${rows.length} checkpoints written to ${options.out}`);
+          } else process.stdout.write(body);
+        } finally {
+          await pool.end();
+        }
+        return;
+      }
       if (!(EXPORTS as readonly string[]).includes(what))
         throw new Error(`no export "${what}": ${EXPORTS.join(', ')}`);
       if (!(EXPORT_FORMATS as readonly string[]).includes(options.format))

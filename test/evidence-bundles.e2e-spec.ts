@@ -4,7 +4,7 @@
  * policy and calendar versions it recorded, and fails, saying where, when any byte is changed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -209,6 +209,38 @@ describe('evidence bundles (ADR 026)', () => {
       expect(failed.code).toBe(1);
       expect(failed.out).toContain('FAILED');
       expect(failed.out).toContain('at signature');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'is written by npm run ledger -- evidence from the database, signed with the same key',
+    async () => {
+      const out = join(dir, 'from-cli.json');
+      await run(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'scripts/ledger.ts',
+          'evidence',
+          a,
+          '--as-of',
+          '2026-02-01',
+          '--out',
+          out,
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: t.db.url, LEDGER_SIGNING_KEY_FILE: keyFile },
+        },
+      );
+      const report = verifyBundle(readFileSync(out, 'utf8'), verifierKey);
+      expect(report.failures).toEqual([]);
+      const api = verifyBundle((await evidence(a, reviewer).expect(200)).text, verifierKey);
+      expect(report.decision).toEqual(api.decision);
     },
     CLI_TEST_TIMEOUT_MS,
   );

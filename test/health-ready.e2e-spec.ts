@@ -54,6 +54,7 @@ describe('GET /health/ready', () => {
       { name: 'credit-record', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'inspection-plans', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'export-feed', position: 0, lag: 0, leader: true, lastError: null },
+      { name: 'merkle-log', position: 0, lag: 0, leader: true, lastError: null },
     ]);
   });
 

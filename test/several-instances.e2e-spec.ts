@@ -59,6 +59,7 @@ describe('several instances on one database', () => {
         'credit-record': ['child-1'],
         'inspection-plans': ['child-1'],
         'export-feed': ['child-1'],
+        'merkle-log': ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -108,9 +109,14 @@ describe('several instances on one database', () => {
         'every checkpoint at the head',
         () => ledger.checkpoints(),
         (c) =>
-          ['registry', 'grade-history', 'credit-record', 'inspection-plans', 'export-feed'].every(
-            (n) => (c[n] ?? 0) >= head,
-          ),
+          [
+            'registry',
+            'grade-history',
+            'credit-record',
+            'inspection-plans',
+            'export-feed',
+            'merkle-log',
+          ].every((n) => (c[n] ?? 0) >= head),
       );
       const handedOver = await eventually(
         'one leader per projection',
@@ -122,6 +128,7 @@ describe('several instances on one database', () => {
         'export-feed',
         'grade-history',
         'inspection-plans',
+        'merkle-log',
         'registry',
       ]);
       expect(Object.values(handedOver).flat()).not.toContain('child-1');
@@ -134,6 +141,7 @@ describe('several instances on one database', () => {
         );
         expect(status).toBe(200);
         expect(body!.projections.map((p) => [p.lag, p.lastError])).toEqual([
+          [0, null],
           [0, null],
           [0, null],
           [0, null],

@@ -6,7 +6,7 @@
  * catch) caught against an earlier checkpoint, the rewritten event named.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -165,6 +165,32 @@ describe('the verifiable log (ADR 027)', () => {
     expect((await verify(second.note)).body).toMatchObject({ ok: true });
   });
 
+  it(
+    'exports the checkpoints with npm run ledger -- export checkpoints, as the API does',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'checkpoints-')), 'checkpoints.ndjson');
+      await run(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'scripts/ledger.ts',
+          'export',
+          'checkpoints',
+          '--out',
+          file,
+        ],
+        { cwd: ROOT, env: { ...process.env, ...env, DATABASE_URL: t.db.url } },
+      );
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const api = (await request(http).get('/api/v1/exports/checkpoints').expect(200)).body;
+      expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(api);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
   describe('when a superuser rewrites a whole stream, every hash of its chain recomputed', () => {
     let registration: string;
 
@@ -282,5 +308,28 @@ describe('the verifiable log (ADR 027)', () => {
         .expect(409);
       expect(refused.body.message[0]).toContain('refusing to sign');
     });
+  });
+});
+
+describe('checkpoints on a timer (LEDGER_CHECKPOINT_INTERVAL)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('checkpoint_timer', {
+      env: { LEDGER_SIGNING_KEY: SIGNING_KEY, LEDGER_CHECKPOINT_INTERVAL: '1' },
+    });
+  }, HOOK_TIMEOUT_MS);
+  afterAll(() => t.close(), HOOK_TIMEOUT_MS);
+
+  it('signs checkpoints by itself once the interval is set', async () => {
+    const http = t.app.getHttpServer();
+    await new Ledger(http).agency();
+    const deadline = Date.now() + 60_000;
+    let exported: CheckpointAnswer[] = [];
+    while (!exported.some((c) => c.treeSize > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      exported = (await request(http).get('/api/v1/exports/checkpoints').expect(200)).body;
+    }
+    expect(exported.some((c) => c.treeSize > 0)).toBe(true);
   });
 });

@@ -117,6 +117,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'export-feed',
         'grade-history',
         'inspection-plans',
+        'merkle-log',
         'registry',
       ]);
       const one = await ledger('rebuild', 'registry');

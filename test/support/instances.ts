@@ -318,6 +318,8 @@ export const PROJECTION_TABLES = [
   'inspection_plans',
   'export_feed_entries',
   'export_feed_records',
+  // Leaves in global order: instances taking turns must build the tree a rebuild builds.
+  'merkle_log_nodes',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */

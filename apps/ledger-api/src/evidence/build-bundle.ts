@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Pool } from 'pg';
 import {
   agencyStreamId,
@@ -52,7 +52,9 @@ export async function buildEvidenceBundle(
 ): Promise<EvidenceBundle> {
   const agency = await store.readStream(agencyStreamId(uscc), { recordedUpTo: knownAt });
   const jurisdiction = await jurisdictionOf(pool, uscc, agency);
-  const lastYear = Number(knownAt.slice(0, 4)) + 1;
+  // No cycle can have been recorded after now: a knownAt far ahead reads no more streams.
+  const lastYear =
+    Math.min(Number(knownAt.slice(0, 4)), new Date(generatedAt).getUTCFullYear()) + 1;
   const cycles = cycleEventsFor(
     uscc,
     (
@@ -96,7 +98,11 @@ export async function buildEvidenceBundle(
   );
   const missing = events.find((e) => !leaves.has(e.eventId));
   if (missing)
-    throw new Error(`the Merkle log has not taken in event ${missing.eventId} yet: try again`);
+    throw new ServiceUnavailableException({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: [`the Merkle log has not taken in event ${missing.eventId} yet: try again`],
+    });
   const highest = Math.max(-1, ...leaves.values());
   let checkpoint = await latestCheckpoint(pool);
   if (!checkpoint || checkpoint.treeSize <= highest) checkpoint = await createCheckpoint(pool, key);

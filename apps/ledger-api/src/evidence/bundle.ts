@@ -202,11 +202,11 @@ export interface BundleVerification {
   events?: number;
 }
 
-/** 1-based line and column of a byte offset, for a reader with an editor. */
-function lineOf(text: string, offset: number): string {
-  const before = text.slice(0, offset);
+/** Where character `index` of the file is: its byte offset, and its line and column for an editor. */
+function lineOf(text: string, index: number): string {
+  const before = text.slice(0, index);
   const line = before.split('\n').length;
-  return `byte ${offset} (line ${line}, column ${offset - before.lastIndexOf('\n')})`;
+  return `byte ${Buffer.byteLength(before)} (line ${line}, column ${index - before.lastIndexOf('\n')})`;
 }
 
 /**
@@ -241,7 +241,7 @@ export function verifyBundle(text: string, trustedKey?: string): BundleVerificat
     let i = 0;
     while (i < text.length && text[i] === layout[i]) i++;
     fail(
-      lineOf(text, Buffer.byteLength(text.slice(0, i))),
+      lineOf(text, i),
       'the file differs from the layout the ledger wrote (a byte was changed, added or removed here)',
     );
   }

@@ -16,7 +16,8 @@ import { buildEvidenceBundle } from './build-bundle';
 /**
  * Who may take an agency's evidence bundle (ADR 026): the reviewer and the auditor, admins, the
  * regulator of its jurisdiction, and the agency itself, for its own: it is the party that
- * objects (Chongqing Art. 16, Jiaxing (十六): "提供相关证据和材料") and may read and copy the
+ * objects with evidence (Beijing Art. 16: "说明理由并提供相关证明材料"; Jiaxing (十六): "提供相关证据
+ * 和材料"; Chongqing Art. 17–18: its opinion in publicity, then 复核) and may read and copy the
  * evidence a decision on it rests on (行政复议法 2023 Art. 47).
  */
 export const EVIDENCE_READERS = ['regulator', 'reviewer', 'auditor', 'agency'] as const;
