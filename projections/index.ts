@@ -6,3 +6,4 @@ export * from './grade-history/grade-history.projection';
 export * from './grade-history/grade-history.query';
 export * from './credit-record';
 export * from './inspection-plan/inspection-plan.projection';
+export * from './person-credit';

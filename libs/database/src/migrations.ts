@@ -13,6 +13,7 @@ import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/176
 import { RegistryLifecycle1763851400000 } from '@ledger/projections/migrations/1763851400000-registry-lifecycle';
 import { CreditRecordDisplay1763851500000 } from '@ledger/projections/migrations/1763851500000-credit-record-display';
 import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migrations/1763852100000-grade-history-reevaluations';
+import { PersonCredit1763852110000 } from '@ledger/projections/migrations/1763852110000-person-credit';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 
@@ -34,6 +35,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   RegistryLifecycle1763851400000,
   CreditRecordDisplay1763851500000,
   GradeHistoryReevaluations1763852100000,
+  PersonCredit1763852110000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

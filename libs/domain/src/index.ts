@@ -7,3 +7,4 @@ export * from './ledger-events';
 export * from './inspection-plan';
 export * from './supervision';
 export * from './credit';
+export * from './person';

@@ -9,17 +9,27 @@ import { AgencyQueriesController } from './agency-queries.controller';
 import { ExecuteAgencyCommandHandler } from './execute-agency-command';
 import { LedgerController } from './ledger.controller';
 import { PersonalData } from './personal-data.provider';
+import { GradingService } from '../grading/grading.service';
+import { PeopleService } from '../people/people.service';
+import { PeopleController } from '../people/people.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegistryEntryRow])],
-  controllers: [AgencyCommandsController, AgencyQueriesController, LedgerController],
+  controllers: [
+    AgencyCommandsController,
+    AgencyQueriesController,
+    LedgerController,
+    PeopleController,
+  ],
   providers: [
     ExecuteAgencyCommandHandler,
     ProjectionsService,
     CommandPipeline,
     CalendarService,
     PersonalData,
+    GradingService,
+    PeopleService,
   ],
-  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData],
+  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData, GradingService],
 })
 export class AgenciesModule {}

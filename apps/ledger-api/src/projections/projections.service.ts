@@ -11,6 +11,7 @@ import {
   creditRecordProjection,
   gradeHistoryProjection,
   inspectionPlanProjection,
+  personCreditProjection,
   ProjectionRunner,
   registryProjection,
   type Projection,
@@ -24,6 +25,7 @@ export const API_PROJECTIONS = [
   gradeHistoryProjection,
   creditRecordProjection,
   inspectionPlanProjection,
+  personCreditProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */
