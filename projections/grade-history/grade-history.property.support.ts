@@ -411,9 +411,7 @@ function agencyCursor(
             grade: {
               grade: fact.grade,
               score: fact.score,
-              explanation: [
-                { rule: `score-band-${fact.grade}`, article: 'beijing-15', facts: [] },
-              ],
+              explanation: [{ rule: `score-band-${fact.grade}`, article: 'beijing-15', facts: [] }],
             },
           },
         },

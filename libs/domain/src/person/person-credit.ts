@@ -91,8 +91,7 @@ export function directoryBar(
     return null;
   const e = periods
     .filter(
-      (p) =>
-        p.grade === 'E' && p.explanation.some((x) => x.facts.includes(naming.recordEventId)),
+      (p) => p.grade === 'E' && p.explanation.some((x) => x.facts.includes(naming.recordEventId)),
     )
     .map((p) => p.from)
     .sort()[0];
