@@ -248,6 +248,49 @@ describe("people's credit", () => {
       .expect(400);
   });
 
+  it('names persons responsible for what an inspection found, on their own record (beijing-10)', async () => {
+    const inspector = freshResidentId();
+    const inspection = await request(http)
+      .post(`/api/v1/agencies/${u.bjFraud}/inspections`)
+      .set('Authorization', regulatorOf('beijing'))
+      .send({
+        inspectedAt: '2026-05-06',
+        method: 'on-site',
+        findings: [{ code: 'refused-rectification' }],
+        responsiblePersons: [{ idNumber: inspector, name: '孙七', role: '质量负责人' }],
+        occurredAt: '2026-05-06',
+      })
+      .expect(201);
+    const personRef = inspection.body.responsiblePersons[0].personRef;
+    const record = await request(http)
+      .get(`/api/v1/people/${personRef}/credit?asOf=2026-05-06`)
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(record.body).toMatchObject({
+      records: [
+        {
+          uscc: u.bjFraud,
+          recordType: 'InspectionRecorded',
+          decidedAt: '2026-05-06',
+          findingCodes: ['refused-rectification'],
+          role: '质量负责人',
+        },
+      ],
+      bans: [],
+    });
+    await request(http)
+      .post(`/api/v1/agencies/${u.bjFraud}/inspections`)
+      .set('Authorization', regulatorOf('beijing'))
+      .send({
+        inspectedAt: '2026-05-06',
+        method: 'on-site',
+        findings: [{ code: 'record-keeping' }],
+        responsiblePersons: [{ idNumber: inspector, name: '孙七', bannedUntil: '2027-05-06' }],
+        occurredAt: '2026-05-06',
+      })
+      .expect(400);
+  });
+
   it('erases the person: the ID number and name read [erased], the chain stays valid, the record stays keyed', async () => {
     await t.app.get(PersonalData).erase(`person:${signatoryRef}`);
     const events = await request(http)

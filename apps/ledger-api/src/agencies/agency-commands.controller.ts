@@ -85,7 +85,8 @@ function extras(outcome: CommandOutcome): Record<string, unknown> {
         }),
       };
     case 'PenaltyImposed':
-    case 'CreditFindingRecorded': {
+    case 'CreditFindingRecorded':
+    case 'InspectionRecorded': {
       const persons = first?.responsiblePersons as { idNumberHash: string }[] | undefined;
       return persons
         ? { responsiblePersons: persons.map((p) => ({ personRef: p.idNumberHash })) }
@@ -483,15 +484,26 @@ export class AgencyCommandsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const { occurredAt: _o, ...data } = body;
-    return this.run(req, res, actor, uscc, body, ['regulator'], {
-      type: 'RecordInspection',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>({
-        ...data,
-        recordingAuthority: recordingAuthorityOf(actor),
-      }),
-      plan: await this.planOf(body.planId),
-    });
+    const { occurredAt: _o, responsiblePersons, ...data } = body;
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['regulator'],
+      {
+        type: 'RecordInspection',
+        data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>({
+          ...data,
+          recordingAuthority: recordingAuthorityOf(actor),
+          responsiblePersons: await this.responsiblePersons(sealing, responsiblePersons),
+        }),
+        plan: await this.planOf(body.planId),
+      },
+      sealing,
+    );
   }
 
   @Post(':uscc/penalties')

@@ -85,7 +85,11 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
     }
     const outcome = await this.decideAndAppend(cmd);
     // The persons a decision names get it on their own record (ADR 020).
-    if (command.type === 'ImposePenalty' || command.type === 'RecordCreditFinding')
+    if (
+      command.type === 'ImposePenalty' ||
+      command.type === 'RecordCreditFinding' ||
+      command.type === 'RecordInspection'
+    )
       await this.people.recordNamings(cmd.uscc, outcome);
     return outcome;
   }

@@ -14,6 +14,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import type { CommandOutcome } from '../commands/command-pipeline';
 import { GradingService } from '../grading/grading.service';
+import { ProjectionsService } from '../projections/projections.service';
 
 type Naming = PersonNamedResponsible['data'];
 
@@ -27,6 +28,7 @@ export class PeopleService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly grading: GradingService,
+    private readonly projections: ProjectionsService,
   ) {}
 
   /** The decisions that named the person, from the person's stream. */
@@ -69,15 +71,25 @@ export class PeopleService {
       .map((event, i) => ({ event: event as AgencyEvent, eventId: outcome.eventIds[i] }))
       .filter(
         ({ event }) =>
-          (event.type === 'PenaltyImposed' || event.type === 'CreditFindingRecorded') &&
+          (event.type === 'PenaltyImposed' ||
+            event.type === 'CreditFindingRecorded' ||
+            event.type === 'InspectionRecorded') &&
           (event.data.responsiblePersons?.length ?? 0) > 0,
       );
     if (named.length === 0) return;
     const registered = (await this.store.readStream(agencyStreamId(uscc), { maxCount: 1 }))[0];
     const jurisdiction = (registered?.data as { jurisdiction: Jurisdiction }).jurisdiction;
+    let last: { position: number } | undefined;
     for (const { event, eventId } of named) {
-      if (event.type !== 'PenaltyImposed' && event.type !== 'CreditFindingRecorded') continue;
+      if (
+        event.type !== 'PenaltyImposed' &&
+        event.type !== 'CreditFindingRecorded' &&
+        event.type !== 'InspectionRecorded'
+      )
+        continue;
       const d = event.data;
+      const decidedAt =
+        event.type === 'InspectionRecorded' ? event.data.inspectedAt : event.data.decidedAt;
       for (const person of d.responsiblePersons as ResponsiblePerson[]) {
         const data: Naming = {
           uscc,
@@ -85,20 +97,22 @@ export class PeopleService {
           ...(d.recordingJurisdiction && { recordingJurisdiction: d.recordingJurisdiction }),
           recordEventId: eventId,
           recordType: event.type,
-          decidedAt: d.decidedAt,
+          decidedAt,
           ...(event.type === 'PenaltyImposed'
             ? { decisionNumber: event.data.decisionNumber, violationType: event.data.violationType }
-            : { findingKind: event.data.kind, article: event.data.article }),
+            : event.type === 'CreditFindingRecorded'
+              ? { findingKind: event.data.kind, article: event.data.article }
+              : { findingCodes: event.data.findings.map((f) => f.code) }),
           ...(person.role !== undefined && { role: person.role }),
           ...(person.bannedUntil !== undefined && { bannedUntil: person.bannedUntil }),
         };
-        await this.store.append(
+        last = await this.store.append(
           personStreamId(person.idNumberHash),
           [
             {
               type: 'PersonNamedResponsible',
               data,
-              occurredAt: `${d.decidedAt}T00:00:00+08:00`,
+              occurredAt: `${decidedAt}T00:00:00+08:00`,
               metadata: {
                 idempotencyKey: `named:${eventId}:${person.idNumberHash}`,
                 causationId: eventId,
@@ -109,5 +123,7 @@ export class PeopleService {
         );
       }
     }
+    // The answer waits for the person's record, as it does for the agency's (read your writes).
+    if (last) await this.projections.waitFor(last.position);
   }
 }

@@ -761,6 +761,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         'inspectedAt',
       );
       checkFindingItems(command.data.recordingJurisdiction ?? state.jurisdiction, command.data);
+      checkResponsiblePersons(command.data.responsiblePersons, command.data.inspectedAt, false);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
@@ -1345,7 +1346,7 @@ function checkResponsiblePersons(
     if (person.bannedUntil === undefined) return;
     if (!penalty)
       throw new InvalidInput(
-        'a ban from practising (禁止从业) is imposed by a penalty, not recorded by a finding',
+        'a ban from practising (禁止从业) is imposed by a penalty, not recorded by a finding or an inspection',
         'beijing-9-2',
         `responsiblePersons.${i}.bannedUntil`,
       );

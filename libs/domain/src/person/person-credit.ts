@@ -10,7 +10,7 @@ import type { GradePeriod } from '../grading/timeline';
  */
 export const personStreamId = (idNumberHash: string): string => `person-${idNumberHash}`;
 
-/** The person was named responsible in a penalty or a credit finding recorded on an agency. */
+/** The person was named responsible in a penalty, a credit finding or an inspection of an agency. */
 export interface PersonNamedResponsible {
   type: 'PersonNamedResponsible';
   data: {
@@ -20,12 +20,14 @@ export interface PersonNamedResponsible {
     /** The jurisdiction whose regulator recorded it, where a host did (ADR 016). */
     recordingJurisdiction?: Jurisdiction;
     recordEventId: string;
-    recordType: 'PenaltyImposed' | 'CreditFindingRecorded';
+    recordType: 'PenaltyImposed' | 'CreditFindingRecorded' | 'InspectionRecorded';
     decidedAt: string;
     /** The penalty's decision number (public, 双公示), or the finding's article. */
     decisionNumber?: string;
     violationType?: ViolationType;
     findingKind?: string;
+    /** An inspection's finding codes. */
+    findingCodes?: string[];
     article?: string;
     role?: string;
     /** The last day of a ban from practising the decision imposes on the person. */
