@@ -232,4 +232,25 @@ describe('persons named responsible (seed 000 Art. 10)', () => {
       })
       .thenThrows(InvalidInput, 'beijing-9-2', 'responsiblePersons.0.bannedUntil');
   });
+
+  it('records an inspection naming a person, and refuses a ban on it: a penalty imposes one', () => {
+    const inspection = (persons: ResponsiblePerson[]): AgencyCommand => ({
+      type: 'RecordInspection',
+      on: '2026-05-06',
+      calendar,
+      data: {
+        inspectedAt: '2026-05-06',
+        method: 'on-site',
+        findings: [{ code: 'refused-rectification' }],
+        responsiblePersons: persons,
+      },
+    });
+    expect(decide(inspection([named()]), given.reduce(evolve, initialAgencyState))).toMatchObject([
+      { type: 'InspectionRecorded', data: { responsiblePersons: [{ idNumberHash: 'h1' }] } },
+    ]);
+    spec
+      .given(given)
+      .when(inspection([named('2027-05-06')]))
+      .thenThrows(InvalidInput, 'beijing-9-2', 'responsiblePersons.0.bannedUntil');
+  });
 });
