@@ -10,3 +10,4 @@ export * from './notifications/notifications.projection';
 export * from './users/users.projection';
 export * from './merkle-log/merkle-log.projection';
 export * from './export-feed/export-feed.projection';
+export * from './person-credit';

@@ -93,6 +93,8 @@ interface Shared {
   /** A Chongqing agency out of the directory since an E, and its application to re-enter, pending. */
   delisted: string;
   applicationId: string;
+  /** Its re-evaluation from supervision (beijing-22), in publicity. */
+  reevaluationId: string;
 }
 
 /** Setup that needs more than a fresh agency: each step must answer 201. */
@@ -135,6 +137,9 @@ interface Route {
 }
 
 const REGULATOR: readonly Caller[] = ['admin', 'beijing regulator'];
+/** A re-evaluation from supervision (seed 000 Art. 22), and its publication after publicity. */
+const reevaluation = { basis: 'supervision', score: 80, occurredAt: '2026-03-02' };
+const reevaluationPublication = { occurredAt: '2026-03-10' };
 const AGENCY_OR_REGULATOR: readonly Caller[] = ['admin', 'beijing regulator', 'own agency'];
 const OWN_AGENCY: readonly Caller[] = ['own agency'];
 const REGULATOR_OR_REVIEWER: readonly Caller[] = ['admin', 'beijing regulator', 'reviewer'];
@@ -601,6 +606,48 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
+    path: `${agencies}/:uscc/reevaluations`,
+    access: REGULATOR,
+    fresh: async (setup) => {
+      const uscc = await setup.ledger.agency();
+      return { uscc, path: `${agencies}/${uscc}/reevaluations`, body: reevaluation };
+    },
+    shared: ({ uscc }) => ({ uscc, path: `${agencies}/${uscc}/reevaluations`, body: reevaluation }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/reevaluations/:reevaluationId/publication',
+    access: REGULATOR,
+    fresh: async (setup) => {
+      const uscc = await setup.ledger.agency();
+      const { reevaluationId } = await setup.created(
+        `${agencies}/${uscc}/reevaluations`,
+        asBeijing,
+        reevaluation,
+      );
+      return {
+        uscc,
+        path: `/api/v1/reevaluations/${reevaluationId}/publication`,
+        body: reevaluationPublication,
+      };
+    },
+    shared: ({ uscc, reevaluationId }) => ({
+      uscc,
+      path: `/api/v1/reevaluations/${reevaluationId}/publication`,
+      body: reevaluationPublication,
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/people/:personRef/credit',
+    // Any jurisdiction's regulator: a person's bans follow them to any agency (ADR 020).
+    access: ['admin', 'beijing regulator', 'chongqing regulator', 'reviewer', 'auditor'],
+    fresh: (_setup, { uscc, personId }) =>
+      Promise.resolve({ uscc, path: `/api/v1/people/${personId}/credit` }),
+    shared: ({ uscc, personId }) => ({ uscc, path: `/api/v1/people/${personId}/credit` }),
+  },
+  {
+    method: 'POST',
     path: `${agencies}/:uscc/replay`,
     access: ['reviewer', 'auditor'],
     reads: true,
@@ -933,6 +980,8 @@ describe('auth matrix: every route × every caller', () => {
           repairRequest(eventIds[0]),
         )
       ).repairId,
+      reevaluationId: (await created(`${agencies}/${uscc}/reevaluations`, asBeijing, reevaluation))
+        .reevaluationId,
     };
     await created(users, bearer(actors.admin), { ...MATRIX_USER, role: 'reviewer' });
     pending = await ledger.agency({ approve: false });

@@ -99,6 +99,8 @@ const ROUTES = {
     legalBasis: '《生态环境监测条例》第三十九条',
     content: '罚款人民币五万元',
     fineYuan: 50000,
+    // The person responsible, banned from practising (seed 000 Art. 9(2), ADR 020).
+    responsiblePersons: [{ idNumber: freshResidentId(), name: '张三', bannedUntil: '2031-11-12' }],
   })),
   creditFindings: onAgency('credit-findings', () => ({
     kind: 'credit-bad',
@@ -436,6 +438,28 @@ const CASES: BadCase[] = [
   ),
   bad('penalties', 'bad date (year 0)', 'occurredAt', '0000-06-01T00:00:00Z', /^occurredAt: /),
   bad('penalties', 'bad amount', 'fineYuan', 0.001, /^fineYuan: must have at most 2 decimals$/),
+  bad('penalties', 'nested', 'responsiblePersons', 'someone', /^responsiblePersons: /),
+  bad(
+    'penalties',
+    'nested',
+    'responsiblePersons.0.idNumber',
+    '110105194912310021',
+    /^responsiblePersons\.0\.idNumber: /,
+  ),
+  bad(
+    'penalties',
+    'nested',
+    'responsiblePersons.0.name',
+    undefined,
+    /^responsiblePersons\.0\.name: /,
+  ),
+  bad(
+    'penalties',
+    'bad date',
+    'responsiblePersons.0.bannedUntil',
+    '2031-02-30',
+    /^responsiblePersons\.0\.bannedUntil: must be a date/,
+  ),
 
   bad('creditFindings', 'missing', 'kind', missing, /^kind: should not be empty$/),
   bad('creditFindings', 'wrong type', 'article', 9, /^article: must be a string$/),
@@ -554,7 +578,8 @@ describe('bad input', () => {
         route,
         ...KINDS.filter((kind) => {
           if (kind === 'missing') return route !== 'scrap'; // scrappedAt is optional
-          if (kind === 'nested') return ['register', 'changes', 'inspections'].includes(route);
+          if (kind === 'nested')
+            return ['register', 'changes', 'inspections', 'penalties'].includes(route);
           if (kind === 'bad enum') return !['departure', 'equipment', 'scrap'].includes(route);
           return true;
         }),

@@ -30,25 +30,37 @@ const CYCLES: [Jurisdiction, number][] = [
 
 type Op =
   | { kind: 'change'; lateBy: number }
-  | { kind: 'hire' }
+  | { kind: 'hire'; banned: boolean }
   | { kind: 'depart' }
   | { kind: 'move' }
   | { kind: 'equip' }
   | { kind: 'scrap'; dated: boolean }
-  | { kind: 'inspect' }
-  | { kind: 'penalty'; fraud: boolean }
+  | { kind: 'inspect'; refusal: boolean }
+  | { kind: 'penalty'; fraud: boolean; named: boolean }
+  | { kind: 'fulfil' }
+  | { kind: 'reevaluate'; score: number }
   | { kind: 'finding' }
   | { kind: 'repair' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('change' as const), lateBy: fc.integer({ min: 0, max: 70 }) }),
-  fc.constant({ kind: 'hire' as const }),
+  // A hire of the person the run's penalties name and ban (ADR 020), or of someone new.
+  fc.record({ kind: fc.constant('hire' as const), banned: fc.boolean() }),
   fc.constant({ kind: 'depart' as const }),
   fc.constant({ kind: 'move' as const }),
   fc.constant({ kind: 'equip' as const }),
   fc.record({ kind: fc.constant('scrap' as const), dated: fc.boolean() }),
-  fc.constant({ kind: 'inspect' as const }),
-  fc.record({ kind: fc.constant('penalty' as const), fraud: fc.boolean() }),
+  fc.record({ kind: fc.constant('inspect' as const), refusal: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('penalty' as const),
+    fraud: fc.boolean(),
+    named: fc.boolean(),
+  }),
+  fc.constant({ kind: 'fulfil' as const }),
+  fc.record({
+    kind: fc.constant('reevaluate' as const),
+    score: fc.integer({ min: 40, max: 100 }),
+  }),
   fc.constant({ kind: 'finding' as const }),
   fc.constant({ kind: 'repair' as const }),
 );
@@ -131,6 +143,8 @@ describe('property: a decision is the same whether keyed in on its day or years 
         const regulator = () => regulatorOf(jurisdiction);
         const agency = () => bearer(actors.agency(uscc));
         const answers: [string, number, number][] = [];
+        /** The person the run's penalties name responsible, with a ban (ADR 020). */
+        const responsible = freshResidentId();
 
         /** Sends one command to both ledgers, each with its clock set; `id` keeps what it answers. */
         const send = async (
@@ -200,7 +214,7 @@ describe('property: a decision is the same whether keyed in on its day or years 
               );
               break;
             case 'hire': {
-              const idNumber = freshResidentId();
+              const idNumber = op.banned ? responsible : freshResidentId();
               await send(
                 'post',
                 agencyPath('personnel'),
@@ -262,7 +276,7 @@ describe('property: a decision is the same whether keyed in on its day or years 
                 () => ({
                   inspectedAt: on,
                   method: 'on-site',
-                  findings: [{ code: 'record-keeping' }],
+                  findings: [{ code: op.refusal ? 'refused-rectification' : 'record-keeping' }],
                 }),
                 on,
               );
@@ -279,9 +293,45 @@ describe('property: a decision is the same whether keyed in on its day or years 
                   violationType: op.fraud ? 'data-fraud' : 'other',
                   legalBasis: '《生态环境监测条例》',
                   content: '警告',
+                  // A deadline: unfulfilled past it, a Chongqing agency is E the day after.
+                  dueBy: addDays(on, 15),
+                  ...(op.named && {
+                    responsiblePersons: [
+                      { idNumber: responsible, name: '李四', bannedUntil: addDays(on, 400) },
+                    ],
+                  }),
                 }),
                 on,
                 (a, ids) => (ids.penalty = String((a.eventIds as string[])[0])),
+              );
+              break;
+            case 'fulfil':
+              await send(
+                'post',
+                (ids) =>
+                  ids.penalty && `/api/v1/agencies/${uscc}/penalties/${ids.penalty}/fulfilment`,
+                regulator,
+                () => ({ fulfilledOn: on }),
+                on,
+              );
+              break;
+            case 'reevaluate':
+              // Beijing re-evaluates from supervision (Art. 22); elsewhere 422, in both ledgers.
+              await send(
+                'post',
+                agencyPath('reevaluations'),
+                regulator,
+                () => ({ basis: 'supervision', score: op.score }),
+                on,
+                (a, ids) => (ids.reevaluation = String(a.reevaluationId)),
+              );
+              await send(
+                'post',
+                (ids) =>
+                  ids.reevaluation && `/api/v1/reevaluations/${ids.reevaluation}/publication`,
+                regulator,
+                () => ({}),
+                addDays(on, 10),
               );
               break;
             case 'finding':

@@ -27,6 +27,7 @@ import {
   NotFoundError,
   organisationCodeCheckCharacter,
   policyById,
+  policyInForce,
   RuleViolation,
   usccCheckCharacter,
   type CreditFindingKind,
@@ -52,7 +53,29 @@ export interface AssessmentSpec {
 }
 
 export type FactSpec =
-  | { type: 'PenaltyImposed'; violationType: ViolationType; day: number }
+  | {
+      type: 'PenaltyImposed';
+      violationType: ViolationType;
+      day: number;
+      /** Days to the deadline (履行期限), and to its fulfilment (null: never fulfilled). */
+      dueDays: number | null;
+      fulfilledAfterDays: number | null;
+      /** Names a responsible person, with a ban from practising of so many days (ADR 020). */
+      personBanDays: number | null;
+    }
+  | {
+      /** An inspection that finds a refusal or a false report (Beijing Art. 9(5), 15). */
+      type: 'InspectionRecorded';
+      code: 'refused-inspection' | 'refused-rectification' | 'untrue-report' | 'false-report';
+      day: number;
+    }
+  | {
+      /** A re-evaluation between cycles published (Beijing Art. 22, 23; ADR 021). */
+      type: 'ReevaluationPublished';
+      grade: 'A' | 'B' | 'C' | 'D';
+      score: number;
+      day: number;
+    }
   | {
       type: 'CreditFindingRecorded';
       kind: CreditFindingKind;
@@ -128,6 +151,8 @@ const findingKinds: CreditFindingKind[] = [
   'procurement-blacklisted',
 ];
 const articles = [
+  // A hire inside a person's fraud ban (ADR 020) is recorded as this finding.
+  'beijing-9-2',
   'beijing-9-3',
   'beijing-9-7',
   'chongqing-16-2',
@@ -151,6 +176,25 @@ const factArb: fc.Arbitrary<FactSpec> = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...violationTypes.slice(0, 5)) },
       { weight: 1, arbitrary: fc.constant(violationTypes[5]) },
     ),
+    day: fc.integer({ min: 0, max: DECISION_DAYS }),
+    dueDays: fc.option(fc.integer({ min: 0, max: 90 }), { nil: null }),
+    fulfilledAfterDays: fc.option(fc.integer({ min: 0, max: 120 }), { nil: null }),
+    personBanDays: fc.option(fc.integer({ min: 0, max: 800 }), { nil: null }),
+  }),
+  fc.record({
+    type: fc.constant('InspectionRecorded' as const),
+    code: fc.constantFrom(
+      'refused-inspection' as const,
+      'refused-rectification' as const,
+      'untrue-report' as const,
+      'false-report' as const,
+    ),
+    day: fc.integer({ min: 0, max: DECISION_DAYS }),
+  }),
+  fc.record({
+    type: fc.constant('ReevaluationPublished' as const),
+    grade: fc.constantFrom('A' as const, 'B' as const, 'C' as const, 'D' as const),
+    score: fc.integer({ min: 0, max: 100 }),
     day: fc.integer({ min: 0, max: DECISION_DAYS }),
   }),
   fc.record({
@@ -236,6 +280,10 @@ export function usccOf(jurisdiction: Jurisdiction, run: number, agency: number):
 }
 
 const day = (n: number, from = FIRST_DAY) => addCalendarDays(from, n);
+/** Sealed personal data as an event holds it (the test never opens it). */
+const sealedFake = (kind: 'resident-id' | 'person-name') => ({
+  $pii: { subject: 'person:test', kind, iv: 'iv', ct: 'ct', tag: 'tag' },
+});
 const instantOn = (date: string, time = '10:00:00') => `${date}T${time}+08:00`;
 
 export interface RecordedAgency {
@@ -336,14 +384,62 @@ function agencyCursor(
   for (const { fact, withPrevious } of ordered) {
     const decidedAt = day(fact.day);
     boundaries.push(decidedAt);
+    if (fact.type === 'InspectionRecorded') {
+      rest.push({
+        event: {
+          eventId: randomUUID(),
+          type: 'InspectionRecorded',
+          occurredAt: instantOn(decidedAt, '09:30:00'),
+          data: { inspectedAt: decidedAt, method: 'on-site', findings: [{ code: fact.code }] },
+        },
+        withPrevious,
+      });
+      continue;
+    }
+    if (fact.type === 'ReevaluationPublished') {
+      const policy = policyInForce(jurisdiction, decidedAt);
+      if (policy === undefined) continue;
+      rest.push({
+        event: {
+          eventId: randomUUID(),
+          type: 'ReevaluationPublished',
+          occurredAt: instantOn(decidedAt, '09:30:00'),
+          data: {
+            reevaluationId: `${uscc}.${String(fact.day).padStart(12, '0')}`,
+            publishedOn: decidedAt,
+            policy: { id: policy.id, jurisdiction: policy.jurisdiction, version: policy.version },
+            grade: {
+              grade: fact.grade,
+              score: fact.score,
+              explanation: [{ rule: `score-band-${fact.grade}`, article: 'beijing-15', facts: [] }],
+            },
+          },
+        },
+        withPrevious,
+      });
+      continue;
+    }
+    const penaltyId = randomUUID();
     const data =
       fact.type === 'PenaltyImposed'
         ? {
-            decisionNumber: `罚-${fact.day}`,
+            decisionNumber: `罚-${fact.day}-${penaltyId.slice(0, 8)}`,
             decidedAt,
             violationType: fact.violationType,
             legalBasis: 'seed-000-24',
             content: 'fine',
+            // A deadline: unfulfilled past it, a Chongqing agency is E from the day after.
+            ...(fact.dueDays !== null && { dueBy: day(fact.day + fact.dueDays) }),
+            ...(fact.personBanDays !== null && {
+              responsiblePersons: [
+                {
+                  idNumberHash: `h-${penaltyId}`,
+                  idNumber: sealedFake('resident-id'),
+                  name: sealedFake('person-name'),
+                  bannedUntil: day(fact.day + fact.personBanDays),
+                },
+              ],
+            }),
           }
         : {
             kind: fact.kind,
@@ -358,13 +454,30 @@ function agencyCursor(
       boundaries.push(day(fact.day + fact.banDays + 1));
     rest.push({
       event: {
-        eventId: randomUUID(),
+        eventId: penaltyId,
         type: fact.type,
         occurredAt: instantOn(decidedAt, '09:30:00'),
         data,
       },
       withPrevious,
     });
+    if (fact.type === 'PenaltyImposed' && fact.dueDays !== null) {
+      boundaries.push(day(fact.day + fact.dueDays + 1));
+      if (fact.fulfilledAfterDays !== null) {
+        // Recorded after the penalty, in its stream: fulfilled on time or late (PenaltyFulfilled).
+        const fulfilledOn = day(fact.day + fact.fulfilledAfterDays);
+        boundaries.push(fulfilledOn);
+        rest.push({
+          event: {
+            eventId: randomUUID(),
+            type: 'PenaltyFulfilled',
+            occurredAt: instantOn(fulfilledOn, '11:00:00'),
+            data: { penaltyEventId: penaltyId, fulfilledOn },
+          },
+          withPrevious: false,
+        });
+      }
+    }
   }
   for (const { event, withPrevious } of rest) {
     if (withPrevious) appends[appends.length - 1].push(event);

@@ -17,6 +17,7 @@ import { Notifications1763861900000 } from '@ledger/projections/migrations/17638
 import { GradeHistoryReevaluations1763852100000 } from '@ledger/projections/migrations/1763852100000-grade-history-reevaluations';
 import { Users1763851600000 } from '@ledger/projections/migrations/1763851600000-users';
 import { ExportFeed1763852028000 } from '@ledger/projections/migrations/1763852028000-export-feed';
+import { PersonCredit1763852110000 } from '@ledger/projections/migrations/1763852110000-person-credit';
 import { WriteModel1763850100000 } from './migrations/1763850100000-write-model';
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
@@ -46,6 +47,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   MerkleLog1763852627000,
   LedgerCheckpoints1763852627100,
   ExportFeed1763852028000,
+  PersonCredit1763852110000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -8,3 +8,4 @@ export * from './inspection-plan';
 export * from './supervision';
 export * from './credit';
 export * from './account';
+export * from './person';

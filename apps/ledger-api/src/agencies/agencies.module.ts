@@ -10,10 +10,18 @@ import { AgencyDirectory } from './agency-directory';
 import { ExecuteAgencyCommandHandler } from './execute-agency-command';
 import { LedgerController } from './ledger.controller';
 import { PersonalData } from './personal-data.provider';
+import { GradingService } from '../grading/grading.service';
+import { PeopleService } from '../people/people.service';
+import { PeopleController } from '../people/people.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegistryEntryRow])],
-  controllers: [AgencyCommandsController, AgencyQueriesController, LedgerController],
+  controllers: [
+    AgencyCommandsController,
+    AgencyQueriesController,
+    LedgerController,
+    PeopleController,
+  ],
   providers: [
     ExecuteAgencyCommandHandler,
     ProjectionsService,
@@ -21,7 +29,16 @@ import { PersonalData } from './personal-data.provider';
     CalendarService,
     PersonalData,
     AgencyDirectory,
+    GradingService,
+    PeopleService,
   ],
-  exports: [ProjectionsService, CommandPipeline, CalendarService, PersonalData, AgencyDirectory],
+  exports: [
+    ProjectionsService,
+    CommandPipeline,
+    CalendarService,
+    PersonalData,
+    AgencyDirectory,
+    GradingService,
+  ],
 })
 export class AgenciesModule {}

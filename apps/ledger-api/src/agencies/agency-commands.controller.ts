@@ -29,6 +29,7 @@ import {
   type RegulatorAuthority,
   type AgencyCommand,
   type RegistrationFields,
+  type ResponsiblePerson,
   type SealedPersonalData,
 } from '@ledger/domain';
 import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '@ledger/event-store';
@@ -62,6 +63,7 @@ import {
   type CommandBodyDto,
   type RegistrationChangesDto,
 } from './dto';
+import type { ResponsiblePersonDto } from './dto/responsible-person.dto';
 import type { CommandOutcome } from '../commands/command-pipeline';
 import { commandContext } from '../commands/request-context';
 import { ExecuteAgencyCommand } from './execute-agency-command';
@@ -78,7 +80,23 @@ function extras(outcome: CommandOutcome): Record<string, unknown> {
     case 'RegistrationChanged':
       return { reviewDueOn: first?.reviewDueOn ?? null };
     case 'PersonnelJoined':
-      return { personId: first?.personId };
+      // The person's credit record is found by either (GET /api/v1/people/:personRef/credit).
+      return {
+        personId: first?.personId,
+        personRef: first?.idNumberHash,
+        // Beijing Art. 9(2): a hire inside a ban is taken, and recorded as credit-bad.
+        ...(outcome.events[1]?.type === 'CreditFindingRecorded' && {
+          creditFinding: { eventId: outcome.eventIds[1], article: 'beijing-9-2' },
+        }),
+      };
+    case 'PenaltyImposed':
+    case 'CreditFindingRecorded':
+    case 'InspectionRecorded': {
+      const persons = first?.responsiblePersons as { idNumberHash: string }[] | undefined;
+      return persons
+        ? { responsiblePersons: persons.map((p) => ({ personRef: p.idNumberHash })) }
+        : {};
+    }
     case 'EquipmentAdded':
       return { equipmentId: first?.equipmentId };
     default:
@@ -475,36 +493,83 @@ export class AgencyCommandsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const { occurredAt: _o, ...data } = body;
-    return this.run(req, res, actor, uscc, body, ['regulator'], {
-      type: 'RecordInspection',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>({
-        ...data,
-        recordingAuthority: recordingAuthorityOf(actor),
-      }),
-      plan: await this.planOf(body.planId),
-    });
+    const { occurredAt: _o, responsiblePersons, ...data } = body;
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['regulator'],
+      {
+        type: 'RecordInspection',
+        data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordInspection' }>['data']>({
+          ...data,
+          recordingAuthority: recordingAuthorityOf(actor),
+          responsiblePersons: await this.responsiblePersons(sealing, responsiblePersons),
+        }),
+        plan: await this.planOf(body.planId),
+      },
+      sealing,
+    );
   }
 
   @Post(':uscc/penalties')
   @HttpCode(201)
   @Roles('regulator')
   @ApiOperation({ summary: '行政处罚: record an administrative penalty decision' })
-  penalty(
+  async penalty(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Body() body: ImposePenaltyDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const { occurredAt: _o, ...data } = body;
-    return this.run(req, res, actor, uscc, body, ['regulator'], {
-      type: 'ImposePenalty',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'ImposePenalty' }>['data']>({
-        ...data,
-        recordingAuthority: recordingAuthorityOf(actor),
+    const { occurredAt: _o, responsiblePersons, ...data } = body;
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['regulator'],
+      {
+        type: 'ImposePenalty',
+        data: withoutUndefined<Extract<AgencyCommand, { type: 'ImposePenalty' }>['data']>({
+          ...data,
+          recordingAuthority: recordingAuthorityOf(actor),
+          responsiblePersons: await this.responsiblePersons(sealing, responsiblePersons),
+        }),
+      },
+      sealing,
+    );
+  }
+
+  /**
+   * The persons a decision names, with the ID number and name sealed under the person's key
+   * (`person:<identity hash>`, the key of the person's personnel records too): erasing the
+   * person erases them everywhere (ADR 005, 020).
+   */
+  private async responsiblePersons(
+    sealing: SealingSession,
+    persons: ResponsiblePersonDto[] | undefined,
+  ): Promise<ResponsiblePerson[] | undefined> {
+    if (persons === undefined) return undefined;
+    return Promise.all(
+      persons.map(async (person) => {
+        const idNumberHash = this.personalData.identityHash(person.idNumber);
+        const subject = `person:${idNumberHash}`;
+        return withoutUndefined<ResponsiblePerson>({
+          idNumberHash,
+          idNumber: await sealing.seal(subject, 'resident-id', person.idNumber),
+          name: await sealing.seal(subject, 'person-name', person.name),
+          role: person.role,
+          bannedUntil: person.bannedUntil,
+        });
       }),
-    });
+    );
   }
 
   @Post(':uscc/credit-findings')
@@ -514,18 +579,31 @@ export class AgencyCommandsController {
     summary:
       '信用记载: a credit-bad finding, police case, or serious-dishonesty listing (seed 000 Art. 9)',
   })
-  creditFinding(
+  async creditFinding(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Body() body: RecordCreditFindingDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const { occurredAt: _o, ...data } = body;
-    return this.run(req, res, actor, uscc, body, ['regulator'], {
-      type: 'RecordCreditFinding',
-      data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordCreditFinding' }>['data']>(data),
-    });
+    const { occurredAt: _o, responsiblePersons, ...data } = body;
+    const sealing = this.personalData.sealing();
+    return this.run(
+      req,
+      res,
+      actor,
+      uscc,
+      body,
+      ['regulator'],
+      {
+        type: 'RecordCreditFinding',
+        data: withoutUndefined<Extract<AgencyCommand, { type: 'RecordCreditFinding' }>['data']>({
+          ...data,
+          responsiblePersons: await this.responsiblePersons(sealing, responsiblePersons),
+        }),
+      },
+      sealing,
+    );
   }
 
   @Post(':uscc/deregistration')

@@ -16,6 +16,7 @@ import {
   USCC_SCOPE,
   UsccAlreadyRegistered,
   personReservations,
+  toShanghaiDate,
   type AgencyCommand,
   type AgencyEvent,
   type AgencyState,
@@ -39,6 +40,7 @@ import {
   type CommandContext,
   type CommandOutcome,
 } from '../commands/command-pipeline';
+import { PeopleService } from '../people/people.service';
 
 type WithoutTime<C> = C extends unknown ? Omit<C, 'on' | 'calendar'> : never;
 
@@ -61,13 +63,37 @@ export class ExecuteAgencyCommandHandler implements ICommandHandler<
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly pipeline: CommandPipeline,
+    private readonly people: PeopleService,
   ) {}
 
   async execute(cmd: ExecuteAgencyCommand): Promise<CommandOutcome> {
     const { command } = cmd;
-    if (command.type === 'AddPersonnel' && command.data.priorDeparture)
-      await this.recordPriorDeparture(cmd, command.data.idNumberHash, command.data.priorDeparture);
-    return this.decideAndAppend(cmd);
+    if (command.type === 'AddPersonnel') {
+      if (command.data.priorDeparture)
+        await this.recordPriorDeparture(
+          cmd,
+          command.data.idNumberHash,
+          command.data.priorDeparture,
+        );
+      // The hire is decided on the person's bans on its date (ADR 020).
+      const hiredOn = command.data.joinedAt ?? toShanghaiDate(cmd.context.occurredAt);
+      const bans = await this.people.bans(
+        await this.people.namings(command.data.idNumberHash),
+        hiredOn,
+      );
+      return this.decideAndAppend(
+        new ExecuteAgencyCommand(cmd.uscc, { ...command, bans }, cmd.allowed, cmd.context),
+      );
+    }
+    const outcome = await this.decideAndAppend(cmd);
+    // The persons a decision names get it on their own record (ADR 020).
+    if (
+      command.type === 'ImposePenalty' ||
+      command.type === 'RecordCreditFinding' ||
+      command.type === 'RecordInspection'
+    )
+      await this.people.recordNamings(cmd.uscc, outcome);
+    return outcome;
   }
 
   /**

@@ -4,11 +4,11 @@ import { DirectoryController } from './directory.controller';
 import { ReevaluationController } from './reevaluation.controller';
 import { ExecuteCycleCommandHandler } from './execute-cycle-command';
 import { GradingController } from './grading.controller';
-import { GradingService } from './grading.service';
 
 @Module({
   imports: [AgenciesModule],
   controllers: [GradingController, DirectoryController, ReevaluationController],
-  providers: [ExecuteCycleCommandHandler, GradingService],
+  // GradingService comes from AgenciesModule: a hire reads grade histories too (ADR 020).
+  providers: [ExecuteCycleCommandHandler],
 })
 export class GradingModule {}

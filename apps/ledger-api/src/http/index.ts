@@ -38,6 +38,7 @@ export {
 } from './headers';
 export {
   ParseApplicationIdPipe,
+  ParsePersonRefPipe,
   ParseReevaluationIdPipe,
   ParseCycleIdPipe,
   ParseEquipmentIdPipe,

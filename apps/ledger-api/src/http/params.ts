@@ -63,6 +63,11 @@ export const OBJECTION_ID_SHAPE = new RegExp(`^${JURISDICTION}-\\d{4}\\.[0-9a-f]
 export const REPAIR_ID_SHAPE = /^[0-9A-Z]{18}\.[0-9a-f]{12}$/;
 
 export const ParsePersonIdPipe = new ParseIdPipe(UUID_SHAPE, 'an id this ledger issued (a UUID)');
+/** A person's credit: the personRef (identity hash, 64 hex digits) or a personId (ADR 020). */
+export const ParsePersonRefPipe = new ParseIdPipe(
+  new RegExp(`^(?:[0-9a-f]{64}|${UUID_SHAPE.source.slice(1, -1)})$`, 'i'),
+  'a personRef (64 hex digits) or a personId this ledger issued (a UUID)',
+);
 export const ParseEquipmentIdPipe = new ParseIdPipe(
   UUID_SHAPE,
   'an id this ledger issued (a UUID)',

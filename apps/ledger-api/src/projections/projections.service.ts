@@ -14,6 +14,7 @@ import {
   inspectionPlanProjection,
   notificationsProjection,
   merkleLogProjection,
+  personCreditProjection,
   ProjectionRunner,
   registryProjection,
   usersProjection,
@@ -32,6 +33,7 @@ export const API_PROJECTIONS = [
   usersProjection,
   merkleLogProjection,
   exportFeedProjection,
+  personCreditProjection,
 ] as Projection<unknown>[];
 
 /** Positions a projection may lag behind the store's head and still be ready. */

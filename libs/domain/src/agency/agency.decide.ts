@@ -12,6 +12,7 @@ import {
   type UpgradeBarInput,
 } from '../grading/policies';
 import { DISPLAY_PERIODS, displayPeriodOfRecord } from '../credit/display-period';
+import { BEIJING_9_2_VIOLATIONS, bansInForce, type PersonBan } from '../person/person-credit';
 import { assertCarriesOutPlan, type InspectionPlan } from '../inspection-plan/inspection-plan';
 import {
   gradesNoOne,
@@ -36,6 +37,7 @@ import type {
   ReevaluationBasis,
   RegistrationFields,
   SealedPersonalData,
+  ResponsiblePerson,
 } from './agency.events';
 import { changesReviewedField, isEngaged, type AgencyState } from './agency';
 import { DuplicateDecisionNumber, UsccAlreadyRegistered } from './agency.reservations';
@@ -64,7 +66,14 @@ export type AgencyCommand =
         changedAt: string;
         commitment?: Commitment;
       })
-  | ({ type: 'AddPersonnel' } & CommandTime & { data: PersonnelJoined['data'] })
+  | ({ type: 'AddPersonnel' } & CommandTime & {
+        data: PersonnelJoined['data'];
+        /**
+         * The person's bans as the ledger holds them (the person's stream, the E grades of the
+         * agencies whose decisions named them): judged on the hire's date (ADR 020).
+         */
+        bans?: readonly PersonBan[];
+      })
   | ({ type: 'RecordDepartureForHire' } & CommandTime & {
         /** The identity hash of the person the hiring agency takes on. */
         idNumberHash: string;
@@ -635,7 +644,10 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           );
         }
       }
-      return [{ type: 'PersonnelJoined', data: command.data }];
+      return [
+        { type: 'PersonnelJoined', data: command.data },
+        ...hireUnderBan(state, command.data, command.bans ?? [], command.on),
+      ];
     }
 
     case 'RecordDeparture': {
@@ -777,6 +789,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         'inspectedAt',
       );
       checkFindingItems(command.data.recordingJurisdiction ?? state.jurisdiction, command.data);
+      checkResponsiblePersons(command.data.responsiblePersons, command.data.inspectedAt, false);
       return [{ type: 'InspectionRecorded', data: command.data }];
 
     case 'ImposePenalty':
@@ -798,6 +811,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'ledger-valid-time',
           'dueBy',
         );
+      checkResponsiblePersons(command.data.responsiblePersons, command.data.decidedAt, true);
       return [{ type: 'PenaltyImposed', data: command.data }];
 
     case 'RecordPenaltyFulfilment': {
@@ -842,6 +856,7 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         command.data.decidedAt,
         'decidedAt',
       );
+      checkResponsiblePersons(command.data.responsiblePersons, command.data.decidedAt, false);
       return [{ type: 'CreditFindingRecorded', data: command.data }];
 
     case 'Deregister': {
@@ -1421,4 +1436,106 @@ function correctRecord(
       article,
     },
   };
+}
+
+/**
+ * The persons a decision names (seed 000 Art. 10, seed 001 Art. 20(二)): each once; a ban from
+ * practising ends on or after the decision that imposes it, and only a penalty imposes one.
+ */
+function checkResponsiblePersons(
+  persons: readonly ResponsiblePerson[] | undefined,
+  decidedAt: string,
+  penalty: boolean,
+): void {
+  const seen = new Set<string>();
+  persons?.forEach((person, i) => {
+    if (seen.has(person.idNumberHash))
+      throw new InvalidInput(
+        'the same person is named twice',
+        'beijing-10',
+        `responsiblePersons.${i}.idNumber`,
+      );
+    seen.add(person.idNumberHash);
+    if (person.bannedUntil === undefined) return;
+    if (!penalty)
+      throw new InvalidInput(
+        'a ban from practising (禁止从业) is imposed by a penalty, not recorded by a finding or an inspection',
+        'beijing-9-2',
+        `responsiblePersons.${i}.bannedUntil`,
+      );
+    if (person.bannedUntil < decidedAt)
+      throw new InvalidInput(
+        `the ban ends on ${person.bannedUntil}, before its decision on ${decidedAt}`,
+        'beijing-9-2',
+        `responsiblePersons.${i}.bannedUntil`,
+      );
+  });
+}
+
+/**
+ * A hire judged on the person's bans on the hire's date (the day joined, else the command's
+ * valid date); a ban that starts after it does not count.
+ * - Chongqing Art. 20(二)–(三): a person involved in an agency's E is out of the directory with
+ *   it, 2 years (5 after its second E): no Chongqing agency takes them on (422).
+ * - Beijing Art. 9(2): hiring a technical person still inside a ban from practising imposed by
+ *   a penalty for data fraud or a false report is not refused; it is the agency's credit-bad
+ *   situation, recorded as a finding dated the hire (the ledger's own, `hire`).
+ */
+function hireUnderBan(
+  state: AgencyState & { jurisdiction: Jurisdiction },
+  person: PersonnelJoined['data'],
+  bans: readonly PersonBan[],
+  on: string,
+): AgencyEvent[] {
+  const hiredOn = person.joinedAt ?? on;
+  const inForce = bansInForce(bans, hiredOn);
+  if (state.jurisdiction === 'chongqing') {
+    const bar = inForce
+      .filter((b) => b.kind === 'directory-bar')
+      .sort((a, b) => b.to.localeCompare(a.to))[0];
+    if (bar)
+      throw new RuleViolation(
+        `the person was involved in a Chongqing agency's E (Art. 16) and is out of the directory with it until ${bar.to}: no listed agency takes them on before then`,
+        bar.article,
+        'idNumber',
+      );
+  }
+  if (state.jurisdiction === 'beijing' && person.technical) {
+    const ban = inForce
+      .filter(
+        (b) =>
+          b.kind === 'practice-ban' &&
+          b.violationType !== undefined &&
+          BEIJING_9_2_VIOLATIONS.has(b.violationType),
+      )
+      .sort((a, b) => b.to.localeCompare(a.to))[0];
+    if (ban) {
+      const bannedUntil = previousDay(ban.to);
+      return [
+        {
+          type: 'CreditFindingRecorded',
+          data: {
+            kind: 'credit-bad',
+            article: 'beijing-9-2',
+            decidedAt: hiredOn,
+            description: `hired a technical person penalised for ${ban.violationType} and banned from practising until ${bannedUntil} (违规聘用尚在禁止从业期限内的技术人员)`,
+            hire: {
+              personId: person.personId,
+              idNumberHash: person.idNumberHash,
+              bannedBy: ban.recordEventId,
+              bannedUntil,
+            },
+          },
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** The day before a bare date. */
+function previousDay(date: string): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
 }

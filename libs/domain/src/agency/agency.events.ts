@@ -304,6 +304,8 @@ export interface InspectionRecorded {
      * Art. 4 ¶2, seed 002 §一.7). Absent: the agency's home jurisdiction (ADR 016).
      */
     recordingJurisdiction?: Jurisdiction;
+    /** The persons responsible for what it found (seed 000 Art. 10); no ban (a penalty's). */
+    responsiblePersons?: ResponsiblePerson[];
   };
 }
 

@@ -55,8 +55,8 @@ const propose = (
   score: number,
   basis: 'upgrade-request' | 'supervision' = 'upgrade-request',
   binding: DirectDowngrade[] = [],
-  policyId = BEIJING.id,
-): AgencyCommand => ({
+  policyId: string = BEIJING.id,
+): Extract<AgencyCommand, { type: 'ProposeReevaluation' }> => ({
   type: 'ProposeReevaluation',
   on,
   calendar,
@@ -94,7 +94,10 @@ const proposed = (
     },
   },
 });
-const publish = (on: string, downgrades: DirectDowngrade[] = []): AgencyCommand => ({
+const publish = (
+  on: string,
+  downgrades: DirectDowngrade[] = [],
+): Extract<AgencyCommand, { type: 'PublishReevaluation' }> => ({
   type: 'PublishReevaluation',
   on,
   calendar,

@@ -7,7 +7,9 @@ import {
   IsText,
   IsYuanAmount,
   OptionalNotNull,
+  IsNestedArray,
 } from '../../http/validators';
+import { ResponsiblePersonDto } from './responsible-person.dto';
 import { CommandBodyDto } from './command-body.dto';
 import {
   BUSINESS_TYPES,
@@ -114,4 +116,13 @@ export class ImposePenaltyDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsYuanAmount()
   confiscatedYuan?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'the persons responsible the decision names (相关责任人, seed 000 Art. 10; 涉事人员, seed 001 Art. 20(二)): each gets a credit record of their own, keyed by the hash of the ID number',
+    type: () => [ResponsiblePersonDto],
+  })
+  @OptionalNotNull()
+  @IsNestedArray(() => ResponsiblePersonDto, { max: 20 })
+  responsiblePersons?: ResponsiblePersonDto[];
 }

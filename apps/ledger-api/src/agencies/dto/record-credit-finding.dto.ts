@@ -6,7 +6,9 @@ import {
   IsRequired,
   IsText,
   OptionalNotNull,
+  IsNestedArray,
 } from '../../http/validators';
+import { ResponsiblePersonDto } from './responsible-person.dto';
 import { ValidateIf } from 'class-validator';
 import { CommandBodyDto } from './command-body.dto';
 import { CREDIT_FINDING_KINDS, type CreditFindingKind } from './enums';
@@ -68,4 +70,13 @@ export class RecordCreditFindingDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsText({ max: 2000 })
   description?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'the persons responsible the decision names (相关责任人, seed 000 Art. 10; 涉事人员, seed 001 Art. 20(二)): each gets a credit record of their own, keyed by the hash of the ID number',
+    type: () => [ResponsiblePersonDto],
+  })
+  @OptionalNotNull()
+  @IsNestedArray(() => ResponsiblePersonDto, { max: 20 })
+  responsiblePersons?: ResponsiblePersonDto[];
 }

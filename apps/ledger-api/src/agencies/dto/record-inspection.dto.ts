@@ -10,6 +10,7 @@ import {
   OptionalNotNull,
 } from '../../http/validators';
 import { CommandBodyDto } from './command-body.dto';
+import { ResponsiblePersonDto } from './responsible-person.dto';
 import {
   BUSINESS_TYPES,
   FINDING_CODES,
@@ -116,4 +117,13 @@ export class RecordInspectionDto extends CommandBodyDto {
   @OptionalNotNull()
   @IsOneOf(BUSINESS_TYPES)
   businessType?: BusinessType;
+
+  @ApiPropertyOptional({
+    description:
+      'the persons responsible for what the inspection found (相关责任人, seed 000 Art. 10): each gets a credit record of their own, keyed by the hash of the ID number; no ban (a penalty imposes one)',
+    type: () => [ResponsiblePersonDto],
+  })
+  @OptionalNotNull()
+  @IsNestedArray(() => ResponsiblePersonDto, { max: 20 })
+  responsiblePersons?: ResponsiblePersonDto[];
 }

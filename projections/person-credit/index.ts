@@ -1,0 +1,2 @@
+export * from './person-credit.projection';
+export * from './person-credit.query';
