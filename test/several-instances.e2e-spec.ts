@@ -58,6 +58,7 @@ describe('several instances on one database', () => {
         'grade-history': ['child-1'],
         'credit-record': ['child-1'],
         'inspection-plans': ['child-1'],
+        notifications: ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -107,7 +108,7 @@ describe('several instances on one database', () => {
         'every checkpoint at the head',
         () => ledger.checkpoints(),
         (c) =>
-          ['registry', 'grade-history', 'credit-record', 'inspection-plans'].every(
+          ['registry', 'grade-history', 'credit-record', 'inspection-plans', 'notifications'].every(
             (n) => (c[n] ?? 0) >= head,
           ),
       );
@@ -120,6 +121,7 @@ describe('several instances on one database', () => {
         'credit-record',
         'grade-history',
         'inspection-plans',
+        'notifications',
         'registry',
       ]);
       expect(Object.values(handedOver).flat()).not.toContain('child-1');
@@ -132,6 +134,7 @@ describe('several instances on one database', () => {
         );
         expect(status).toBe(200);
         expect(body!.projections.map((p) => [p.lag, p.lastError])).toEqual([
+          [0, null],
           [0, null],
           [0, null],
           [0, null],

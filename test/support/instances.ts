@@ -316,6 +316,8 @@ export const PROJECTION_TABLES = [
   'credit_record_entries',
   'credit_records',
   'inspection_plans',
+  'notification_agencies',
+  'notification_outbox',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */
