@@ -87,6 +87,11 @@ describe('corrections by an administrator (issue 10, item 9)', () => {
       expect(events[2].data).toMatchObject({ field: 'uscc', from: wrong, to: right });
       expect(events[2].prevHash).toBe(events[1].hash);
       expect((await get('/ledger/verify', asAuditor).expect(200)).body).toMatchObject({ ok: true });
+      // Its grade, grade history and credit record too, under the right code.
+      for (const read of ['grade', 'grade-history', 'credit-record'])
+        expect((await get(`/agencies/${right}/${read}`).expect(200)).body).toMatchObject({
+          uscc: right,
+        });
       // The public search finds it by its right code.
       const found = (await get(`/agencies?q=${right}`).expect(200)).body.items as {
         uscc: string;
