@@ -5,6 +5,7 @@ import { decide, type AgencyCommand, type CorrectionRequest } from './agency.dec
 import { evolve, foldAgency, initialAgencyState } from './agency';
 import { PERSON_SCOPE, personReservations, USCC_SCOPE } from './agency.reservations';
 import type { AgencyEvent, AgencyRegistered, SealedPersonalData } from './agency.events';
+import type { InspectionPlan } from '../inspection-plan/inspection-plan';
 
 /** Corrections by an administrator (seed 002 §七.2, §三.11, §五.3; ADR 018). */
 const spec = deciderSpecification({ decide, evolve, initialState: initialAgencyState });
@@ -136,6 +137,30 @@ describe('corrections of the record (seed 002 §七.2, §三.11, §五.3)', () =
         .given([registered, corrected({ field: 'uscc', from: WRONG, to: RIGHT, article: 'x' })])
         .when(correct({ field: 'uscc', to: WRONG }, { correctedUsccRegistered: true }))
         .thenMatches([{ type: 'AgencyRecordCorrected', data: { from: RIGHT, to: WRONG } }]);
+    });
+
+    it('still carries out the 双随机 plan that drew it by the code its record is keyed by', () => {
+      const plan = {
+        drawn: [{ uscc: WRONG, grade: 'ungraded' }],
+        drawnOn: '2026-02-01',
+        periodStartsOn: '2026-01-01',
+        periodEndsOn: '2026-12-31',
+        policy: { article: 'beijing-19' },
+      } as unknown as InspectionPlan;
+      spec
+        .given([
+          registered,
+          approved,
+          corrected({ field: 'uscc', from: WRONG, to: RIGHT, article: 'national-faq-7-2' }),
+        ])
+        .when({
+          type: 'RecordInspection',
+          on: '2026-03-02',
+          calendar,
+          plan,
+          data: { inspectedAt: '2026-03-02', method: 'on-site', findings: [], planId: 'p' },
+        })
+        .thenMatches([{ type: 'InspectionRecorded' }]);
     });
 
     it('a registration claims its own code (one USCC, one registration)', () => {

@@ -751,7 +751,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       requireSupervisable(state, command.data.inspectedAt, 'inspectedAt');
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       if (command.data.planId !== undefined)
-        assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
+        assertCarriesOutPlan(
+          command.data.planId,
+          command.plan,
+          // A plan draws agencies by the code their records are keyed by (ADR 018).
+          { uscc: state.registeredUscc ?? state.uscc, jurisdiction: state.jurisdiction },
+          command.data.inspectedAt,
+        );
       requireReportedTo(
         state,
         command.data.recordingJurisdiction,
