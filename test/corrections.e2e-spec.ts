@@ -265,6 +265,46 @@ describe('corrections by an administrator (issue 10, item 9)', () => {
     });
   });
 
+  describe('a non-technical person entered in error (national-faq-3-10)', () => {
+    it('is withdrawn by an admin, never deleted; the person is free to join another agency', async () => {
+      const uscc = await ledger.agency();
+      const idNumber = freshResidentId();
+      const { personId } = (
+        await post(`/agencies/${uscc}/personnel`, asBeijing, {
+          idNumber,
+          name: '赵六',
+          role: 'sample-management',
+          technical: false,
+        }).expect(201)
+      ).body as { personId: string };
+      const body = { field: 'personnel.withdrawn', personId, reason: '财务人员误录' };
+      await post(`/agencies/${uscc}/corrections`, asBeijing, body).expect(403);
+      await post(`/agencies/${uscc}/corrections`, asAdmin, body).expect(201);
+      const again = await post(`/agencies/${uscc}/corrections`, asAdmin, body).expect(422);
+      expect(again.body).toMatchObject({ article: 'national-faq-3-10' });
+      const other = await ledger.agency();
+      await post(`/agencies/${other}/personnel`, asBeijing, {
+        idNumber,
+        name: '赵六',
+        role: 'field-sampling',
+      }).expect(201);
+      const types = ((await ledger.events(uscc)) ?? []).map((e) => e.type);
+      expect(types).toContain('PersonnelJoined');
+      expect(types.at(-1)).toBe('AgencyRecordCorrected');
+    });
+
+    it('refuses a technical person (422): a departure with its proof ends that', async () => {
+      const uscc = await ledger.agency();
+      const personId = await ledger.person(uscc);
+      const refused = await post(`/agencies/${uscc}/corrections`, asAdmin, {
+        field: 'personnel.withdrawn',
+        personId,
+        reason: '误录',
+      }).expect(422);
+      expect(refused.body).toMatchObject({ article: 'national-faq-3-10' });
+    });
+  });
+
   describe('an equipment model (national-faq-5-3)', () => {
     it('is corrected by the agency itself; the registry shows the model recorded and the right one', async () => {
       const uscc = await ledger.agency();

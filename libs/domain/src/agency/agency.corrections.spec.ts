@@ -227,6 +227,55 @@ describe('corrections of the record (seed 002 §七.2, §三.11, §五.3)', () =
     });
   });
 
+  describe('when a non-technical person was entered in error (national-faq-3-10)', () => {
+    const nonTechnical = (personId: string, hash: string): AgencyEvent => {
+      const event = joined(personId, hash);
+      return { ...event, data: { ...event.data, technical: false } } as AgencyEvent;
+    };
+    const withdraw = (personId: string) => correct({ field: 'personnel.withdrawn', personId });
+
+    it('withdraws the entry, never deleting it, and frees the person for any agency', () => {
+      const state = foldAgency([registered, nonTechnical('p-1', 'hash-1')]);
+      const [event] = decide(withdraw('p-1'), state);
+      expect(event).toEqual(
+        corrected({ field: 'personnel.withdrawn', personId: 'p-1', article: 'national-faq-3-10' }),
+      );
+      expect(personReservations(WRONG, [event], state)).toEqual({
+        claim: [],
+        release: [{ scope: PERSON_SCOPE, key: 'hash-1' }],
+      });
+      expect(
+        foldAgency([registered, nonTechnical('p-1', 'hash-1'), event]).personnel.get('p-1'),
+      ).toMatchObject({ status: 'withdrawn' });
+    });
+
+    it('does not withdraw a technical person: a departure with its proof ends that (422)', () => {
+      spec
+        .given([registered, joined('p-1', 'hash-1')])
+        .when(withdraw('p-1'))
+        .thenThrows(RuleViolation, 'national-faq-3-10', 'personId');
+    });
+
+    it('records no departure of a withdrawn person, nor a second withdrawal (422)', () => {
+      const history = [
+        registered,
+        nonTechnical('p-1', 'hash-1'),
+        corrected({ field: 'personnel.withdrawn', personId: 'p-1', article: 'national-faq-3-10' }),
+      ];
+      spec.given(history).when(withdraw('p-1')).thenThrows(RuleViolation, 'national-faq-3-10');
+      spec
+        .given(history)
+        .when({
+          type: 'RecordDeparture',
+          on: '2026-03-02',
+          calendar,
+          personId: 'p-1',
+          leftAt: '2026-03-01',
+        })
+        .thenThrows(RuleViolation, 'national-faq-3-10', 'personId');
+    });
+  });
+
   describe('when equipment was recorded with a wrong model', () => {
     it('records the right model beside the wrong one (national-faq-5-3)', () => {
       spec

@@ -155,6 +155,7 @@ export type AgencyCommand =
 export type CorrectionRequest =
   | { field: 'uscc'; to: string }
   | { field: 'personnel.idNumber'; personId: string; toHash: string; to: SealedPersonalData }
+  | { field: 'personnel.withdrawn'; personId: string }
   | { field: 'equipment.model'; equipmentId: string; to: string };
 
 /** The item of seed 002 each correctable field is corrected under. */
@@ -163,6 +164,8 @@ export const CORRECTION_ARTICLES: Record<CorrectionRequest['field'], string> = {
   uscc: 'national-faq-7-2',
   // 身份证号为人员备案核心关键信息，不可自主修改 … 省级生态环境主管部门 … 定期处理.
   'personnel.idNumber': 'national-faq-3-11',
+  // 非技术人员因操作失误录入后 … 提交删除申请 … 省级生态环境主管部门会定期处理.
+  'personnel.withdrawn': 'national-faq-3-10',
   // 设备型号能修改吗？如填错可以修改.
   'equipment.model': 'national-faq-5-3',
 };
@@ -629,6 +632,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
         throw new RuleViolation(
           'the departure is already recorded',
           'national-faq-3-5',
+          'personId',
+        );
+      }
+      if (person.status === 'withdrawn') {
+        throw new RuleViolation(
+          'the person was withdrawn as entered in error: there is no engagement to end',
+          'national-faq-3-10',
           'personId',
         );
       }
@@ -1248,6 +1258,21 @@ function correctRecord(
         toHash: correction.toHash,
         to: correction.to,
       };
+      break;
+    }
+    case 'personnel.withdrawn': {
+      const person = requirePerson(state, correction.personId);
+      if (person.status === 'withdrawn')
+        throw new RuleViolation('the person is already withdrawn', article, 'personId');
+      if (person.status !== 'non-technical') {
+        // A technical person leaves with a departure and its proof (§三.5), never deleted.
+        throw new RuleViolation(
+          `the person is ${person.status === 'left' ? 'recorded as left' : 'in a technical post'}: only a non-technical person entered in error is withdrawn`,
+          article,
+          'personId',
+        );
+      }
+      corrected = { field: 'personnel.withdrawn', personId: person.personId };
       break;
     }
     case 'equipment.model': {
