@@ -396,6 +396,14 @@ const ROUTES: readonly Route[] = [
   })),
   onAgency('assessments', REGULATOR, () => ({ year: 2025, score: 82.5 })),
   onAgency('upgrade-requests', OWN_AGENCY, () => ({ reason: '扩充实验室' })),
+  // 修改申请 of the USCC (seed 002 §七.2, ADR 018): the provincial authority's, the admin's.
+  // (An equipment model the agency and its regulator correct too: test/corrections.e2e-spec.ts.)
+  onAgency('corrections', ['admin'], () => ({
+    field: 'uscc',
+    correctedValue: freshUscc(),
+    reason: '注册时统一社会信用代码录入错误',
+    occurredAt: '2026-11-20',
+  })),
   {
     method: 'POST',
     path: cycles,
@@ -814,6 +822,12 @@ const ROUTES: readonly Route[] = [
         `${agencies}/:uscc/events`,
         ['admin', 'beijing regulator', 'chongqing regulator', 'auditor', 'reviewer'],
         (uscc: string) => `${agencies}/${uscc}/events`,
+      ],
+      // The notifications due to the agency (ADR 019): itself, its regulator, admin, auditor.
+      [
+        `${agencies}/:uscc/notifications`,
+        ['admin', 'beijing regulator', 'own agency', 'auditor'],
+        (uscc: string) => `${agencies}/${uscc}/notifications`,
       ],
       // issue 4: verify is for auditor and admin.
       ['/api/v1/ledger/verify', ['auditor', 'admin'], () => '/api/v1/ledger/verify'],

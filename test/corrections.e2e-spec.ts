@@ -87,6 +87,11 @@ describe('corrections by an administrator (issue 10, item 9)', () => {
       expect(events[2].data).toMatchObject({ field: 'uscc', from: wrong, to: right });
       expect(events[2].prevHash).toBe(events[1].hash);
       expect((await get('/ledger/verify', asAuditor).expect(200)).body).toMatchObject({ ok: true });
+      // Its grade, grade history and credit record too, under the right code.
+      for (const read of ['grade', 'grade-history', 'credit-record'])
+        expect((await get(`/agencies/${right}/${read}`).expect(200)).body).toMatchObject({
+          uscc: right,
+        });
       // The public search finds it by its right code.
       const found = (await get(`/agencies?q=${right}`).expect(200)).body.items as {
         uscc: string;
@@ -257,6 +262,46 @@ describe('corrections by an administrator (issue 10, item 9)', () => {
         correctedValue: freshResidentId(),
       }).expect(400);
       expect(noPerson.body.message[0]).toMatch(/^personId: /);
+    });
+  });
+
+  describe('a non-technical person entered in error (national-faq-3-10)', () => {
+    it('is withdrawn by an admin, never deleted; the person is free to join another agency', async () => {
+      const uscc = await ledger.agency();
+      const idNumber = freshResidentId();
+      const { personId } = (
+        await post(`/agencies/${uscc}/personnel`, asBeijing, {
+          idNumber,
+          name: '赵六',
+          role: 'sample-management',
+          technical: false,
+        }).expect(201)
+      ).body as { personId: string };
+      const body = { field: 'personnel.withdrawn', personId, reason: '财务人员误录' };
+      await post(`/agencies/${uscc}/corrections`, asBeijing, body).expect(403);
+      await post(`/agencies/${uscc}/corrections`, asAdmin, body).expect(201);
+      const again = await post(`/agencies/${uscc}/corrections`, asAdmin, body).expect(422);
+      expect(again.body).toMatchObject({ article: 'national-faq-3-10' });
+      const other = await ledger.agency();
+      await post(`/agencies/${other}/personnel`, asBeijing, {
+        idNumber,
+        name: '赵六',
+        role: 'field-sampling',
+      }).expect(201);
+      const types = ((await ledger.events(uscc)) ?? []).map((e) => e.type);
+      expect(types).toContain('PersonnelJoined');
+      expect(types.at(-1)).toBe('AgencyRecordCorrected');
+    });
+
+    it('refuses a technical person (422): a departure with its proof ends that', async () => {
+      const uscc = await ledger.agency();
+      const personId = await ledger.person(uscc);
+      const refused = await post(`/agencies/${uscc}/corrections`, asAdmin, {
+        field: 'personnel.withdrawn',
+        personId,
+        reason: '误录',
+      }).expect(422);
+      expect(refused.body).toMatchObject({ article: 'national-faq-3-10' });
     });
   });
 

@@ -55,6 +55,7 @@ describe('GET /health/ready', () => {
       { name: 'inspection-plans', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'export-feed', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'merkle-log', position: 0, lag: 0, leader: true, lastError: null },
+      { name: 'notifications', position: 0, lag: 0, leader: true, lastError: null },
     ]);
   });
 

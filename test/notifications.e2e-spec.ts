@@ -9,6 +9,7 @@ import type { App } from 'supertest/types';
 import { actors, bearer, registrationBody, startTestApp, type TestApp } from './support/app';
 import { asAuditor, asBeijing, freshUscc, Ledger } from './support/fixtures';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
+import { fakeSmtpRelay } from './support/fake-smtp-relay';
 
 interface NotificationView {
   notificationId: string;
@@ -29,9 +30,7 @@ describe('notifications to the agency (issue 10, item 10)', () => {
   const asAgency = (uscc: string) => bearer(actors.agency(uscc));
 
   beforeAll(async () => {
-    t = await startTestApp('notifications', {
-      env: {},
-    });
+    t = await startTestApp('notifications');
     http = t.app.getHttpServer();
     ledger = new Ledger(http);
   }, HOOK_TIMEOUT_MS);
@@ -146,5 +145,44 @@ describe('notifications to the agency (issue 10, item 10)', () => {
       .get(`/api/v1/agencies/${freshUscc()}/notifications`)
       .set('Authorization', asAuditor)
       .expect(404);
+  });
+});
+
+describe('notifications by e-mail through LEDGER_SMTP_URL (ADR 019)', () => {
+  const relay = fakeSmtpRelay();
+  let t: TestApp;
+  let ledger: Ledger;
+
+  beforeAll(async () => {
+    const port = await relay.listen();
+    t = await startTestApp('notifications_smtp', {
+      env: { LEDGER_SMTP_URL: `smtp://127.0.0.1:${port}?from=ledger@example.cn` },
+    });
+    ledger = new Ledger(t.app.getHttpServer());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await t.close();
+    await relay.close();
+  }, HOOK_TIMEOUT_MS);
+
+  it('hands the contact’s e-mail to the relay; text messages still go to the log', async () => {
+    const uscc = await ledger.agency();
+    const deadline = Date.now() + 30_000;
+    let list: NotificationView[] = [];
+    while (Date.now() < deadline) {
+      list = (
+        await request(t.app.getHttpServer())
+          .get(`/api/v1/agencies/${uscc}/notifications`)
+          .set('Authorization', bearer(actors.agency(uscc)))
+          .expect(200)
+      ).body as NotificationView[];
+      if (list.length === 3 && list.every((n) => n.status === 'delivered')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(list.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    const mails = relay.sessions.filter((s) => s.lines.includes('RCPT TO:<lab@example.cn>'));
+    expect(mails).toHaveLength(1);
+    const body = mails[0].data.split('\r\n\r\n')[1];
+    expect(Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8')).toContain(uscc);
   });
 });

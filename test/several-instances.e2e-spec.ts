@@ -60,6 +60,7 @@ describe('several instances on one database', () => {
         'inspection-plans': ['child-1'],
         'export-feed': ['child-1'],
         'merkle-log': ['child-1'],
+        notifications: ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -116,6 +117,7 @@ describe('several instances on one database', () => {
             'inspection-plans',
             'export-feed',
             'merkle-log',
+            'notifications',
           ].every((n) => (c[n] ?? 0) >= head),
       );
       const handedOver = await eventually(
@@ -129,6 +131,7 @@ describe('several instances on one database', () => {
         'grade-history',
         'inspection-plans',
         'merkle-log',
+        'notifications',
         'registry',
       ]);
       expect(Object.values(handedOver).flat()).not.toContain('child-1');

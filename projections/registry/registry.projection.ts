@@ -101,7 +101,7 @@ export interface RegistryEntry {
   version: number;
   updatedAt: string;
   /** Person → status, to count the active staff; never shown (personIds are not published). */
-  personnel: Record<string, 'active' | 'non-technical' | 'left'>;
+  personnel: Record<string, 'active' | 'non-technical' | 'left' | 'withdrawn'>;
   equipment: Record<string, 'in-service' | 'scrapped'>;
 }
 
@@ -432,7 +432,9 @@ function evolveEntry(
           from: c.from,
           to: c.to,
         }),
-        ...(c.field === 'personnel.idNumber' && { personId: c.personId }),
+        ...((c.field === 'personnel.idNumber' || c.field === 'personnel.withdrawn') && {
+          personId: c.personId,
+        }),
         reason: c.reason,
         ...(c.evidence !== undefined && { evidence: c.evidence }),
         article: c.article,
@@ -441,8 +443,14 @@ function evolveEntry(
         eventId: stored.eventId,
         recordedAt: stored.recordedAt,
       };
+      const personnel =
+        c.field === 'personnel.withdrawn'
+          ? { ...next.personnel, [c.personId]: 'withdrawn' as const }
+          : next.personnel;
       return {
         ...next,
+        personnel,
+        activePersonnel: count(personnel, 'active'),
         ...(c.field === 'uscc' && {
           uscc: c.to,
           registeredUscc: next.registeredUscc ?? entry.uscc,

@@ -320,6 +320,8 @@ export const PROJECTION_TABLES = [
   'export_feed_records',
   // Leaves in global order: instances taking turns must build the tree a rebuild builds.
   'merkle_log_nodes',
+  'notification_agencies',
+  'notification_outbox',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */

@@ -700,7 +700,7 @@ export class AgencyCommandsController {
   @Roles('agency', 'regulator')
   @ApiOperation({
     summary:
-      '修改申请: correct a wrong USCC or resident ID number (admin only: seed 002 §七.2, §三.11) or an equipment model (the agency, its regulator, an admin: §五.3) by a compensating event with its reason; the original stays recorded',
+      '修改申请: correct a wrong USCC or resident ID number, or withdraw a non-technical person entered in error (admin only: seed 002 §七.2, §三.11, §三.10), or correct an equipment model (the agency, its regulator, an admin: §五.3) by a compensating event with its reason; the original stays recorded',
   })
   async correct(
     @Param('uscc', ParseUsccPipe) uscc: string,
@@ -711,8 +711,23 @@ export class AgencyCommandsController {
   ) {
     const refuse = (property: string, message: string) =>
       validationException([{ property, constraints: { correction: message }, children: [] }]);
-    const value = body.correctedValue.trim();
     const base = { reason: body.reason, evidence: body.evidence };
+    if (body.field === 'personnel.withdrawn') {
+      if (body.personId === undefined)
+        throw refuse('personId', 'should not be empty when field is personnel.withdrawn');
+      const correction: CorrectionRequest = {
+        field: 'personnel.withdrawn',
+        personId: body.personId,
+      };
+      return this.run(req, res, actor, uscc, body, ['admin'], {
+        type: 'CorrectRecord',
+        correction,
+        ...base,
+      });
+    }
+    if (body.correctedValue === undefined)
+      throw refuse('correctedValue', `should not be empty when field is ${body.field}`);
+    const value = body.correctedValue.trim();
     switch (body.field) {
       case 'uscc': {
         const check = validateUscc(value);

@@ -28,6 +28,15 @@ export class AgencyDirectory {
       .getOne();
   }
 
+  /**
+   * The code whose stream (and rows) hold the record `uscc` leads to, and the code the record
+   * answers to now; both `uscc` itself when no record does (the caller then answers 404).
+   */
+  async resolve(uscc: string): Promise<{ key: string; uscc: string }> {
+    const row = await this.find(uscc);
+    return row ? { key: row.key, uscc: row.doc.uscc } : { key: uscc, uscc };
+  }
+
   /** The code whose stream holds the record `uscc` leads to; `uscc` itself when none does. */
   async streamUsccOf(uscc: string): Promise<string> {
     return (await this.find(uscc))?.key ?? uscc;

@@ -46,6 +46,7 @@ import {
 import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
 import { ExecuteCycleCommand } from './execute-cycle-command';
 import { CalendarService } from '../calendar/calendar.service';
+import { AgencyDirectory } from '../agencies/agency-directory';
 import {
   BitemporalQuery,
   CreditRepairDto,
@@ -104,6 +105,7 @@ export class GradingController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly calendars: CalendarService,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   @Post('grading-cycles')
@@ -510,18 +512,21 @@ export class GradingController {
   @ApiOperation({
     summary: 'The grade in force on asOf, as known at knownAt (bitemporal; one indexed query)',
   })
-  grade(
+  async grade(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
     const now = new Date();
-    return this.grading.recordedGrade(
-      uscc,
+    // A corrected USCC, or the one it corrects, leads to the record (ADR 018).
+    const { key, uscc: current } = await this.directory.resolve(uscc);
+    const answer = await this.grading.recordedGrade(
+      key,
       asOfDate(query.asOf, now),
       knownAtInstant(query.knownAt, now),
       actor,
     );
+    return { ...answer, uscc: current };
   }
 
   @Get('agencies/:uscc/grade-history')
@@ -535,9 +540,10 @@ export class GradingController {
     @CurrentActor() actor?: Actor,
   ) {
     const knownAt = knownAtInstant(query.knownAt, new Date());
-    const periods = await this.grading.recordedHistory(uscc, knownAt, actor);
+    const { key, uscc: current } = await this.directory.resolve(uscc);
+    const periods = await this.grading.recordedHistory(key, knownAt, actor);
     return {
-      uscc,
+      uscc: current,
       knownAt,
       periods: periods.map(
         ({ grade, score, riskLevel, from, to, cause, decidedBy, policy, explanation }) => ({
@@ -567,13 +573,14 @@ export class GradingController {
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    const home = await this.grading.visibleJurisdictionOf(uscc, actor);
+    const { key, uscc: current } = await this.directory.resolve(uscc);
+    const home = await this.grading.visibleJurisdictionOf(key, actor);
     const now = new Date();
     const full =
       actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);
     const answer = await creditRecordAt(
       this.pool,
-      uscc,
+      key,
       asOfDate(query.asOf, now),
       knownAtInstant(query.knownAt, now),
       full ? 'full' : 'public',
@@ -582,6 +589,7 @@ export class GradingController {
     // home (ADR 016, seed 002 §一.7).
     return {
       ...answer,
+      ...('uscc' in answer && { uscc: current }),
       records: answer.records.map(({ summary, ...record }) => {
         const { recordedIn, ...rest } = summary as typeof summary & { recordedIn?: string };
         return { ...record, summary: rest, recordedIn: recordedIn ?? home };

@@ -5,6 +5,7 @@ import { decide, type AgencyCommand, type CorrectionRequest } from './agency.dec
 import { evolve, foldAgency, initialAgencyState } from './agency';
 import { PERSON_SCOPE, personReservations, USCC_SCOPE } from './agency.reservations';
 import type { AgencyEvent, AgencyRegistered, SealedPersonalData } from './agency.events';
+import type { InspectionPlan } from '../inspection-plan/inspection-plan';
 
 /** Corrections by an administrator (seed 002 §七.2, §三.11, §五.3; ADR 018). */
 const spec = deciderSpecification({ decide, evolve, initialState: initialAgencyState });
@@ -138,6 +139,30 @@ describe('corrections of the record (seed 002 §七.2, §三.11, §五.3)', () =
         .thenMatches([{ type: 'AgencyRecordCorrected', data: { from: RIGHT, to: WRONG } }]);
     });
 
+    it('still carries out the 双随机 plan that drew it by the code its record is keyed by', () => {
+      const plan = {
+        drawn: [{ uscc: WRONG, grade: 'ungraded' }],
+        drawnOn: '2026-02-01',
+        periodStartsOn: '2026-01-01',
+        periodEndsOn: '2026-12-31',
+        policy: { article: 'beijing-19' },
+      } as unknown as InspectionPlan;
+      spec
+        .given([
+          registered,
+          approved,
+          corrected({ field: 'uscc', from: WRONG, to: RIGHT, article: 'national-faq-7-2' }),
+        ])
+        .when({
+          type: 'RecordInspection',
+          on: '2026-03-02',
+          calendar,
+          plan,
+          data: { inspectedAt: '2026-03-02', method: 'on-site', findings: [], planId: 'p' },
+        })
+        .thenMatches([{ type: 'InspectionRecorded' }]);
+    });
+
     it('a registration claims its own code (one USCC, one registration)', () => {
       expect(personReservations(WRONG, [registered], initialAgencyState).claim).toEqual([
         { scope: USCC_SCOPE, key: WRONG, holder: { uscc: WRONG } },
@@ -199,6 +224,55 @@ describe('corrections of the record (seed 002 §七.2, §三.11, §五.3)', () =
         .given([registered])
         .when(correct(idCorrection('p-9', 'hash-right')))
         .thenThrows(NotFoundError, 'national-faq-3-5', 'personId');
+    });
+  });
+
+  describe('when a non-technical person was entered in error (national-faq-3-10)', () => {
+    const nonTechnical = (personId: string, hash: string): AgencyEvent => {
+      const event = joined(personId, hash);
+      return { ...event, data: { ...event.data, technical: false } } as AgencyEvent;
+    };
+    const withdraw = (personId: string) => correct({ field: 'personnel.withdrawn', personId });
+
+    it('withdraws the entry, never deleting it, and frees the person for any agency', () => {
+      const state = foldAgency([registered, nonTechnical('p-1', 'hash-1')]);
+      const [event] = decide(withdraw('p-1'), state);
+      expect(event).toEqual(
+        corrected({ field: 'personnel.withdrawn', personId: 'p-1', article: 'national-faq-3-10' }),
+      );
+      expect(personReservations(WRONG, [event], state)).toEqual({
+        claim: [],
+        release: [{ scope: PERSON_SCOPE, key: 'hash-1' }],
+      });
+      expect(
+        foldAgency([registered, nonTechnical('p-1', 'hash-1'), event]).personnel.get('p-1'),
+      ).toMatchObject({ status: 'withdrawn' });
+    });
+
+    it('does not withdraw a technical person: a departure with its proof ends that (422)', () => {
+      spec
+        .given([registered, joined('p-1', 'hash-1')])
+        .when(withdraw('p-1'))
+        .thenThrows(RuleViolation, 'national-faq-3-10', 'personId');
+    });
+
+    it('records no departure of a withdrawn person, nor a second withdrawal (422)', () => {
+      const history = [
+        registered,
+        nonTechnical('p-1', 'hash-1'),
+        corrected({ field: 'personnel.withdrawn', personId: 'p-1', article: 'national-faq-3-10' }),
+      ];
+      spec.given(history).when(withdraw('p-1')).thenThrows(RuleViolation, 'national-faq-3-10');
+      spec
+        .given(history)
+        .when({
+          type: 'RecordDeparture',
+          on: '2026-03-02',
+          calendar,
+          personId: 'p-1',
+          leftAt: '2026-03-01',
+        })
+        .thenThrows(RuleViolation, 'national-faq-3-10', 'personId');
     });
   });
 

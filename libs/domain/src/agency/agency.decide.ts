@@ -182,6 +182,7 @@ export type AgencyCommand =
 export type CorrectionRequest =
   | { field: 'uscc'; to: string }
   | { field: 'personnel.idNumber'; personId: string; toHash: string; to: SealedPersonalData }
+  | { field: 'personnel.withdrawn'; personId: string }
   | { field: 'equipment.model'; equipmentId: string; to: string };
 
 /** The item of seed 002 each correctable field is corrected under. */
@@ -190,6 +191,8 @@ export const CORRECTION_ARTICLES: Record<CorrectionRequest['field'], string> = {
   uscc: 'national-faq-7-2',
   // 身份证号为人员备案核心关键信息，不可自主修改 … 省级生态环境主管部门 … 定期处理.
   'personnel.idNumber': 'national-faq-3-11',
+  // 非技术人员因操作失误录入后 … 提交删除申请 … 省级生态环境主管部门会定期处理.
+  'personnel.withdrawn': 'national-faq-3-10',
   // 设备型号能修改吗？如填错可以修改.
   'equipment.model': 'national-faq-5-3',
 };
@@ -662,6 +665,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
           'personId',
         );
       }
+      if (person.status === 'withdrawn') {
+        throw new RuleViolation(
+          'the person was withdrawn as entered in error: there is no engagement to end',
+          'national-faq-3-10',
+          'personId',
+        );
+      }
       checkLeftAt(person, command.leftAt, command.on, 'national-faq-3-5', 'leftAt');
       return [
         {
@@ -781,7 +791,13 @@ export function decide(command: AgencyCommand, state: AgencyState): AgencyEvent[
       requireSupervisable(state, command.data.inspectedAt, 'inspectedAt');
       notAfterValidTime(command.data.inspectedAt, command.on, 'inspectedAt');
       if (command.data.planId !== undefined)
-        assertCarriesOutPlan(command.data.planId, command.plan, state, command.data.inspectedAt);
+        assertCarriesOutPlan(
+          command.data.planId,
+          command.plan,
+          // A plan draws agencies by the code their records are keyed by (ADR 018).
+          { uscc: state.registeredUscc ?? state.uscc, jurisdiction: state.jurisdiction },
+          command.data.inspectedAt,
+        );
       requireReportedTo(
         state,
         command.data.recordingJurisdiction,
@@ -1405,6 +1421,21 @@ function correctRecord(
         toHash: correction.toHash,
         to: correction.to,
       };
+      break;
+    }
+    case 'personnel.withdrawn': {
+      const person = requirePerson(state, correction.personId);
+      if (person.status === 'withdrawn')
+        throw new RuleViolation('the person is already withdrawn', article, 'personId');
+      if (person.status !== 'non-technical') {
+        // A technical person leaves with a departure and its proof (§三.5), never deleted.
+        throw new RuleViolation(
+          `the person is ${person.status === 'left' ? 'recorded as left' : 'in a technical post'}: only a non-technical person entered in error is withdrawn`,
+          article,
+          'personId',
+        );
+      }
+      corrected = { field: 'personnel.withdrawn', personId: person.personId };
       break;
     }
     case 'equipment.model': {

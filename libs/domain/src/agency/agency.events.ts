@@ -510,9 +510,15 @@ export interface DirectoryApplicationDecided {
 /**
  * The fields of the record a correction may set right (seed 002 §七.2, §三.11, §五.3): the
  * USCC and a person's resident ID number, core identity that the agency may not change itself;
- * an equipment model entered wrongly.
+ * a non-technical person entered in error, withdrawn from the record (§三.10); an equipment
+ * model entered wrongly.
  */
-export const CORRECTABLE_FIELDS = ['uscc', 'personnel.idNumber', 'equipment.model'] as const;
+export const CORRECTABLE_FIELDS = [
+  'uscc',
+  'personnel.idNumber',
+  'personnel.withdrawn',
+  'equipment.model',
+] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
 /** What a correction sets right: the value as recorded (`from`) and as it should be (`to`). */
@@ -526,6 +532,11 @@ export type RecordCorrection =
       toHash: string;
       /** The right number, sealed under its person's key like every ID number. */
       to: SealedPersonalData;
+    }
+  | {
+      /** A non-technical person entered in error (§三.10): withdrawn, never deleted. */
+      field: 'personnel.withdrawn';
+      personId: string;
     }
   | { field: 'equipment.model'; equipmentId: string; from: string | null; to: string };
 

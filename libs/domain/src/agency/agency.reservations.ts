@@ -67,6 +67,11 @@ export function personReservations(
           });
         if (correction.from !== state.registeredUscc)
           reservations.release.push({ scope: USCC_SCOPE, key: correction.from });
+      } else if (correction.field === 'personnel.withdrawn') {
+        // An entry made in error holds no one (§三.10): the person is free for any agency.
+        const person = state.personnel.get(correction.personId);
+        if (person && isEngaged(person))
+          reservations.release.push({ scope: PERSON_SCOPE, key: person.idNumberHash });
       } else if (correction.field === 'personnel.idNumber') {
         // The person's claim moves from the wrong number to the right one, in one append.
         const person = state.personnel.get(correction.personId);

@@ -53,7 +53,8 @@ export interface PersonRecord {
   idNumberHash: string;
   name: string;
   role: PersonnelRole;
-  status: 'active' | 'non-technical' | 'left';
+  /** `withdrawn`: entered in error and withdrawn by an administrator (seed 002 §三.10). */
+  status: 'active' | 'non-technical' | 'left' | 'withdrawn';
   joinedAt?: string;
 }
 
@@ -266,6 +267,17 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
             }),
           };
         }
+        case 'personnel.withdrawn': {
+          const person = state.personnel.get(correction.personId);
+          if (!person) return state;
+          return {
+            ...state,
+            personnel: new Map(state.personnel).set(person.personId, {
+              ...person,
+              status: 'withdrawn',
+            }),
+          };
+        }
         case 'equipment.model':
           return {
             ...state,
@@ -393,4 +405,5 @@ export const foldAgency = (events: readonly AgencyEvent[]): AgencyState =>
   events.reduce(evolve, initialAgencyState);
 
 /** A person counts against one-person-one-agency until the departure is recorded. */
-export const isEngaged = (person: PersonRecord): boolean => person.status !== 'left';
+export const isEngaged = (person: PersonRecord): boolean =>
+  person.status === 'active' || person.status === 'non-technical';

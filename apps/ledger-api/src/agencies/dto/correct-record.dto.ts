@@ -12,7 +12,7 @@ const ISSUED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export class CorrectRecordDto extends CommandBodyDto {
   @ApiProperty({
     description:
-      'What is corrected: the USCC (admin only, §七.2), a person’s resident ID number (admin only, §三.11), an equipment model (the agency, its regulator or an admin, §五.3)',
+      'What is corrected: the USCC (admin only, §七.2), a person’s resident ID number (admin only, §三.11), a non-technical person entered in error, withdrawn (admin only, §三.10), an equipment model (the agency, its regulator or an admin, §五.3)',
     enum: CORRECTABLE_FIELDS,
     enumName: 'CorrectableField',
   })
@@ -20,7 +20,9 @@ export class CorrectRecordDto extends CommandBodyDto {
   @IsOneOf(CORRECTABLE_FIELDS)
   field!: CorrectableField;
 
-  @ApiPropertyOptional({ description: 'the person (required for personnel.idNumber)' })
+  @ApiPropertyOptional({
+    description: 'the person (required for personnel.idNumber and personnel.withdrawn)',
+  })
   @OptionalNotNull()
   @IsText({ max: 36, pattern: ISSUED_ID, patternMessage: 'must be a personId this ledger issued' })
   personId?: string;
@@ -34,14 +36,14 @@ export class CorrectRecordDto extends CommandBodyDto {
   })
   equipmentId?: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     description:
-      'The right value: a USCC with its check characters, an 18-character resident ID number (personal data: stored sealed, never logged), or a model',
+      'The right value (required but for personnel.withdrawn): a USCC with its check characters, an 18-character resident ID number (personal data: stored sealed, never logged), or a model',
     maxLength: 100,
   })
-  @IsRequired()
+  @OptionalNotNull()
   @IsText({ max: 100 })
-  correctedValue!: string;
+  correctedValue?: string;
 
   @ApiProperty({ description: '修改原因 (why the entry was wrong)', maxLength: 1000 })
   @IsRequired()
