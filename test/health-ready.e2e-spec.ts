@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { registrationBody, startTestApp, type TestApp } from './support/app';
 import { asBeijing, freshUscc } from './support/fixtures';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
+import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 
 interface Ready {
   status: string;
@@ -48,15 +49,16 @@ describe('GET /health/ready', () => {
   it('answers 200 with every projection at the head, led by this instance', async () => {
     const res = await ready().expect(200);
     expect(res.body).toMatchObject({ status: 'ready', headPosition: 0 });
-    expect((res.body as Ready).projections).toEqual([
-      { name: 'registry', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'grade-history', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'credit-record', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'inspection-plans', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'export-feed', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'merkle-log', position: 0, lag: 0, leader: true, lastError: null },
-      { name: 'notifications', position: 0, lag: 0, leader: true, lastError: null },
-    ]);
+    // Every projection the API runs, in its order (ADR 009).
+    expect((res.body as Ready).projections).toEqual(
+      API_PROJECTIONS.map(({ name }) => ({
+        name,
+        position: 0,
+        lag: 0,
+        leader: true,
+        lastError: null,
+      })),
+    );
   });
 
   it('answers 503 with the failing projection and its error, then 200 once it recovers', async () => {

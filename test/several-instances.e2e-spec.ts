@@ -18,6 +18,10 @@ import {
   type Instance,
 } from './support/instances';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
+import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
+
+/** Every projection the API runs: each must have one leader and reach the head. */
+const PROJECTION_NAMES = API_PROJECTIONS.map(({ name }) => name);
 
 describe('several instances on one database', () => {
   let db: TestDatabase;
@@ -53,15 +57,9 @@ describe('several instances on one database', () => {
     async () => {
       const first = await startChildInstance('child-1', db.url);
       instances.push(first);
-      expect(await leaders([first])).toEqual({
-        registry: ['child-1'],
-        'grade-history': ['child-1'],
-        'credit-record': ['child-1'],
-        'inspection-plans': ['child-1'],
-        'export-feed': ['child-1'],
-        'merkle-log': ['child-1'],
-        notifications: ['child-1'],
-      });
+      expect(await leaders([first])).toEqual(
+        Object.fromEntries(PROJECTION_NAMES.map((name) => [name, ['child-1']])),
+      );
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
       instances.push(a, b);
@@ -109,31 +107,14 @@ describe('several instances on one database', () => {
       await eventually(
         'every checkpoint at the head',
         () => ledger.checkpoints(),
-        (c) =>
-          [
-            'registry',
-            'grade-history',
-            'credit-record',
-            'inspection-plans',
-            'export-feed',
-            'merkle-log',
-            'notifications',
-          ].every((n) => (c[n] ?? 0) >= head),
+        (c) => PROJECTION_NAMES.every((n) => (c[n] ?? 0) >= head),
       );
       const handedOver = await eventually(
         'one leader per projection',
         () => leaders(live),
         (found) => Object.values(found).every((names) => names.length === 1),
       );
-      expect(Object.keys(handedOver).sort()).toEqual([
-        'credit-record',
-        'export-feed',
-        'grade-history',
-        'inspection-plans',
-        'merkle-log',
-        'notifications',
-        'registry',
-      ]);
+      expect(Object.keys(handedOver).sort()).toEqual([...PROJECTION_NAMES].sort());
       expect(Object.values(handedOver).flat()).not.toContain('child-1');
       for (const instance of live) {
         // A follower reads the leader's checkpoint on its next poll: wait for it, bounded.
@@ -143,13 +124,9 @@ describe('several instances on one database', () => {
           (r) => r.status === 200 && r.body!.projections.every((p) => p.position >= head),
         );
         expect(status).toBe(200);
-        expect(body!.projections.map((p) => [p.lag, p.lastError])).toEqual([
-          [0, null],
-          [0, null],
-          [0, null],
-          [0, null],
-          [0, null],
-        ]);
+        expect(body!.projections.map((p) => [p.lag, p.lastError])).toEqual(
+          PROJECTION_NAMES.map(() => [0, null]),
+        );
       }
       expect(await ledger.unregistered(record.registered)).toEqual([]);
 

@@ -322,6 +322,9 @@ export const PROJECTION_TABLES = [
   'merkle_log_nodes',
   'notification_agencies',
   'notification_outbox',
+  'ledger_users',
+  'person_credit_entries',
+  'person_credit_ids',
 ] as const;
 
 /** Each projection table's rows, as canonical jsonb text, sorted. */
