@@ -42,6 +42,8 @@ export interface FeedRow {
   kind: string;
   position: string;
   recorded_at: string;
+  /** The Shanghai date it was recorded: the day it went to the platforms. */
+  recorded_on: string;
   occurred_on: string;
   display_until: string | null;
   summary: CreditRecordSummary & Record<string, unknown>;
@@ -118,7 +120,9 @@ export async function openFeed(
         SELECT f.key AS uscc, r.name, f.jurisdiction,
                r.doc->'legalRepresentativeNames'->>'approved' AS legal_representative,
                f.record_event_id, f.kind, f.position::text AS position,
-               ledger_ts(f.recorded_at, true) AS recorded_at, f.occurred_on::text AS occurred_on,
+               ledger_ts(f.recorded_at, true) AS recorded_at,
+               to_char(f.recorded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS recorded_on,
+               f.occurred_on::text AS occurred_on,
                f.display_until::text AS display_until, f.summary,
                CASE WHEN ${now} THEN 'publish' ELSE 'withdraw' END AS change,
                CASE WHEN ${now} THEN NULL
