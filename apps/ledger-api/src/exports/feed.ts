@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { startOfShanghaiDay } from '@ledger/domain';
+import { isIsoDate, startOfShanghaiDay } from '@ledger/domain';
 import type { CreditRecordSummary, ExportFeed } from '@ledger/projections';
 import { SnapshotCursor, type Column } from './stream';
 
@@ -24,7 +24,10 @@ export function parseCursor(value: string): FeedCursor | null {
   const match = CURSOR.exec(value);
   if (!match) return null;
   const position = Number(match[1]);
-  return Number.isSafeInteger(position) ? { position, asOf: match[2] } : null;
+  const asOf = match[2];
+  // A real calendar date PostgreSQL takes: 2026-02-30 or year 0 is no position an export gave.
+  if (!Number.isSafeInteger(position) || !isIsoDate(asOf) || asOf < '1900-01-01') return null;
+  return { position, asOf };
 }
 
 export const formatCursor = (cursor: FeedCursor): string => `${cursor.position}@${cursor.asOf}`;
