@@ -170,6 +170,7 @@ describe('export feeds over HTTP', () => {
     await bad('credit-findings', { since: '3@2026-02-30' }, 'since');
     await bad('penalties', { since: '3@0000-01-01', layout: 'necips' }, 'since');
     await bad('inspections', { since: '999999999@2026-11-30' }, 'since');
+    await bad('penalties', { since: '2026-11-01', layout: 'necips' }, 'since');
     await bad('inspections', { asOf: '2026-12-01' }, 'asOf');
     await bad('penalties', { layout: 'nope' }, 'layout');
     await bad('penalties', { format: 'xls' }, 'format');

@@ -92,8 +92,11 @@ async function checkpointOf(client: PoolClient, name: string): Promise<number> {
   return Number(rows[0]?.position ?? 0);
 }
 
+/** An export asked for something it cannot answer: a 400 naming the field. */
+export class BadExportRequest extends Error {}
+
 /** The export was asked to resume from a position the ledger's export model has not reached. */
-export class FeedBehind extends Error {
+export class FeedBehind extends BadExportRequest {
   constructor(
     readonly asked: number,
     readonly reached: number,
