@@ -840,6 +840,17 @@ const ROUTES: readonly Route[] = [
         ['admin', 'beijing regulator', 'chongqing regulator', 'auditor'],
         () => '/api/v1/exports/penalties?format=ndjson',
       ],
+      // issue 13: the feeds, as the penalty export.
+      [
+        '/api/v1/exports/inspections',
+        ['admin', 'beijing regulator', 'chongqing regulator', 'auditor'],
+        () => '/api/v1/exports/inspections?format=ndjson',
+      ],
+      [
+        '/api/v1/exports/credit-findings',
+        ['admin', 'beijing regulator', 'chongqing regulator', 'auditor'],
+        () => '/api/v1/exports/credit-findings?format=ndjson',
+      ],
       ['/api/v1/exports/grades', 'public', () => '/api/v1/exports/grades?jurisdiction=beijing'],
       [`${agencies}/:uscc/grade`, 'public', (uscc: string) => `${agencies}/${uscc}/grade`],
       [

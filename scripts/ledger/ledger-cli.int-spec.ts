@@ -180,4 +180,42 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
     },
     CLI_TEST_TIMEOUT_MS,
   );
+  it(
+    'exports a feed from the position the previous one answered, and refuses a since that is none',
+    async () => {
+      expect((await ledger('rebuild', 'export-feed')).code).toBe(0);
+      const first = await ledger(
+        'export',
+        'inspections',
+        '--format',
+        'ndjson',
+        '--as-of',
+        '2026-11-30',
+      );
+      expect(first.code).toBe(0);
+      const trailer = JSON.parse(first.out.trim().split('\n').at(-1)!) as Record<string, string>;
+      expect(trailer).toEqual({
+        变更类型: '导出位置',
+        导出位置: expect.stringMatching(/^\d+@2026-11-30$/),
+      });
+      const next = await ledger(
+        'export',
+        'penalties',
+        '--layout',
+        'necips',
+        '--format',
+        'ndjson',
+        '--since',
+        trailer['导出位置'],
+        '--as-of',
+        '2026-11-30',
+      );
+      expect(next.code).toBe(0);
+      expect(next.out.trim().split('\n')).toHaveLength(1);
+      const bad = await ledger('export', 'inspections', '--since', '2026-11-01');
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('--since: a position an export answered');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });

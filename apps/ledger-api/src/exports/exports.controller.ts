@@ -9,7 +9,7 @@ import { CLOCK, type Clock } from '../clock';
 import type { LedgerConfig } from '../config';
 import { LEDGER_CONFIG } from '../tokens';
 import { readAuthorities, type AuthorityDirectory } from './authorities';
-import { FeedBehind } from './feed';
+import { BadExportRequest } from './feed';
 import { runExport, type ExportHead, type ExportRequest } from './run-export';
 import {
   CreditFindingExportQuery,
@@ -79,7 +79,7 @@ export class ExportsController {
       });
       res.end();
     } catch (error) {
-      if (error instanceof FeedBehind)
+      if (error instanceof BadExportRequest)
         throw new BadRequestException({
           statusCode: 400,
           error: 'Bad Request',

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { startOfShanghaiDay } from '@ledger/domain';
+import { isIsoDate, startOfShanghaiDay } from '@ledger/domain';
 import type { CreditRecordSummary, ExportFeed } from '@ledger/projections';
 import { SnapshotCursor, type Column } from './stream';
 
@@ -24,7 +24,10 @@ export function parseCursor(value: string): FeedCursor | null {
   const match = CURSOR.exec(value);
   if (!match) return null;
   const position = Number(match[1]);
-  return Number.isSafeInteger(position) ? { position, asOf: match[2] } : null;
+  const asOf = match[2];
+  // A real calendar date PostgreSQL takes: 2026-02-30 or year 0 is no position an export gave.
+  if (!Number.isSafeInteger(position) || !isIsoDate(asOf) || asOf < '1900-01-01') return null;
+  return { position, asOf };
 }
 
 export const formatCursor = (cursor: FeedCursor): string => `${cursor.position}@${cursor.asOf}`;
@@ -42,6 +45,8 @@ export interface FeedRow {
   kind: string;
   position: string;
   recorded_at: string;
+  /** The Shanghai date it was recorded: the day it went to the platforms. */
+  recorded_on: string;
   occurred_on: string;
   display_until: string | null;
   summary: CreditRecordSummary & Record<string, unknown>;
@@ -87,8 +92,11 @@ async function checkpointOf(client: PoolClient, name: string): Promise<number> {
   return Number(rows[0]?.position ?? 0);
 }
 
+/** An export asked for something it cannot answer: a 400 naming the field. */
+export class BadExportRequest extends Error {}
+
 /** The export was asked to resume from a position the ledger's export model has not reached. */
-export class FeedBehind extends Error {
+export class FeedBehind extends BadExportRequest {
   constructor(
     readonly asked: number,
     readonly reached: number,
@@ -118,7 +126,9 @@ export async function openFeed(
         SELECT f.key AS uscc, r.name, f.jurisdiction,
                r.doc->'legalRepresentativeNames'->>'approved' AS legal_representative,
                f.record_event_id, f.kind, f.position::text AS position,
-               ledger_ts(f.recorded_at, true) AS recorded_at, f.occurred_on::text AS occurred_on,
+               ledger_ts(f.recorded_at, true) AS recorded_at,
+               to_char(f.recorded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS recorded_on,
+               f.occurred_on::text AS occurred_on,
                f.display_until::text AS display_until, f.summary,
                CASE WHEN ${now} THEN 'publish' ELSE 'withdraw' END AS change,
                CASE WHEN ${now} THEN NULL

@@ -24,8 +24,7 @@ function bureauOf(authorities: AuthorityDirectory, row: FeedRow): AuthorityIdent
 }
 
 /** 公示日期: the day the ledger recorded it (Asia/Shanghai), when it went to the platform. */
-const recordedOn = (row: FeedRow): string =>
-  new Date(row.recorded_at).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const recordedOn = (row: FeedRow): string => row.recorded_on;
 
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null;

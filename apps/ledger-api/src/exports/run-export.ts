@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { publishedGrades, type PublishedGradeRow } from '@ledger/projections';
 import type { AuthorityDirectory } from './authorities';
 import {
+  BadExportRequest,
   EMPTY_PLATFORM,
   FEED_COLUMNS,
   feedTrailer,
@@ -153,7 +154,12 @@ export async function runExport(
   }
 
   const feedSince = request.since === undefined ? undefined : parseCursor(request.since);
-  if (request.what === 'penalties' && request.layout !== 'necips' && !feedSince) {
+  const listing = request.what === 'penalties' && request.layout !== 'necips';
+  if (request.since !== undefined && !feedSince && !listing)
+    throw new BadExportRequest(
+      'since: this export is a feed: pass the position an export answered (X-Ledger-Position), or 0',
+    );
+  if (request.what === 'penalties' && listing && !feedSince) {
     // The listing as it always was: every penalty recorded since a time, displayed or not.
     const cursor = await openPenaltyListing(pool, {
       since: request.since,

@@ -30,7 +30,7 @@ export function neutraliseCell(value: Cell): Cell {
 }
 
 /** Rows fetched per round trip from the server-side cursor. */
-export const FETCH_ROWS = 500;
+export const FETCH_ROWS = 100;
 
 /**
  * A query's rows in batches from a server-side cursor (`DECLARE … CURSOR` and `FETCH n`) inside
