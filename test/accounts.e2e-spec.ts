@@ -209,6 +209,12 @@ describe('accounts and sign-in', () => {
     await request(http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
+  it('serves the OpenAPI document committed as docs/openapi.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const served = (await request(http).get('/api/docs-json').expect(200)).body as object;
+    expect(served).toEqual(JSON.parse(readFileSync(`${__dirname}/../docs/openapi.json`, 'utf8')));
+  });
+
   it('/auth/me without a session or token is 401', async () => {
     await request(http).get('/api/v1/auth/me').expect(401);
   });

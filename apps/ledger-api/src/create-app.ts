@@ -2,8 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SESSION_COOKIE } from './auth/sessions';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { LedgerConfig } from './config';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
@@ -42,7 +44,18 @@ export async function createApp(
     },
   );
   configureHttp(app);
-  const document = SwaggerModule.createDocument(
+  const document = openApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+/**
+ * The API's OpenAPI document, as `/api/docs-json` serves it and `npm run openapi` commits it
+ * (docs/openapi.json). Reads only the controllers' metadata: an app created in preview mode
+ * (no database) gives the same document.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Regulatory credit ledger')
@@ -51,8 +64,7 @@ export async function createApp(
       )
       .setVersion('1')
       .addBearerAuth()
+      .addCookieAuth(SESSION_COOKIE)
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
 }

@@ -17,6 +17,13 @@ import { LEDGER_CONFIG } from '../tokens';
 import { readAuthorities, type AuthorityDirectory } from './authorities';
 import { shuanggongshiColumns } from './shuanggongshi';
 import { GradeExportQuery, PenaltyExportQuery, type ExportFormat } from './exports.dto';
+import { ApiQueryResponses, str } from '../http/openapi';
+
+const EXPORT_ANSWER = str('the export');
+const EXPORT_MEDIA = {
+  'text/csv': str('UTF-8 CSV (with a byte order mark unless bom=false), a header row first'),
+  'application/x-ndjson': str('one JSON object per line'),
+};
 
 /** A penalty's public fields, as the credit-record projection keeps them. */
 type PenaltySummary = Extract<CreditRecordSummary, { decisionNumber: string }>;
@@ -186,6 +193,10 @@ export class ExportsController {
   @Get('penalties')
   @Roles('regulator', 'auditor')
   @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'one row per penalty (CSV with a header row, or one JSON object a line)',
+    produces: EXPORT_MEDIA,
+  })
   @ApiOperation({
     summary:
       "Administrative penalties in the public credit platform's layout (a regulator gets its jurisdiction's)",
@@ -208,6 +219,10 @@ export class ExportsController {
   }
 
   @Get('grades')
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'one row per published grade (CSV with a header row, or one JSON object a line)',
+    produces: EXPORT_MEDIA,
+  })
   @Public()
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOperation({

@@ -61,6 +61,23 @@ import {
   UpgradeRequestDto,
 } from './grading.dto';
 import { asOfDate, GradingService, knownAtInstant } from './grading.service';
+import { ApiCommandResponses, ApiQueryResponses } from '../http/openapi';
+import {
+  AGENCY_WRITTEN,
+  CREDIT_RECORD,
+  CYCLE,
+  CYCLE_PUBLISHED,
+  CYCLE_REPLAY,
+  CYCLE_STARTED,
+  FULFILMENT_WRITTEN,
+  GRADE,
+  GRADE_HISTORY,
+  OBJECTION_DECIDED,
+  OBJECTION_FILED,
+  REPAIR_WRITTEN,
+  REPLAY,
+  UPGRADE_REQUESTED,
+} from './grading.openapi';
 
 const CYCLE_ID = /^(beijing|chongqing|jiaxing)-\d{4}$/;
 /** The head of an id issued under an agency (a repair, a directory application): its USCC. */
@@ -106,6 +123,10 @@ export class GradingController {
     @Inject(DATABASE_POOL) private readonly pool: Pool,
   ) {}
 
+  @ApiCommandResponses({
+    answer: CYCLE_STARTED,
+    conflict: 'a cycle for that jurisdiction and year exists already',
+  })
   @Post('grading-cycles')
   @HttpCode(201)
   @Roles('regulator')
@@ -152,6 +173,7 @@ export class GradingController {
     });
   }
 
+  @ApiQueryResponses(CYCLE, { notFound: 'no such cycle' })
   @Get('grading-cycles/:cycleId')
   @Public()
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
@@ -197,6 +219,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(CYCLE_REPLAY, { notFound: 'no such cycle' })
   @Post('grading-cycles/:cycleId/replay')
   @HttpCode(200)
   @Roles('reviewer', 'auditor')
@@ -248,6 +271,7 @@ export class GradingController {
     };
   }
 
+  @ApiCommandResponses({ answer: CYCLE_PUBLISHED, notFound: 'no such cycle' })
   @Post('grading-cycles/:cycleId/publish')
   @HttpCode(201)
   @Roles('regulator')
@@ -282,6 +306,10 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({
+    answer: OBJECTION_FILED,
+    refused: 'outside the publicity period, or a rule of the policy refuses it, citing its article',
+  })
   @Post('agencies/:uscc/objections')
   @HttpCode(201)
   @Roles('agency')
@@ -310,6 +338,7 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({ answer: OBJECTION_DECIDED, notFound: 'no such objection' })
   @Post('objections/:objectionId/decision')
   @HttpCode(201)
   @Roles('regulator', 'reviewer')
@@ -348,6 +377,7 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({ answer: AGENCY_WRITTEN })
   @Post('agencies/:uscc/assessments')
   @HttpCode(201)
   @Roles('regulator')
@@ -379,6 +409,10 @@ export class GradingController {
     return answer(res, outcome, { uscc });
   }
 
+  @ApiCommandResponses({
+    answer: UPGRADE_REQUESTED,
+    refused: 'the policy bars it (e.g. beijing-23), citing its article',
+  })
   @Post('agencies/:uscc/upgrade-requests')
   @HttpCode(201)
   @Roles('agency')
@@ -409,6 +443,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, currentGrade });
   }
 
+  @ApiCommandResponses({ answer: REPAIR_WRITTEN })
   @Post('agencies/:uscc/credit-repairs')
   @HttpCode(201)
   @Roles('agency')
@@ -444,6 +479,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, repairId });
   }
 
+  @ApiCommandResponses({ answer: FULFILMENT_WRITTEN, notFound: 'no such agency or penalty' })
   @Post('agencies/:uscc/penalties/:penaltyEventId/fulfilment')
   @HttpCode(201)
   @Roles('regulator')
@@ -476,6 +512,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, penaltyEventId });
   }
 
+  @ApiCommandResponses({ answer: REPAIR_WRITTEN, notFound: 'no such repair' })
   @Post('credit-repairs/:repairId/decision')
   @HttpCode(201)
   @Roles('regulator')
@@ -505,6 +542,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, repairId });
   }
 
+  @ApiQueryResponses(GRADE, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/grade')
   @Public()
   @ApiOperation({
@@ -524,6 +562,7 @@ export class GradingController {
     );
   }
 
+  @ApiQueryResponses(GRADE_HISTORY, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/grade-history')
   @Public()
   @ApiOperation({
@@ -555,6 +594,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(CREDIT_RECORD, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/credit-record')
   @Public()
   @ApiOperation({
@@ -589,6 +629,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(REPLAY, { notFound: 'no such agency' })
   @Post('agencies/:uscc/replay')
   @HttpCode(200)
   @Roles('reviewer', 'auditor')
