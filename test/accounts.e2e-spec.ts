@@ -350,6 +350,26 @@ describe('accounts and sign-in', () => {
     });
   });
 
+  it('lets exactly one of concurrent creations of one username win; the others are 409', async () => {
+    const statuses = await Promise.all(
+      ['Race-Name', 'race-name', 'RACE-NAME', 'race-name'].map(
+        async (username) =>
+          (
+            await createUser(asAdmin, {
+              username,
+              password: 'some-long-password',
+              role: 'auditor',
+            })
+          ).status,
+      ),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409]);
+    const list = await request(http).get('/api/v1/users').set('Authorization', asAdmin).expect(200);
+    expect(
+      (list.body as { username: string }[]).filter((u) => u.username.toLowerCase() === 'race-name'),
+    ).toHaveLength(1);
+  });
+
   it('400 names the field that does not belong to the role', async () => {
     const res = await createUser(asAdmin, {
       username: 'bad-scope',
