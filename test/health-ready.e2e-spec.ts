@@ -53,6 +53,7 @@ describe('GET /health/ready', () => {
       { name: 'grade-history', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'credit-record', position: 0, lag: 0, leader: true, lastError: null },
       { name: 'inspection-plans', position: 0, lag: 0, leader: true, lastError: null },
+      { name: 'users', position: 0, lag: 0, leader: true, lastError: null },
     ]);
   });
 

@@ -58,6 +58,7 @@ describe('several instances on one database', () => {
         'grade-history': ['child-1'],
         'credit-record': ['child-1'],
         'inspection-plans': ['child-1'],
+        users: ['child-1'],
       });
       const a = await startInProcessInstance('app-a', db.url);
       const b = await startInProcessInstance('app-b', db.url);
@@ -107,7 +108,7 @@ describe('several instances on one database', () => {
         'every checkpoint at the head',
         () => ledger.checkpoints(),
         (c) =>
-          ['registry', 'grade-history', 'credit-record', 'inspection-plans'].every(
+          ['registry', 'grade-history', 'credit-record', 'inspection-plans', 'users'].every(
             (n) => (c[n] ?? 0) >= head,
           ),
       );
@@ -121,6 +122,7 @@ describe('several instances on one database', () => {
         'grade-history',
         'inspection-plans',
         'registry',
+        'users',
       ]);
       expect(Object.values(handedOver).flat()).not.toContain('child-1');
       for (const instance of live) {

@@ -138,6 +138,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'grade-history',
         'inspection-plans',
         'registry',
+        'users',
       ]);
       const one = await ledger('rebuild', 'registry');
       expect(one.code).toBe(0);
