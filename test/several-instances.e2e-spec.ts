@@ -138,6 +138,7 @@ describe('several instances on one database', () => {
           [0, null],
           [0, null],
           [0, null],
+          [0, null],
         ]);
       }
       expect(await ledger.unregistered(record.registered)).toEqual([]);
