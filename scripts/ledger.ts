@@ -13,6 +13,7 @@
  *   export penalties|inspections|credit-findings|grades
  *                                 an export, as the API serves it, to a file or stdout
  *   export checkpoints            every signed tree head (NDJSON), for auditors to keep
+ *   user add <username> --role …  create an account (asks for its password); user list; user disable
  *
  * It works on DATABASE_URL's ledger (default: the embedded one `npm start` runs).
  */
@@ -47,12 +48,17 @@ import {
   verifyAgainstFile,
   verifyBundleFile,
 } from './ledger/evidence';
+import { addUser, disableUser, listUsers, readPassword, type UserAddOptions } from './ledger/users';
+import { migrate } from '@ledger/database';
+import { ROLES } from '../apps/ledger-api/src/auth/actor';
 
-const EMBEDDED_URL = 'postgresql://postgres:postgres@127.0.0.1:54329/ledger';
+import { embeddedLedgerUrl, ledgerUrl } from './support/ledger-url';
+
+const EMBEDDED_URL = embeddedLedgerUrl();
 
 async function withStore<T>(work: (store: PostgresEventStore) => Promise<T>): Promise<T> {
   const store = new PostgresEventStore({
-    connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL,
+    connectionString: ledgerUrl(),
   });
   try {
     return await work(store);
@@ -106,7 +112,7 @@ program
     if (options.against !== undefined) {
       const against = options.against;
       const checked = await withStore(async (store) => {
-        const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+        const pool = new Pool({ connectionString: ledgerUrl() });
         pool.on('error', () => undefined);
         try {
           return await verifyAgainstFile(store, pool, against, options.key);
@@ -150,7 +156,7 @@ program
   )
   .action(async (uscc: string, options: { asOf?: string; knownAt?: string }) => {
     const outcome = await withStore(async (store) => {
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      const pool = new Pool({ connectionString: ledgerUrl() });
       try {
         const now = new Date();
         return await new GradingService(store, pool).replay(
@@ -179,7 +185,7 @@ program
         `no projection "${name}": one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`,
       );
     const report = await withStore(async (store) => {
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      const pool = new Pool({ connectionString: ledgerUrl() });
       pool.on('error', () => undefined);
       try {
         const rebuilt: { projection: string; position: number; seconds: number }[] = [];
@@ -260,7 +266,7 @@ program
     ) => {
       if (what === 'checkpoints') {
         // The signed tree heads, one JSON line each: what auditors keep outside the ledger.
-        const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+        const pool = new Pool({ connectionString: ledgerUrl() });
         pool.on('error', () => undefined);
         try {
           const rows = await listCheckpoints(pool);
@@ -319,7 +325,7 @@ program
                 since: options.since,
                 asOf,
               };
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      const pool = new Pool({ connectionString: ledgerUrl() });
       pool.on('error', () => undefined);
       const out = options.out ? createWriteStream(options.out) : process.stdout;
       try {
@@ -350,7 +356,7 @@ program
   )
   .action(async () => {
     const note = await withStore(async (store) => {
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      const pool = new Pool({ connectionString: ledgerUrl() });
       pool.on('error', () => undefined);
       try {
         return await signCheckpointNow(store, pool);
@@ -372,7 +378,7 @@ program
   )
   .action(async (uscc: string, options: { asOf?: string; knownAt?: string; out?: string }) => {
     const text = await withStore(async (store) => {
-      const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? EMBEDDED_URL });
+      const pool = new Pool({ connectionString: ledgerUrl() });
       pool.on('error', () => undefined);
       try {
         const now = new Date();
@@ -410,6 +416,63 @@ program
       options.json ? JSON.stringify(report, null, 2) : describeVerification(report, file),
     );
     process.exitCode = report.ok ? 0 : 1;
+  });
+
+const user = program
+  .command('user')
+  .description('accounts for signing in (POST /api/v1/auth/login): add, list, disable');
+
+/** The ledger's schema first: `user add` may be the first thing run against a new database. */
+async function withPool<T>(
+  work: (store: PostgresEventStore, pool: Pool) => Promise<T>,
+): Promise<T> {
+  const url = ledgerUrl();
+  await migrate(url);
+  return withStore(async (store) => {
+    const pool = new Pool({ connectionString: url });
+    pool.on('error', () => undefined);
+    try {
+      return await work(store, pool);
+    } finally {
+      await pool.end();
+    }
+  });
+}
+
+user
+  .command('add')
+  .argument('<username>', '3 to 64 letters, digits or . _ @ -')
+  .requiredOption('--role <role>', ROLES.join(', '))
+  .option('--jurisdiction <name>', `a regulator's: ${JURISDICTIONS.join(', ')}`)
+  .option(
+    '--authority <authority>',
+    "a regulator's recording authority: ecology (default) or market-regulation",
+  )
+  .option('--uscc <code>', "an agency's unified social credit code")
+  .option('--no-main', "an agency's sub-account rather than its main account (主账号)")
+  .option('--display-name <text>', 'a name to show, e.g. the post (岗位)')
+  .description(
+    'create an account; the password is asked for (or read from the first line of stdin), never given on the command line',
+  )
+  .action(async (username: string, options: UserAddOptions) => {
+    const password = await readPassword();
+    console.log(await withPool((store) => addUser(store, username, options, password)));
+  });
+
+user
+  .command('list')
+  .description('every account: role, scope, whether disabled, who created it and when')
+  .action(async () => {
+    console.log(await withPool((store, pool) => listUsers(store, pool)));
+  });
+
+user
+  .command('disable')
+  .argument('<user>', 'a username or a userId')
+  .option('--reason <text>', 'why (recorded with the event)')
+  .description('disable an account: its sessions end at once; the account and its history stay')
+  .action(async (who: string, options: { reason?: string }) => {
+    console.log(await withPool((store, pool) => disableUser(store, pool, who, options.reason)));
   });
 
 /** What went wrong, as the API would say it (an HttpException carries its message list). */

@@ -209,6 +209,12 @@ describe('accounts and sign-in', () => {
     await request(http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
+  it('serves the OpenAPI document committed as docs/openapi.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const served = (await request(http).get('/api/docs-json').expect(200)).body as object;
+    expect(served).toEqual(JSON.parse(readFileSync(`${__dirname}/../docs/openapi.json`, 'utf8')));
+  });
+
   it('/auth/me without a session or token is 401', async () => {
     await request(http).get('/api/v1/auth/me').expect(401);
   });
@@ -342,6 +348,26 @@ describe('accounts and sign-in', () => {
         disabled: true,
       });
     });
+  });
+
+  it('lets exactly one of concurrent creations of one username win; the others are 409', async () => {
+    const statuses = await Promise.all(
+      ['Race-Name', 'race-name', 'RACE-NAME', 'race-name'].map(
+        async (username) =>
+          (
+            await createUser(asAdmin, {
+              username,
+              password: 'some-long-password',
+              role: 'auditor',
+            })
+          ).status,
+      ),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409]);
+    const list = await request(http).get('/api/v1/users').set('Authorization', asAdmin).expect(200);
+    expect(
+      (list.body as { username: string }[]).filter((u) => u.username.toLowerCase() === 'race-name'),
+    ).toHaveLength(1);
   });
 
   it('400 names the field that does not belong to the role', async () => {

@@ -34,6 +34,9 @@ describe('npm start as operators run it: JSON logs, then SIGTERM', () => {
           EMBEDDED_PG_PORT: String(pgPort),
           PORT: String(port),
           LEDGER_JWT_SECRET: 'a-test-secret-of-at-least-32-characters!!',
+          // Configured as in production: no warning of a development secret or of no administrator.
+          LEDGER_PII_SECRET: 'a-test-pii-secret-of-at-least-32-characters',
+          LEDGER_ADMIN_PASSWORD: 'a-test-admin-password',
           LEDGER_TEST_CLOCK: '',
           NODE_ENV: 'production',
           LEDGER_LOG_LEVEL: 'info',

@@ -54,7 +54,19 @@ import {
 /** Connections per store: eight writers plus one to spare. */
 const POOL_SIZE = 10;
 
+const USAGE = `usage: npm run bench:store [-- options]
+  The event-store benchmark of BENCH.md (append1, append8, batch100, readAll, catchUp) on
+  DATABASE_URL's server (it creates and drops databases of its own), else on a throwaway
+  embedded PostgreSQL under .data/bench-<pid>.
+
+  --json                     also print one JSON object with the figures, on the last line
+  --only append1,readAll     run only these workloads (${WORKLOADS.join(', ')})
+  --scale 0.05               multiply every count (a quick smoke run); default 1
+  --synchronous-commit off   NOT the benchmark: the same workloads without waiting for the WAL
+  --help, -h                 print this and exit`;
+
 interface Options {
+  help?: boolean;
   json: boolean;
   only: Workload[];
   scale: number;
@@ -72,6 +84,10 @@ function parseArgs(argv: string[]): Options {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
     switch (flag) {
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
       case '--json':
         options.json = true;
         break;
@@ -99,7 +115,7 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       default:
-        throw new Error(`unknown argument ${argv[i]}`);
+        throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
     }
   }
   return options;
@@ -301,6 +317,10 @@ function printResults({ results, otherCores }: Outcome, options: Options): void 
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
   let embedded: EmbeddedDatabase | undefined;
   const dataDir = resolve('.data', `bench-${process.pid}`);
   let adminUrl = process.env.DATABASE_URL;

@@ -2,7 +2,7 @@
  * The calendar CLI as an administrator runs it, against a ledger database of its own. The
  * 2027 recorded here is FICTIONAL: no official calendar for 2027 exists yet.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { PostgresEventStore } from '@ledger/event-store';
 import { agencyStreamId } from '@ledger/domain';
@@ -46,6 +46,27 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
     }
   };
   const cli = (...args: string[]) => ledger('calendar', ...args);
+  /** `npm run ledger -- …` with `input` on stdin (a password, as an operator pipes it). */
+  const ledgerWithInput = (input: string, ...args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'scripts/ledger.ts',
+          ...args,
+        ],
+        { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('close', (code) => done({ code, out }));
+      child.stdin.end(input);
+    });
   const fictional = {
     year: 2027,
     holidays: ['2027-01-01'],
@@ -119,6 +140,7 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'inspection-plans',
         'merkle-log',
         'registry',
+        'users',
       ]);
       const one = await ledger('rebuild', 'registry');
       expect(one.code).toBe(0);
@@ -215,6 +237,54 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
       const bad = await ledger('export', 'inspections', '--since', '2026-11-01');
       expect(bad.code).toBe(2);
       expect(bad.out).toContain('--since: a position an export answered');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'adds an account with the password from stdin, lists it (never the hash) and disables it',
+    async () => {
+      const added = await ledgerWithInput(
+        'a-long-operator-password\n',
+        'user',
+        'add',
+        'ops-admin',
+        '--role',
+        'admin',
+      );
+      expect(added).toMatchObject({ code: 0 });
+      expect(added.out).toContain('created admin account "ops-admin"');
+      expect(added.out).not.toContain('a-long-operator-password');
+      const again = await ledgerWithInput(
+        'another-long-password\n',
+        'user',
+        'add',
+        'OPS-ADMIN',
+        '--role',
+        'admin',
+      );
+      expect(again.code).toBe(2);
+      expect(again.out).toContain('the username is taken');
+      const scope = await ledgerWithInput(
+        'another-long-password\n',
+        'user',
+        'add',
+        'bj',
+        '--role',
+        'regulator',
+      );
+      expect(scope.code).toBe(2);
+      expect(scope.out).toContain('--jurisdiction: a regulator needs');
+      const listed = await ledger('user', 'list');
+      expect(JSON.parse(listed.out)).toEqual([
+        expect.objectContaining({ username: 'ops-admin', role: 'admin', disabled: false }),
+      ]);
+      expect(listed.out).not.toContain('argon2');
+      const disabled = await ledger('user', 'disable', 'ops-admin', '--reason', '调岗');
+      expect(disabled).toMatchObject({ code: 0 });
+      expect(JSON.parse((await ledger('user', 'list')).out)).toEqual([
+        expect.objectContaining({ username: 'ops-admin', disabled: true }),
+      ]);
     },
     CLI_TEST_TIMEOUT_MS,
   );

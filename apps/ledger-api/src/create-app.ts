@@ -2,9 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SESSION_COOKIE } from './auth/sessions';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { LedgerConfig } from './config';
 import { CLOCK, SYSTEM_CLOCK, type Clock } from './clock';
@@ -51,8 +52,10 @@ export async function createApp(
 }
 
 /**
- * The OpenAPI document of the app's routes: served at /api/docs-json, and the source of the web
- * console's generated client (`npm run openapi:types`, scripts/openapi-types.ts).
+ * The API's OpenAPI document, as `/api/docs-json` serves it and `npm run openapi` commits it
+ * (docs/openapi.json). Reads only the controllers' metadata: an app created in preview mode
+ * (no database) gives the same document. It is also the source of the web console's generated
+ * client (`npm run openapi:types`, scripts/openapi-types.ts).
  */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(
@@ -64,6 +67,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       )
       .setVersion('1')
       .addBearerAuth()
+      .addCookieAuth(SESSION_COOKIE)
       .build(),
   );
 }

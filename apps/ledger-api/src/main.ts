@@ -10,6 +10,8 @@ import {
 } from '@ledger/database';
 import { readConfig } from './config';
 import { createApp } from './create-app';
+import { AccountsService } from './accounts/accounts.service';
+import { developmentSecretWarnings } from './startup-warnings';
 
 /**
  * `npm start`. With DATABASE_URL, the ledger uses that server. Without it, it runs a real
@@ -34,16 +36,14 @@ async function bootstrap(): Promise<void> {
     databaseUrl = embedded.urlFor('ledger');
   }
   const config = readConfig(process.env, databaseUrl);
-  if (!process.env.LEDGER_JWT_SECRET) {
-    logger.warn(
-      'LEDGER_JWT_SECRET is not set: using the development secret; never do this in production',
-    );
-  }
+  for (const warning of developmentSecretWarnings(process.env)) logger.warn(warning);
   await migrate(config.databaseUrl);
   const app = await createApp(config);
   await app.listen(config.port);
   stopInOrder(app, embedded, logger);
   logger.log(`ledger listening on http://localhost:${config.port} (API docs at /api/docs)`);
+  // Without LEDGER_ADMIN_PASSWORD and without any administrator: how to make the first one.
+  await app.get(AccountsService).adviseWhenNoAdministrator(logger);
 }
 
 /**

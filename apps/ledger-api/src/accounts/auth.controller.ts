@@ -34,6 +34,7 @@ import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { actorOfUser, PgSessionVerifier } from './session-verifier';
 import type { UserDoc } from '@ledger/projections';
+import { ApiErrorDto } from '../http/openapi';
 
 const WRONG_CREDENTIALS = 'username: no such account, or the password is wrong';
 
@@ -83,9 +84,16 @@ export class AuthController {
       'Sign in: a session token (Bearer), the httpOnly ledger_session cookie and the CSRF token (ledger_csrf cookie and csrfToken) for writes made with the cookie',
   })
   @ApiOkResponse({ type: LoginAnswerDto })
-  @ApiBadRequestResponse({ description: 'username or password missing or malformed' })
-  @ApiUnauthorizedResponse({ description: 'no such account, a disabled one, or a wrong password' })
+  @ApiBadRequestResponse({
+    type: ApiErrorDto,
+    description: 'username or password missing or malformed',
+  })
+  @ApiUnauthorizedResponse({
+    type: ApiErrorDto,
+    description: 'no such account, a disabled one, or a wrong password',
+  })
   @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
     description: 'too many failed sign-ins for the username or from the address (Retry-After)',
   })
   async login(
@@ -133,7 +141,7 @@ export class AuthController {
     summary: 'Sign out: ends the session (its token stops working at once) and clears both cookies',
   })
   @ApiNoContentResponse({ description: 'signed out' })
-  @ApiUnauthorizedResponse({ description: 'not signed in' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'not signed in' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const session: SessionInfo | undefined = (req as unknown as AuthenticatedRequest).session;
     if (session) await this.sessions.revoke(session.jti, session.userId, session.exp);
@@ -145,7 +153,7 @@ export class AuthController {
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user (or what a Bearer token says of its caller)' })
   @ApiOkResponse({ type: SignedInUserDto })
-  @ApiUnauthorizedResponse({ description: 'not signed in' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'not signed in' })
   async me(@Req() req: Request, @CurrentActor() caller?: Actor): Promise<SignedInUserDto> {
     const actor = requireActor(caller);
     const session = (req as unknown as AuthenticatedRequest).session;

@@ -32,6 +32,7 @@ import {
   UserDto,
 } from './accounts.dto';
 import { AccountsService } from './accounts.service';
+import { ApiErrorDto } from '../http/openapi';
 
 /**
  * Accounts (API.md v1.1): an administrator manages every account; an agency's main account
@@ -56,9 +57,13 @@ export class UsersController {
   })
   @ApiCreatedResponse({ type: UserCreatedDto })
   @ApiBadRequestResponse({
+    type: ApiErrorDto,
     description: 'a field is missing, malformed, or belongs to another role',
   })
-  @ApiConflictResponse({ description: 'the username is taken, or the agency has a main account' })
+  @ApiConflictResponse({
+    type: ApiErrorDto,
+    description: 'the username is taken, or the agency has a main account',
+  })
   async create(
     @Body() body: CreateUserDto,
     @CurrentActor() caller?: Actor,
@@ -108,8 +113,8 @@ export class UsersController {
       'Disable an account (注销): its sessions end at once; the account and its history stay',
   })
   @ApiCreatedResponse({ type: UserDisabledDto })
-  @ApiBadRequestResponse({ description: 'a malformed field' })
-  @ApiNotFoundResponse({ description: 'no such account' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a malformed field' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such account' })
   async disable(
     @Param('userId', ParseUserIdPipe) userId: string,
     @Body() body: DisableUserDto,

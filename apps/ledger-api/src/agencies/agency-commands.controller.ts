@@ -13,7 +13,8 @@ import {
   Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCommandResponses } from '../http/openapi';
 import type { Request, Response } from 'express';
 import {
   decodeInspectionPlanEvent,
@@ -140,6 +141,7 @@ const withoutUndefined = <T>(value: object): T => JSON.parse(JSON.stringify(valu
   required: false,
   description: 'the stream version decided on (ETag); stale: 409',
 })
+@ApiCommandResponses()
 @Controller('api/v1/agencies')
 export class AgencyCommandsController {
   private readonly logger = new Logger(AgencyCommandsController.name);
@@ -245,7 +247,6 @@ export class AgencyCommandsController {
   @HttpCode(201)
   @Roles('agency', 'regulator', 'admin')
   @ApiOperation({ summary: '备案: register an agency (pending formal review, seed 000 Art. 4–7)' })
-  @ApiCreatedResponse({ description: '{ uscc, version, position, eventIds, reviewDueOn }' })
   async register(
     @Body() body: RegisterAgencyDto,
     @Req() req: Request,
@@ -631,11 +632,6 @@ export class AgencyCommandsController {
   @ApiOperation({
     summary:
       '报备: an agency registered in one jurisdiction reports to another (the host) by its USCC, without filing again; the host regulator supervises it there (seed 000 Art. 4 ¶2, seed 002 §一.7)',
-  })
-  @ApiCreatedResponse({
-    description:
-      '{ uscc, version, position, eventIds }; a second report to the same host records nothing (eventIds empty)',
-    type: CommandAnswerDto,
   })
   report(
     @Param('uscc', ParseUsccPipe) uscc: string,

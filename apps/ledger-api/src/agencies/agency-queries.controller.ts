@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
 import {
@@ -39,6 +39,8 @@ import { PersonalData } from './personal-data.provider';
 import { AgencyDirectory } from './agency-directory';
 import { AgencyEntryQuery, AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
+import { ApiQueryResponses } from '../http/openapi';
+import { REGISTRY_ENTRY, REGISTRY_PAGE, STREAM_EVENTS } from './agencies.openapi';
 
 /** Jurisdictions that grade no one (Urumqi, seed 004): their agencies are `not-graded`. */
 const NOT_GRADED: readonly string[] = JURISDICTIONS.filter((j) => gradesNoOne(j));
@@ -160,6 +162,7 @@ export class AgencyQueriesController {
 
   // Public search is rate-limited per address (LEDGER_SEARCHES_PER_MINUTE): 429 + Retry-After.
   @UseGuards(ThrottlerGuard)
+  @ApiQueryResponses(REGISTRY_PAGE)
   @Get()
   @Public()
   @ApiOperation({
@@ -253,10 +256,10 @@ export class AgencyQueriesController {
     };
   }
 
+  @ApiQueryResponses(REGISTRY_ENTRY, { notFound: 'no such agency, or not public' })
   @Get(':uscc')
   @Public()
   @ApiOperation({ summary: "An agency's current registry entry" })
-  @ApiOkResponse({ description: 'status, name, category, current grade, …' })
   async get(
     @Param('uscc', ParseUsccPipe) uscc: string,
     @Query() query: AgencyEntryQuery,
@@ -289,6 +292,7 @@ export class AgencyQueriesController {
     return publicEntry(await this.withReviewDue(row.doc), grades.get(key), actor, asOf, eGrades);
   }
 
+  @ApiQueryResponses(STREAM_EVENTS, { notFound: 'no such agency' })
   @Get(':uscc/events')
   // The appeal reviewer reads the timeline too (issue 12), its personal data masked.
   @Roles('auditor', 'regulator', 'admin', 'reviewer')

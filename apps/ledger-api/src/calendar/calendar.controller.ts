@@ -10,7 +10,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   BUILT_IN_CALENDAR,
@@ -24,6 +24,8 @@ import { commandContext } from '../commands/request-context';
 import { versionETag } from '../http';
 import { RecordCalendarDto } from './calendar.dto';
 import { CalendarService } from './calendar.service';
+import { ApiCommandResponses, ApiQueryResponses } from '../http/openapi';
+import { CALENDAR_RECORDED, CALENDAR_YEAR } from '../agencies/agencies.openapi';
 
 /** Years the ledger accepts a calendar for. */
 const YEARS = { first: 2004, last: 2100 } as const;
@@ -59,14 +61,11 @@ export class CalendarController {
     private readonly pipeline: CommandPipeline,
   ) {}
 
+  @ApiQueryResponses(CALENDAR_YEAR, { notFound: 'the ledger has no calendar for that year' })
   @Get(':year')
   @Public()
   @ApiOperation({
     summary: "A year's official calendar in force: holidays, make-up working days, source",
-  })
-  @ApiOkResponse({
-    description:
-      '{ year, version, builtIn, source: { notice, issuedOn }, holidays, makeupWorkdays, recordedAt }',
   })
   async show(@Param('year', yearPipe) year: number) {
     const entry = await this.calendars.year(inRange(year));
@@ -90,6 +89,12 @@ export class CalendarController {
     };
   }
 
+  @ApiCommandResponses({
+    answer: CALENDAR_RECORDED,
+    notFound: 'a year the ledger keeps no calendar for',
+    refused:
+      'a correction without a reason, or dates outside the year, citing prc-official-calendar',
+  })
   @Put(':year')
   @HttpCode(201)
   @Roles('admin')
@@ -97,7 +102,6 @@ export class CalendarController {
     summary:
       "Record a year's official calendar from the State Council's notice; a different body for a recorded year is a new version and needs a reason",
   })
-  @ApiCreatedResponse({ description: '{ year, version, position, eventIds }' })
   async record(
     @Param('year', yearPipe) year: number,
     @Body() body: RecordCalendarDto,

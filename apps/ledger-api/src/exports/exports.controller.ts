@@ -17,6 +17,14 @@ import {
   InspectionExportQuery,
   PenaltyExportQuery,
 } from './exports.dto';
+import { ApiQueryResponses, str } from '../http/openapi';
+
+const EXPORT_ANSWER = str('the export');
+const EXPORT_MEDIA = {
+  'text/csv': str('UTF-8 CSV (with a byte order mark unless bom=false), a header row first'),
+  'application/x-ndjson': str('one JSON object per line'),
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': str('an XLSX workbook'),
+};
 
 export { neutraliseCell, type Column } from './stream';
 export {
@@ -97,6 +105,10 @@ export class ExportsController {
   @Get('penalties')
   @Roles('regulator', 'auditor')
   @ApiProduces(...PRODUCES)
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'one row per penalty (CSV with a header row, one JSON object a line, or XLSX)',
+    produces: EXPORT_MEDIA,
+  })
   @ApiOperation({
     summary:
       "Administrative penalties in the public credit platform's layout (a regulator gets its jurisdiction's); X-Ledger-Position is where it reached, the next since",
@@ -162,6 +174,10 @@ export class ExportsController {
   }
 
   @Get('grades')
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'one row per published grade (CSV with a header row, or one JSON object a line)',
+    produces: EXPORT_MEDIA,
+  })
   @Public()
   @ApiProduces(...PRODUCES)
   @ApiOperation({

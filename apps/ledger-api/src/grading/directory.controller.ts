@@ -11,6 +11,8 @@ import { ExecuteAgencyCommand } from '../agencies/execute-agency-command';
 import { DecideDirectoryApplicationDto, DirectoryApplicationDto } from './directory.dto';
 import { AGENCY_ID_HEAD, answer, newSuffix, owner } from './grading.controller';
 import { GradingService } from './grading.service';
+import { ApiCommandResponses } from '../http/openapi';
+import { APPLICATION_DECIDED, APPLICATION_FILED } from './grading.openapi';
 
 /**
  * Chongqing's directory (seed 001 Art. 20): an agency graded E is out of it from the day the E
@@ -26,6 +28,10 @@ export class DirectoryController {
     private readonly grading: GradingService,
   ) {}
 
+  @ApiCommandResponses({
+    answer: APPLICATION_FILED,
+    refused: 'inside the bar (chongqing-20), citing its article',
+  })
   @Post('agencies/:uscc/directory-applications')
   @HttpCode(201)
   @Roles('agency')
@@ -58,6 +64,7 @@ export class DirectoryController {
     });
   }
 
+  @ApiCommandResponses({ answer: APPLICATION_DECIDED, notFound: 'no such application' })
   @Post('directory-applications/:applicationId/decision')
   @HttpCode(201)
   @Roles('regulator')

@@ -62,6 +62,23 @@ import {
   UpgradeRequestDto,
 } from './grading.dto';
 import { asOfDate, GradingService, knownAtInstant } from './grading.service';
+import { ApiCommandResponses, ApiQueryResponses } from '../http/openapi';
+import {
+  AGENCY_WRITTEN,
+  CREDIT_RECORD,
+  CYCLE,
+  CYCLE_PUBLISHED,
+  CYCLE_REPLAY,
+  CYCLE_STARTED,
+  FULFILMENT_WRITTEN,
+  GRADE,
+  GRADE_HISTORY,
+  OBJECTION_DECIDED,
+  OBJECTION_FILED,
+  REPAIR_WRITTEN,
+  REPLAY,
+  UPGRADE_REQUESTED,
+} from './grading.openapi';
 
 const CYCLE_ID = /^(beijing|chongqing|jiaxing)-\d{4}$/;
 /** The head of an id issued under an agency (a repair, a directory application): its USCC. */
@@ -108,6 +125,10 @@ export class GradingController {
     private readonly directory: AgencyDirectory,
   ) {}
 
+  @ApiCommandResponses({
+    answer: CYCLE_STARTED,
+    conflict: 'a cycle for that jurisdiction and year exists already',
+  })
   @Post('grading-cycles')
   @HttpCode(201)
   @Roles('regulator')
@@ -154,6 +175,7 @@ export class GradingController {
     });
   }
 
+  @ApiQueryResponses(CYCLE, { notFound: 'no such cycle' })
   @Get('grading-cycles/:cycleId')
   @Public()
   @ApiOperation({ summary: 'A cycle: its proposals under publicity, objections, publication' })
@@ -199,6 +221,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(CYCLE_REPLAY, { notFound: 'no such cycle' })
   @Post('grading-cycles/:cycleId/replay')
   @HttpCode(200)
   @Roles('reviewer', 'auditor')
@@ -250,6 +273,7 @@ export class GradingController {
     };
   }
 
+  @ApiCommandResponses({ answer: CYCLE_PUBLISHED, notFound: 'no such cycle' })
   @Post('grading-cycles/:cycleId/publish')
   @HttpCode(201)
   @Roles('regulator')
@@ -284,6 +308,10 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({
+    answer: OBJECTION_FILED,
+    refused: 'outside the publicity period, or a rule of the policy refuses it, citing its article',
+  })
   @Post('agencies/:uscc/objections')
   @HttpCode(201)
   @Roles('agency')
@@ -312,6 +340,7 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({ answer: OBJECTION_DECIDED, notFound: 'no such objection' })
   @Post('objections/:objectionId/decision')
   @HttpCode(201)
   @Roles('regulator', 'reviewer')
@@ -350,6 +379,7 @@ export class GradingController {
     });
   }
 
+  @ApiCommandResponses({ answer: AGENCY_WRITTEN })
   @Post('agencies/:uscc/assessments')
   @HttpCode(201)
   @Roles('regulator')
@@ -381,6 +411,10 @@ export class GradingController {
     return answer(res, outcome, { uscc });
   }
 
+  @ApiCommandResponses({
+    answer: UPGRADE_REQUESTED,
+    refused: 'the policy bars it (e.g. beijing-23), citing its article',
+  })
   @Post('agencies/:uscc/upgrade-requests')
   @HttpCode(201)
   @Roles('agency')
@@ -411,6 +445,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, currentGrade });
   }
 
+  @ApiCommandResponses({ answer: REPAIR_WRITTEN })
   @Post('agencies/:uscc/credit-repairs')
   @HttpCode(201)
   @Roles('agency')
@@ -446,6 +481,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, repairId });
   }
 
+  @ApiCommandResponses({ answer: FULFILMENT_WRITTEN, notFound: 'no such agency or penalty' })
   @Post('agencies/:uscc/penalties/:penaltyEventId/fulfilment')
   @HttpCode(201)
   @Roles('regulator')
@@ -478,6 +514,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, penaltyEventId });
   }
 
+  @ApiCommandResponses({ answer: REPAIR_WRITTEN, notFound: 'no such repair' })
   @Post('credit-repairs/:repairId/decision')
   @HttpCode(201)
   @Roles('regulator')
@@ -507,6 +544,7 @@ export class GradingController {
     return answer(res, outcome, { uscc, repairId });
   }
 
+  @ApiQueryResponses(GRADE, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/grade')
   @Public()
   @ApiOperation({
@@ -529,6 +567,7 @@ export class GradingController {
     return { ...answer, uscc: current };
   }
 
+  @ApiQueryResponses(GRADE_HISTORY, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/grade-history')
   @Public()
   @ApiOperation({
@@ -561,6 +600,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(CREDIT_RECORD, { notFound: 'no such agency (or not public)' })
   @Get('agencies/:uscc/credit-record')
   @Public()
   @ApiOperation({
@@ -597,6 +637,7 @@ export class GradingController {
     };
   }
 
+  @ApiQueryResponses(REPLAY, { notFound: 'no such agency' })
   @Post('agencies/:uscc/replay')
   @HttpCode(200)
   @Roles('reviewer', 'auditor')

@@ -10,6 +10,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { Public } from '../auth/decorators';
 import { ProjectionsService, type Readiness } from '../projections/projections.service';
+import { READINESS } from '../agencies/agencies.openapi';
 
 @ApiTags('health')
 @Public()
@@ -51,8 +52,16 @@ export class HealthController {
   @ApiOperation({
     summary: "Readiness: each projection's position, lag behind the head and last error",
   })
-  @ApiResponse({ status: 200, description: 'every projection is advancing and close to the head' })
-  @ApiResponse({ status: 503, description: 'a projection is failing or far behind' })
+  @ApiResponse({
+    status: 200,
+    description: 'every projection is advancing and close to the head',
+    schema: READINESS,
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'a projection is failing or far behind (Retry-After)',
+    schema: READINESS,
+  })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness['body']> {
     const { ready, body } = await this.projections.readiness();
     response.status(ready ? 200 : 503);

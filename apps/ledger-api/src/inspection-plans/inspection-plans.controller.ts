@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   INSPECTION_PLAN_ID,
@@ -23,6 +23,7 @@ import {
   InspectionPlanVerificationDto,
 } from './inspection-plans.dto';
 import { InspectionPlansService, noPlan } from './inspection-plans.service';
+import { ApiCommandResponses, ApiQueryResponses } from '../http/openapi';
 
 const ParsePlanIdPipe = new ParseIdPipe(INSPECTION_PLAN_ID, 'a plan id such as chongqing-2027-Q1');
 
@@ -46,7 +47,10 @@ export class InspectionPlansController {
     summary:
       '双随机: draw the agencies to inspect in a period, by the share of each grade the policy sets (seed 000 Art. 19, seed 001 Art. 22, seed 003 (十九)); one plan per jurisdiction and period',
   })
-  @ApiCreatedResponse({ type: InspectionPlanDrawnDto })
+  @ApiCommandResponses({
+    answer: InspectionPlanDrawnDto,
+    conflict: 'a plan for that jurisdiction and period exists already',
+  })
   async draw(
     @Body() body: DrawInspectionPlanDto,
     @Req() req: Request,
@@ -93,7 +97,7 @@ export class InspectionPlansController {
     summary:
       'A plan: its inputs (candidates and grades, ratios, seed, algorithm), the agencies drawn, and which are still to be inspected',
   })
-  @ApiOkResponse({ type: InspectionPlanDto })
+  @ApiQueryResponses(InspectionPlanDto, { notFound: 'no such plan' })
   async plan(@Param('planId', ParsePlanIdPipe) planId: string, @CurrentActor() actor?: Actor) {
     assertCanActInJurisdiction(requireActor(actor), jurisdictionOfPlan(planId), READERS);
     return this.plans.withProgress(planId);
@@ -105,7 +109,7 @@ export class InspectionPlansController {
     summary:
       'Re-draw a plan from the inputs its stream recorded, with the algorithm version it names, and compare: { match }',
   })
-  @ApiOkResponse({ type: InspectionPlanVerificationDto })
+  @ApiQueryResponses(InspectionPlanVerificationDto, { notFound: 'no such plan' })
   async verify(@Param('planId', ParsePlanIdPipe) planId: string, @CurrentActor() actor?: Actor) {
     assertCanActInJurisdiction(requireActor(actor), jurisdictionOfPlan(planId), READERS);
     const plan = await this.plans.recorded(planId);

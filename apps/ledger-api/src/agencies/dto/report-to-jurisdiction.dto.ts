@@ -19,17 +19,4 @@ export class ReportToJurisdictionDto extends CommandBodyDto {
   jurisdiction!: Jurisdiction;
 }
 
-/** What a command on an agency answers (API.md, Conventions), as the OpenAPI document shows it. */
-export class CommandAnswerDto {
-  @ApiProperty({ description: 'the agency' })
-  uscc!: string;
-
-  @ApiProperty({ description: "the agency stream's version after the command (also the ETag)" })
-  version!: number;
-
-  @ApiProperty({ description: 'the ledger position of the last event recorded' })
-  position!: number;
-
-  @ApiProperty({ type: [String], description: 'the events recorded (none when nothing was new)' })
-  eventIds!: string[];
-}
+export { CommandAnswerDto } from '../../http/openapi';
