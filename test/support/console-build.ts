@@ -50,6 +50,8 @@ export function ensureConsoleBuilt(): void {
     ],
     {
       cwd: ROOT,
+      // Jest sets NODE_ENV=test, which would make Vite build React and antd for development.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
     },
   );

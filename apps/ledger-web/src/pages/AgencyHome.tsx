@@ -101,7 +101,7 @@ function ObjectionForm({ uscc, jurisdiction }: { uscc: string; jurisdiction?: st
       {done && <Alert data-testid="objection-filed" type="info" showIcon style={{ marginBottom: 16 }} message={t('objectionFiled', { due: done.reviewDueOn ?? '—' })} />}
       <Loading state={cycles}>
         {() => (
-          <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+          <Form form={form} name={`objectionForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
             <Form.Item name="cycleId" label={t('cycleId')} rules={[{ required: true }]}>
               <Select
                 options={cycles.data!.map((c) => ({
@@ -142,7 +142,7 @@ function RepairForm({ uscc }: { uscc: string }) {
       {alert}
       <Loading state={record}>
         {() => (
-          <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+          <Form form={form} name={`repairForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
             <Form.Item name="recordEventId" label={t('recordEventId')} rules={[{ required: true }]}>
               <Select
                 options={record.data!.records.map((r) => ({
@@ -185,7 +185,7 @@ function ChangeForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`changeForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <Form.Item name="scope" label={t('scope')}>
           <Input placeholder="water、air" />
         </Form.Item>
@@ -219,7 +219,7 @@ function PersonnelForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }} autoComplete="off">
+      <Form form={form} name={`personnelForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }} autoComplete="off">
         <Form.Item name="name" label={t('displayName')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -251,7 +251,7 @@ function EquipmentForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`equipmentForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <Form.Item name="name" label={t('equipmentName')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -303,7 +303,7 @@ function SubAccounts({ uscc }: { uscc: string }) {
       </Loading>
       <Card title={t('create')} size="small">
         {create.alert}
-        <Form form={form} layout="inline" onFinish={(v) => void create.submit(v)} autoComplete="off">
+        <Form form={form} name={`subAccounts`} layout="inline" onFinish={(v) => void create.submit(v)} autoComplete="off">
           <Form.Item name="username" label={t('username')} rules={[{ required: true }]}>
             <Input />
           </Form.Item>

@@ -79,7 +79,7 @@ export function CyclePage() {
               <Card title={t('publish')}>
                 {publish.alert}
                 {!mayPublish && c.status === 'publicity' && <Alert type="info" showIcon message={t('publishDisabled')} style={{ marginBottom: 16 }} />}
-                <Form form={form} layout="inline" onFinish={(v) => void publish.submit(v)}>
+                <Form form={form} name={`cyclePage`} layout="inline" onFinish={(v) => void publish.submit(v)}>
                   <OccurredAt />
                   <Tooltip title={mayPublish ? '' : t('publishDisabled')}>
                     <Button type="primary" htmlType="submit" disabled={!mayPublish} loading={publish.busy}>
@@ -110,7 +110,7 @@ function DecideObjection({ objectionId, onDone }: { objectionId: string; onDone(
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form form={form} name={`decideObjection-${objectionId}`} layout="inline" onFinish={(v) => void submit(v)}>
       {alert}
       <Form.Item name="outcome" rules={[{ required: true }]}>
         <Radio.Group options={[{ value: 'upheld', label: t('upheld') }, { value: 'rejected', label: t('rejected') }]} />

@@ -40,7 +40,16 @@ export function RegulatorAgencyPage() {
               activeKey={tab}
               onChange={(key) => setParams({ tab: key })}
               items={[
-                { key: 'review', label: t('review'), children: <ReviewForm uscc={uscc} onDone={entry.reload} /> },
+                { key: 'review', label: t('review'), children: (
+                    <ReviewForm
+                      uscc={uscc}
+                      onDone={() => {
+                        // The default tab follows the status: stay on the review just recorded.
+                        setParams({ tab: 'review' });
+                        entry.reload();
+                      }}
+                    />
+                  ) },
                 { key: 'inspection', label: t('inspection'), children: <InspectionForm uscc={uscc} /> },
                 { key: 'penalty', label: t('penalty'), children: <PenaltyForm uscc={uscc} /> },
                 { key: 'finding', label: t('creditFinding'), children: <CreditFindingForm uscc={uscc} /> },
@@ -71,7 +80,7 @@ function ReviewForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 560 }}>
+      <Form form={form} name={`reviewForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 560 }}>
         <Form.Item name="outcome" label={t('review')} rules={[{ required: true }]}>
           <Radio.Group
             options={[
@@ -106,7 +115,7 @@ function PenaltyForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`penaltyForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <Form.Item name="decisionNumber" label={t('decisionNumber')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -148,7 +157,7 @@ function InspectionForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`inspectionForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <DateField name="inspectedAt" label={t('inspectedAt')} />
         <Form.Item name="method" label={t('method')} rules={[{ required: true }]}>
           <Select options={METHODS.map((m) => ({ value: m, label: term(m) }))} />
@@ -179,7 +188,7 @@ function CreditFindingForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`creditFindingForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <Form.Item name="kind" label={t('kindOfFinding')} rules={[{ required: true }]}>
           <Select options={FINDING_KINDS.map((k) => ({ value: k, label: term(k) }))} />
         </Form.Item>
@@ -211,7 +220,7 @@ function AssessmentForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form form={form} name={`assessmentForm`} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
         <Form.Item name="year" label={t('year')} rules={[{ required: true }]}>
           <InputNumber min={2000} max={2100} />
         </Form.Item>
@@ -275,7 +284,7 @@ function RepairDecision({ repairId, onDone }: { repairId: string; onDone(): void
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form form={form} name={`repairDecision-${repairId}`} layout="inline" onFinish={(v) => void submit(v)}>
       {alert}
       <Form.Item name="outcome" rules={[{ required: true }]}>
         <Radio.Group options={[{ value: 'approved', label: t('approve') }, { value: 'rejected', label: t('rejected') }]} />

@@ -186,7 +186,7 @@ function StartCycle({ jurisdiction, onStarted }: { jurisdiction: Jurisdiction; o
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form form={form} name={`startCycle`} layout="inline" onFinish={(v) => void submit(v)}>
       {alert}
       <Form.Item name="year" label={t('year')} rules={[{ required: true }]}>
         <InputNumber min={2020} max={2100} />
