@@ -29,7 +29,10 @@ export function AuditHome() {
   const navigate = useNavigate();
   return (
     <Card title={t('navAudit')}>
-      <Form layout="inline" onFinish={(v: { uscc: string }) => navigate(`/audit/${v.uscc.trim().toUpperCase()}`)}>
+      <Form
+        layout="inline"
+        onFinish={(v: { uscc: string }) => void navigate(`/audit/${v.uscc.trim().toUpperCase()}`)}
+      >
         <Form.Item name="uscc" label={t('uscc')} rules={[{ required: true, len: 18 }]}>
           <Input style={{ width: 260 }} />
         </Form.Item>
@@ -65,7 +68,9 @@ export function AuditAgencyPage() {
   const events = useLoad(
     () =>
       call<LedgerEvent[]>(
-        api.GET('/api/v1/agencies/{uscc}/events', { params: { path: { uscc }, query: { limit: 1000 } } }),
+        api.GET('/api/v1/agencies/{uscc}/events', {
+          params: { path: { uscc }, query: { limit: 1000 } },
+        }),
       ).catch((error: unknown) => {
         // Who may not read the raw stream still has the bitemporal view and the replay.
         if (error instanceof ApiError && error.status === 403) return [] as LedgerEvent[];
@@ -75,7 +80,10 @@ export function AuditAgencyPage() {
   );
   const showEvent = (eventId: string) => {
     setParams({ tab: 'timeline', event: eventId });
-    setTimeout(() => document.getElementById(`event-${eventId}`)?.scrollIntoView({ block: 'center' }), 50);
+    setTimeout(
+      () => document.getElementById(`event-${eventId}`)?.scrollIntoView({ block: 'center' }),
+      50,
+    );
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -88,9 +96,21 @@ export function AuditAgencyPage() {
             activeKey={tab}
             onChange={(key) => setParams({ tab: key })}
             items={[
-              { key: 'bitemporal', label: t('bitemporal'), children: <Bitemporal uscc={uscc} events={events.data!} onEvent={showEvent} /> },
-              { key: 'timeline', label: t('timeline'), children: <Timeline events={events.data!} highlight={params.get('event')} /> },
-              { key: 'replay', label: t('replay'), children: <Replay uscc={uscc} onEvent={showEvent} /> },
+              {
+                key: 'bitemporal',
+                label: t('bitemporal'),
+                children: <Bitemporal uscc={uscc} events={events.data!} onEvent={showEvent} />,
+              },
+              {
+                key: 'timeline',
+                label: t('timeline'),
+                children: <Timeline events={events.data!} highlight={params.get('event')} />,
+              },
+              {
+                key: 'replay',
+                label: t('replay'),
+                children: <Replay uscc={uscc} onEvent={showEvent} />,
+              },
             ]}
           />
         )}
@@ -104,7 +124,15 @@ export function AuditAgencyPage() {
  * that differ are marked. The slider steps through the instants the ledger recorded this
  * agency's facts (system time), and any other instant can be picked.
  */
-function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEvent[]; onEvent(id: string): void }) {
+function Bitemporal({
+  uscc,
+  events,
+  onEvent,
+}: {
+  uscc: string;
+  events: LedgerEvent[];
+  onEvent(id: string): void;
+}) {
   const { t, term, article } = useI18n();
   const instants = useMemo(() => [...new Set(events.map((e) => e.recordedAt))].sort(), [events]);
   const [knownAt, setKnownAt] = useState<string | undefined>(instants.at(-2) ?? instants.at(-1));
@@ -156,7 +184,9 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
           {
             title: '',
             render: (_: unknown, p) =>
-              other && !otherKeys.has(periodKey(p)) ? <Tag color="red">{t('changedPast')}</Tag> : null,
+              other && !otherKeys.has(periodKey(p)) ? (
+                <Tag color="red">{t('changedPast')}</Tag>
+              ) : null,
           },
         ]}
       />
@@ -174,7 +204,12 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             value={Math.max(0, index)}
             onChange={(i: number) => setKnownAt(instants[i])}
             tooltip={{ formatter: (i) => (i === undefined ? '' : shanghaiTime(instants[i])) }}
-            marks={Object.fromEntries(instants.map((at, i) => [i, i === 0 || i === instants.length - 1 ? shanghaiTime(at).slice(0, 10) : ' ']))}
+            marks={Object.fromEntries(
+              instants.map((at, i) => [
+                i,
+                i === 0 || i === instants.length - 1 ? shanghaiTime(at).slice(0, 10) : ' ',
+              ]),
+            )}
           />
         )}
         <Space wrap>
@@ -184,7 +219,9 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             value={knownAt ? dayjs(knownAt) : null}
             onChange={(d: Dayjs | null) => setKnownAt(d ? d.toISOString() : undefined)}
           />
-          <span data-testid="known-at">{knownAt ? t('asKnownAt', { t: shanghaiTime(knownAt) }) : ''}</span>
+          <span data-testid="known-at">
+            {knownAt ? t('asKnownAt', { t: shanghaiTime(knownAt) }) : ''}
+          </span>
           {knownAt && eventAt(knownAt) && (
             <Button type="link" onClick={() => onEvent(eventAt(knownAt)!.eventId)}>
               {eventAt(knownAt)!.type} (v{eventAt(knownAt)!.version})
@@ -198,7 +235,11 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             <Loading state={then}>
               {() => (
                 <>
-                  <GradeChart periods={then.data!.periods} today={today()} label={t('asKnownAt', { t: knownAt ?? '' })} />
+                  <GradeChart
+                    periods={then.data!.periods}
+                    today={today()}
+                    label={t('asKnownAt', { t: knownAt ?? '' })}
+                  />
                   {table(then.data!, now.data, 'history-then')}
                 </>
               )}
@@ -242,7 +283,8 @@ function Timeline({ events, highlight }: { events: LedgerEvent[]; highlight: str
         {
           title: t('actor'),
           dataIndex: 'actor',
-          render: (a: LedgerEvent['actor']) => (typeof a === 'string' ? a : a ? `${a.role ?? ''} ${a.sub ?? ''}` : '—'),
+          render: (a: LedgerEvent['actor']) =>
+            typeof a === 'string' ? a : a ? `${a.role ?? ''} ${a.sub ?? ''}` : '—',
         },
         {
           title: t('chain'),
