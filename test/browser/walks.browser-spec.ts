@@ -97,6 +97,7 @@ describeInBrowser('signed-in walks in a browser', () => {
     await queue.getByRole('link', { name: '北京待审环境监测有限公司' }).waitFor();
     await queue.getByText('已逾期').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'regulator-queues.png'), fullPage: true });
 
     await queue.getByRole('link', { name: '北京待审环境监测有限公司' }).click();
     await page.getByTestId('agency-status').getByText('待审查').waitFor();
@@ -120,6 +121,7 @@ describeInBrowser('signed-in walks in a browser', () => {
     const field = page.locator('.ant-form-item-has-error', { hasText: '决定日期' });
     await expect(field.innerText()).resolves.toContain('该操作未被记录');
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'penalty-refused.png'), fullPage: true });
   });
 
   it('an agency files an objection inside the publicity period, and is refused outside it', async () => {
