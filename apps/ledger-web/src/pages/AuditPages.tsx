@@ -18,7 +18,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, call } from '../api/client';
-import type { GradeHistory, GradePeriod, LedgerEvent, ReplayAnswer } from '../api/types';
+import type {
+  GradeHistory,
+  GradePeriod,
+  LedgerEvent,
+  RegistryEntry,
+  ReplayAnswer,
+} from '../api/types';
 import { GradeTag, Loading, useLoad } from '../components/common';
 import { GradeChart } from '../components/GradeChart';
 import { useI18n } from '../i18n';
@@ -78,6 +84,10 @@ export function AuditAgencyPage() {
       }),
     [uscc],
   );
+  const entry = useLoad(
+    () => call<RegistryEntry>(api.GET('/api/v1/agencies/{uscc}', { params: { path: { uscc } } })),
+    [uscc],
+  );
   const showEvent = (eventId: string) => {
     setParams({ tab: 'timeline', event: eventId });
     setTimeout(
@@ -88,8 +98,9 @@ export function AuditAgencyPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
-        <Link to={`/agencies/${uscc}`}>{uscc}</Link>
+        <Link to={`/agencies/${uscc}`}>{entry.data?.name ?? uscc}</Link>
       </Typography.Title>
+      <Typography.Text type="secondary">{uscc}</Typography.Text>
       <Loading state={events}>
         {() => (
           <Tabs
