@@ -54,8 +54,22 @@ const BUILD_STEPS = [
     // tsconfig.build.json leaves tests out of dist/: editing one needs no build.
     ignore: (path) => /spec\.ts$/.test(path),
   },
-  // e.g. { name: 'ledger-web', sources: ['apps/ledger-web', ...SHARED_SOURCES],
-  //        output: 'dist/ledger-web/index.html', command: [...] },
+  {
+    // The web console (ADR 024), served by the API at /. Its output is apps/ledger-web/dist,
+    // outside dist/, so a nest build leaves it alone.
+    name: 'ledger-web',
+    sources: ['apps/ledger-web', 'package-lock.json'],
+    output: 'apps/ledger-web/dist/index.html',
+    command: [
+      process.execPath,
+      require.resolve('vite/bin/vite.js'),
+      'build',
+      '--config',
+      'apps/ledger-web/vite.config.mts',
+      '--logLevel',
+      'warn',
+    ],
+  },
 ];
 
 function* files(path) {

@@ -97,17 +97,18 @@ describeInBrowser('signed-in walks in a browser', () => {
     await queue.getByRole('link', { name: '北京待审环境监测有限公司' }).waitFor();
     await queue.getByText('已逾期').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'regulator-queues.png'), fullPage: true });
 
     await queue.getByRole('link', { name: '北京待审环境监测有限公司' }).click();
     await page.getByTestId('agency-status').getByText('待审查').waitFor();
     await page.getByRole('radio', { name: '通过' }).check();
     await page.getByRole('button', { name: '提交' }).click();
-    await page.getByTestId('recorded').waitFor();
+    await activeTab(page).getByTestId('recorded').waitFor();
     await page.getByTestId('agency-status').getByText('已备案').waitFor();
 
     await page.getByRole('tab', { name: '行政处罚' }).click();
     await fillPenalty(page, '京环罚〔2026〕7号', '2026-03-02');
-    await page.getByTestId('recorded').waitFor();
+    await activeTab(page).getByTestId('recorded').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
     // The deregistered agency: a decision after its deregistration is refused (Beijing Art. 24).
@@ -120,6 +121,7 @@ describeInBrowser('signed-in walks in a browser', () => {
     const field = page.locator('.ant-form-item-has-error', { hasText: '决定日期' });
     await expect(field.innerText()).resolves.toContain('该操作未被记录');
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'penalty-refused.png'), fullPage: true });
   });
 
   it('an agency files an objection inside the publicity period, and is refused outside it', async () => {
@@ -137,7 +139,9 @@ describeInBrowser('signed-in walks in a browser', () => {
     await pickDate(page, '发生日期（有效时间）', '2026-01-13');
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByTestId('objection-filed').waitFor();
-    await expect(page.getByTestId('objection-filed').innerText()).resolves.toMatch(/2026-\d\d-\d\d/);
+    await expect(page.getByTestId('objection-filed').innerText()).resolves.toMatch(
+      /2026-\d\d-\d\d/,
+    );
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -176,18 +180,22 @@ describeInBrowser('signed-in walks in a browser', () => {
   });
 });
 
+/** The tab panel shown (the others are aria-hidden). */
+const activeTab = (page: Page) => page.getByRole('tabpanel');
+
 async function pickDate(page: Page, label: string, date: string): Promise<void> {
-  const input = page.getByLabel(label);
+  const input = page.getByRole('textbox', { name: label });
   await input.click();
   await input.fill(date);
-  await input.press('Enter');
+  // Tab commits the typed date; Enter would also submit the form.
+  await input.press('Tab');
 }
 
 async function fillPenalty(page: Page, decisionNumber: string, decidedAt: string): Promise<void> {
   await page.getByLabel('处罚决定书文号').fill(decisionNumber);
   await pickDate(page, '决定日期', decidedAt);
   await page.getByLabel('违法类型').click();
-  await page.getByRole('option', { name: '出具不实报告' }).click();
+  await page.locator('.ant-select-item-option', { hasText: '出具不实报告' }).click();
   await page.getByLabel('处罚依据').fill('《生态环境监测条例》第三十条');
   await page.getByLabel('处罚内容').fill('警告');
   await pickDate(page, '发生日期（有效时间）', decidedAt);

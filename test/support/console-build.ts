@@ -3,7 +3,7 @@
  * is here, and a console build no older than its sources. Nothing of the app is imported.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const CHROMIUM = process.env.LEDGER_CHROMIUM ?? '/usr/bin/chromium';
@@ -17,7 +17,15 @@ export function browserMissing(): string | undefined {
 
 const ROOT = resolve(__dirname, '../..');
 const WEB_DIST = join(ROOT, 'apps/ledger-web/dist');
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/**
+ * Where the browser tests save their screenshots: docs/screenshots (the README's) when
+ * LEDGER_SCREENSHOTS=1, else .data/screenshots, so that a test run leaves the tree clean.
+ * A CJK font (Debian: fonts-wqy-microhei) makes them legible.
+ */
+export const SCREENSHOTS = join(
+  ROOT,
+  process.env.LEDGER_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots',
+);
 
 function newestIn(dir: string): number {
   let newest = 0;
@@ -30,6 +38,7 @@ function newestIn(dir: string): number {
 
 /** Builds the console when its build is missing or older than its sources. */
 export function ensureConsoleBuilt(): void {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   const index = join(WEB_DIST, 'index.html');
   const web = join(ROOT, 'apps/ledger-web');
   const sources = Math.max(
@@ -50,6 +59,8 @@ export function ensureConsoleBuilt(): void {
     ],
     {
       cwd: ROOT,
+      // Jest sets NODE_ENV=test, which would make Vite build React and antd for development.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
     },
   );

@@ -87,15 +87,12 @@ export function App() {
                 <Typography.Text style={{ color: '#fff' }} data-testid="signed-in-as">
                   {me.displayName ?? me.username}
                 </Typography.Text>
-                <Button
-                  size="small"
-                  onClick={() => void signOut().then(() => navigate('/'))}
-                >
+                <Button size="small" onClick={() => void signOut().then(() => navigate('/'))}>
                   {t('signOut')}
                 </Button>
               </>
             ) : (
-              <Button size="small" type="primary" onClick={() => navigate('/login')}>
+              <Button size="small" type="primary" onClick={() => void navigate('/login')}>
                 {t('signIn')}
               </Button>
             )}
@@ -106,12 +103,54 @@ export function App() {
             <Route path="/" element={<SearchPage />} />
             <Route path="/agencies/:uscc" element={<AgencyPage />} />
             <Route path="/login" element={<LoginPage />} />
-            <Route path="/work" element={<Signed roles={['regulator', 'agency', 'admin']}><WorkHome /></Signed>} />
-            <Route path="/work/agencies/:uscc" element={<Signed roles={['regulator', 'admin']}><RegulatorAgencyPage /></Signed>} />
-            <Route path="/work/cycles/:cycleId" element={<Signed roles={['regulator', 'reviewer', 'admin']}><CyclePage /></Signed>} />
-            <Route path="/audit" element={<Signed roles={['reviewer', 'auditor', 'regulator', 'admin']}><AuditHome /></Signed>} />
-            <Route path="/audit/:uscc" element={<Signed roles={['reviewer', 'auditor', 'regulator', 'admin']}><AuditAgencyPage /></Signed>} />
-            <Route path="/verify" element={<Signed roles={['auditor', 'admin']}><VerifyPage /></Signed>} />
+            <Route
+              path="/work"
+              element={
+                <Signed roles={['regulator', 'agency', 'admin']}>
+                  <WorkHome />
+                </Signed>
+              }
+            />
+            <Route
+              path="/work/agencies/:uscc"
+              element={
+                <Signed roles={['regulator', 'admin']}>
+                  <RegulatorAgencyPage />
+                </Signed>
+              }
+            />
+            <Route
+              path="/work/cycles/:cycleId"
+              element={
+                <Signed roles={['regulator', 'reviewer', 'admin']}>
+                  <CyclePage />
+                </Signed>
+              }
+            />
+            <Route
+              path="/audit"
+              element={
+                <Signed roles={['reviewer', 'auditor', 'regulator', 'admin']}>
+                  <AuditHome />
+                </Signed>
+              }
+            />
+            <Route
+              path="/audit/:uscc"
+              element={
+                <Signed roles={['reviewer', 'auditor', 'regulator', 'admin']}>
+                  <AuditAgencyPage />
+                </Signed>
+              }
+            />
+            <Route
+              path="/verify"
+              element={
+                <Signed roles={['auditor', 'admin']}>
+                  <VerifyPage />
+                </Signed>
+              }
+            />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         </main>

@@ -19,9 +19,13 @@ function claimsOfBearer(): Me | null {
   const token = sessionStorage.getItem(BEARER_KEY);
   if (!token) return null;
   try {
-    const payload = JSON.parse(
-      atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
-    ) as { sub: string; role: Role; jurisdiction?: string; uscc?: string; authority?: string };
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      sub: string;
+      role: Role;
+      jurisdiction?: string;
+      uscc?: string;
+      authority?: string;
+    };
     return { userId: payload.sub, username: payload.sub, ...payload };
   } catch {
     return null;

@@ -15,14 +15,15 @@ function calendarOf(year: number): Promise<CalendarAnswer | null> {
   if (!cache.has(year))
     cache.set(
       year,
-      call<CalendarAnswer>(api.GET('/api/v1/calendar/{year}', { params: { path: { year } } })).catch(
-        () => null,
-      ),
+      call<CalendarAnswer>(
+        api.GET('/api/v1/calendar/{year}', { params: { path: { year } } }),
+      ).catch(() => null),
     );
   return cache.get(year)!;
 }
 
-export const shanghaiToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+export const shanghaiToday = () =>
+  new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 const addDays = (date: string, days: number) => {
   const d = new Date(`${date}T00:00:00Z`);
@@ -46,7 +47,11 @@ export async function workingDaysUntil(due: string, today = shanghaiToday()): Pr
   if (due === today) return 0;
   const forward = due > today;
   let count = 0;
-  for (let d = addDays(today, forward ? 1 : -1); forward ? d <= due : d >= due; d = addDays(d, forward ? 1 : -1)) {
+  for (
+    let d = addDays(today, forward ? 1 : -1);
+    forward ? d <= due : d >= due;
+    d = addDays(d, forward ? 1 : -1)
+  ) {
     if (await isWorkday(d)) count += 1;
     if (count > 400) break;
   }

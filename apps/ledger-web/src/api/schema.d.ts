@@ -2391,7 +2391,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Only auditor, regulator, admin, within their jurisdiction or own record */
+            /** @description Only auditor, regulator, admin, reviewer, within their jurisdiction or own record */
             403: {
                 headers: {
                     [name: string]: unknown;

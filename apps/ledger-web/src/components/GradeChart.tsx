@@ -11,7 +11,15 @@ const LEVELS = ['ungraded', 'E', 'D', 'C', 'B', 'A'];
 const level = (grade: string) => Math.max(0, LEVELS.indexOf(grade));
 
 /** A grade history as a step chart: one step per period, valid time along the x axis. */
-export function GradeChart({ periods, today, label }: { periods: GradePeriod[]; today: string; label: string }) {
+export function GradeChart({
+  periods,
+  today,
+  label,
+}: {
+  periods: GradePeriod[];
+  today: string;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;

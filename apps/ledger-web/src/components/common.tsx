@@ -2,7 +2,6 @@ import { Alert, Button, Form, Spin, Tag, type FormInstance } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError, BEARER_KEY } from '../api/client';
 import { useI18n } from '../i18n';
-import type { Grade } from '../api/types';
 
 /** A read the page waits for: the answer, its error, and a way to read again. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
@@ -20,39 +19,64 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { ...state, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
-export function Loading({ state, children }: { state: { loading: boolean; error?: unknown; data?: unknown }; children: () => ReactNode }) {
+export function Loading({
+  state,
+  children,
+}: {
+  state: { loading: boolean; error?: unknown; data?: unknown };
+  children: () => ReactNode;
+}) {
   const { t } = useI18n();
   if (state.error)
     return (
       <Alert
         type="error"
         showIcon
-        message={state.error instanceof ApiError && state.error.status === 404 ? t('notFound') : t('error')}
-        description={state.error instanceof Error ? state.error.message : String(state.error)}
+        message={
+          state.error instanceof ApiError && state.error.status === 404 ? t('notFound') : t('error')
+        }
+        description={state.error instanceof Error ? state.error.message : undefined}
       />
     );
   // A reload keeps the page (and its forms' answers) in place: the spinner only comes first.
-  if (state.loading && state.data === undefined) return <Spin tip={t('loading')}><div style={{ minHeight: 80 }} /></Spin>;
+  if (state.loading && state.data === undefined)
+    return (
+      <Spin tip={t('loading')}>
+        <div style={{ minHeight: 80 }} />
+      </Spin>
+    );
   return <>{children()}</>;
 }
 
-const GRADE_COLOURS: Record<string, string> = { A: 'green', B: 'blue', C: 'gold', D: 'orange', E: 'red' };
+const GRADE_COLOURS: Record<string, string> = {
+  A: 'green',
+  B: 'blue',
+  C: 'gold',
+  D: 'orange',
+  E: 'red',
+};
 
-export function GradeTag({ grade }: { grade?: Grade | string }) {
+export function GradeTag({ grade }: { grade?: string }) {
   const { term } = useI18n();
-  return <Tag color={GRADE_COLOURS[grade ?? ''] ?? 'default'}>{grade && grade.length === 1 ? grade : term(grade)}</Tag>;
+  return (
+    <Tag color={GRADE_COLOURS[grade ?? ''] ?? 'default'}>
+      {grade && grade.length === 1 ? grade : term(grade)}
+    </Tag>
+  );
 }
 
 /**
  * A command form: its answer, and what the API refused, beside the field it names (400) or,
  * for a rule's refusal (422), with the article in words: `依据《…》第N条，该操作未被记录：…`.
  */
-export function useCommand<Body, Answer>(form: FormInstance, send: (body: Body) => Promise<Answer>) {
+export function useCommand<Body, Answer>(
+  form: FormInstance,
+  send: (body: Body) => Promise<Answer>,
+) {
   const { t, article } = useI18n();
   const [refusal, setRefusal] = useState<ApiError | undefined>();
   const [done, setDone] = useState<Answer | undefined>();
@@ -71,7 +95,11 @@ export function useCommand<Body, Answer>(form: FormInstance, send: (body: Body) 
         .filter(([name]) => names.has(name))
         .map(([name, text]) => ({
           name,
-          errors: [error.article ? `${t('refusedLead', { article: article(error.article) })}${text}` : text],
+          errors: [
+            error.article
+              ? `${t('refusedLead', { article: article(error.article) })}${text}`
+              : text,
+          ],
         }));
       form.setFields(fields);
     } finally {
@@ -95,7 +123,14 @@ export function useCommand<Body, Answer>(form: FormInstance, send: (body: Body) 
       description={refusal.messages.join('；')}
     />
   ) : done ? (
-    <Alert role="status" data-testid="recorded" type="success" showIcon style={{ marginBottom: 16 }} message={t('submitted')} />
+    <Alert
+      role="status"
+      data-testid="recorded"
+      type="success"
+      showIcon
+      style={{ marginBottom: 16 }}
+      message={t('submitted')}
+    />
   ) : null;
   return { submit, busy, alert, done, refusal };
 }

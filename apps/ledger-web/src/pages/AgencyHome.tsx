@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
@@ -42,7 +55,9 @@ export function AgencyHome() {
                 <GradeTag grade={a.grade} />
               </Descriptions.Item>
               <Descriptions.Item label={t('personnel')}>{a.activePersonnel ?? 0}</Descriptions.Item>
-              <Descriptions.Item label={t('equipment')}>{a.equipmentInService ?? 0}</Descriptions.Item>
+              <Descriptions.Item label={t('equipment')}>
+                {a.equipmentInService ?? 0}
+              </Descriptions.Item>
               {a.status === 'pending-review' && (
                 <Descriptions.Item label={t('dueOn')}>
                   <DueTag due={a.reviewDueOn} />
@@ -61,12 +76,22 @@ export function AgencyHome() {
         activeKey={params.get('tab') ?? 'objection'}
         onChange={(key) => setParams({ tab: key })}
         items={[
-          { key: 'objection', label: t('objection'), children: <ObjectionForm uscc={uscc} jurisdiction={entry.data?.jurisdiction} /> },
+          {
+            key: 'objection',
+            label: t('objection'),
+            children: <ObjectionForm uscc={uscc} jurisdiction={entry.data?.jurisdiction} />,
+          },
           { key: 'repair', label: t('creditRepair'), children: <RepairForm uscc={uscc} /> },
-          { key: 'changes', label: t('changes'), children: <ChangeForm uscc={uscc} onDone={entry.reload} /> },
+          {
+            key: 'changes',
+            label: t('changes'),
+            children: <ChangeForm uscc={uscc} onDone={entry.reload} />,
+          },
           { key: 'personnel', label: t('personnel'), children: <PersonnelForm uscc={uscc} /> },
           { key: 'equipment', label: t('equipment'), children: <EquipmentForm uscc={uscc} /> },
-          ...(me?.main ? [{ key: 'accounts', label: t('subAccounts'), children: <SubAccounts uscc={uscc} /> }] : []),
+          ...(me?.main
+            ? [{ key: 'accounts', label: t('subAccounts'), children: <SubAccounts uscc={uscc} /> }]
+            : []),
         ]}
       />
     </Space>
@@ -82,10 +107,16 @@ function ObjectionForm({ uscc, jurisdiction }: { uscc: string; jurisdiction?: st
     if (!jurisdiction) return [];
     const found = await Promise.all(
       [year - 1, year].map((y) =>
-        call<Cycle>(api.GET('/api/v1/grading-cycles/{cycleId}', { params: { path: { cycleId: `${jurisdiction}-${y}` } } })).catch(() => undefined),
+        call<Cycle>(
+          api.GET('/api/v1/grading-cycles/{cycleId}', {
+            params: { path: { cycleId: `${jurisdiction}-${y}` } },
+          }),
+        ).catch(() => undefined),
       ),
     );
-    return found.filter((c): c is Cycle => c !== undefined && c.proposals.some((p) => p.uscc === uscc));
+    return found.filter(
+      (c): c is Cycle => c !== undefined && c.proposals.some((p) => p.uscc === uscc),
+    );
   }, [jurisdiction, uscc]);
   const { submit, busy, alert, done } = useCommand(form, (v: Record<string, unknown>) =>
     call<CommandAnswer>(
@@ -98,10 +129,24 @@ function ObjectionForm({ uscc, jurisdiction }: { uscc: string; jurisdiction?: st
   return (
     <Card>
       {alert}
-      {done && <Alert data-testid="objection-filed" type="info" showIcon style={{ marginBottom: 16 }} message={t('objectionFiled', { due: done.reviewDueOn ?? '—' })} />}
+      {done && (
+        <Alert
+          data-testid="objection-filed"
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('objectionFiled', { due: done.reviewDueOn ?? '—' })}
+        />
+      )}
       <Loading state={cycles}>
         {() => (
-          <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+          <Form
+            form={form}
+            name={`objectionForm`}
+            layout="vertical"
+            onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+            style={{ maxWidth: 640 }}
+          >
             <Form.Item name="cycleId" label={t('cycleId')} rules={[{ required: true }]}>
               <Select
                 options={cycles.data!.map((c) => ({
@@ -126,7 +171,10 @@ function RepairForm({ uscc }: { uscc: string }) {
   const { t, term } = useI18n();
   const [form] = Form.useForm();
   const record = useLoad(
-    () => call<CreditRecordAnswer>(api.GET('/api/v1/agencies/{uscc}/credit-record', { params: { path: { uscc } } })),
+    () =>
+      call<CreditRecordAnswer>(
+        api.GET('/api/v1/agencies/{uscc}/credit-record', { params: { path: { uscc } } }),
+      ),
     [uscc],
   );
   const { submit, busy, alert } = useCommand(form, (v: Record<string, unknown>) =>
@@ -142,12 +190,18 @@ function RepairForm({ uscc }: { uscc: string }) {
       {alert}
       <Loading state={record}>
         {() => (
-          <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+          <Form
+            form={form}
+            name={`repairForm`}
+            layout="vertical"
+            onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+            style={{ maxWidth: 640 }}
+          >
             <Form.Item name="recordEventId" label={t('recordEventId')} rules={[{ required: true }]}>
               <Select
                 options={record.data!.records.map((r) => ({
                   value: r.recordEventId,
-                  label: `${term(r.kind)} ${r.occurredOn} ${String(r.summary.decisionNumber ?? r.summary.description ?? '')}`,
+                  label: `${term(r.kind)} ${r.occurredOn} ${(r.summary.decisionNumber ?? r.summary.description ?? '') as string}`,
                 }))}
               />
             </Form.Item>
@@ -166,26 +220,50 @@ function RepairForm({ uscc }: { uscc: string }) {
 function ChangeForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   const { t } = useI18n();
   const [form] = Form.useForm();
-  const { submit, busy, alert } = useCommand(form, async (v: { scope?: string; registered?: string; workplace?: string; changedAt: unknown; occurredAt?: unknown }) => {
-    const changes: Schemas['RegistrationChangesDto'] = {
-      ...(v.scope && { scope: v.scope.split(/[,，、\s]+/).filter(Boolean) }),
-      ...((v.registered || v.workplace) && {
-        addresses: { ...(v.registered && { registered: v.registered }), ...(v.workplace && { workplace: v.workplace }) },
-      }),
-    };
-    const answer = await call<CommandAnswer>(
-      api.POST('/api/v1/agencies/{uscc}/changes', {
-        params: { path: { uscc } },
-        body: { ...toBody<Omit<Schemas['ChangeRegistrationDto'], 'changes'>>({ changedAt: v.changedAt, occurredAt: v.occurredAt }), changes },
-      }),
-    );
-    onDone();
-    return answer;
-  });
+  const { submit, busy, alert } = useCommand(
+    form,
+    async (v: {
+      scope?: string;
+      registered?: string;
+      workplace?: string;
+      changedAt: unknown;
+      occurredAt?: unknown;
+    }) => {
+      const changes: Schemas['RegistrationChangesDto'] = {
+        ...(v.scope && { scope: v.scope.split(/[,，、\s]+/).filter(Boolean) }),
+        ...((v.registered || v.workplace) && {
+          addresses: {
+            ...(v.registered && { registered: v.registered }),
+            ...(v.workplace && { workplace: v.workplace }),
+          },
+        }),
+      };
+      const answer = await call<CommandAnswer>(
+        api.POST('/api/v1/agencies/{uscc}/changes', {
+          params: { path: { uscc } },
+          body: {
+            ...toBody<Omit<Schemas['ChangeRegistrationDto'], 'changes'>>({
+              changedAt: v.changedAt,
+              occurredAt: v.occurredAt,
+            }),
+            changes,
+          },
+        }),
+      );
+      onDone();
+      return answer;
+    },
+  );
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`changeForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <Form.Item name="scope" label={t('scope')}>
           <Input placeholder="water、air" />
         </Form.Item>
@@ -203,7 +281,19 @@ function ChangeForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   );
 }
 
-const PERSONNEL_ROLES = ['technical-management', 'quality-management', 'sample-management', 'field-sampling', 'field-testing', 'laboratory-analysis', 'report-preparation', 'report-review', 'authorised-signatory', 'field-om', 'quality-supervision'];
+const PERSONNEL_ROLES = [
+  'technical-management',
+  'quality-management',
+  'sample-management',
+  'field-sampling',
+  'field-testing',
+  'laboratory-analysis',
+  'report-preparation',
+  'report-review',
+  'authorised-signatory',
+  'field-om',
+  'quality-supervision',
+];
 
 function PersonnelForm({ uscc }: { uscc: string }) {
   const { t } = useI18n();
@@ -219,7 +309,14 @@ function PersonnelForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }} autoComplete="off">
+      <Form
+        form={form}
+        name={`personnelForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+        autoComplete="off"
+      >
         <Form.Item name="name" label={t('displayName')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -251,7 +348,13 @@ function EquipmentForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`equipmentForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <Form.Item name="name" label={t('equipmentName')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -276,14 +379,17 @@ function SubAccounts({ uscc }: { uscc: string }) {
     return Array.isArray(answer) ? answer : answer.items;
   }, [uscc]);
   const [form] = Form.useForm();
-  const create = useCommand(form, async (v: { username: string; password: string; displayName?: string }) => {
-    const answer = await call<{ userId: string }>(
-      api.POST('/api/v1/users', { body: { ...v, role: 'agency', uscc } satisfies NewUser }),
-    );
-    users.reload();
-    form.resetFields();
-    return answer;
-  });
+  const create = useCommand(
+    form,
+    async (v: { username: string; password: string; displayName?: string }) => {
+      const answer = await call<{ userId: string }>(
+        api.POST('/api/v1/users', { body: { ...v, role: 'agency', uscc } satisfies NewUser }),
+      );
+      users.reload();
+      form.resetFields();
+      return answer;
+    },
+  );
   const disable = async (userId: string) => {
     await call(api.POST('/api/v1/users/{userId}/disable', { params: { path: { userId } } }));
     users.reload();
@@ -292,18 +398,45 @@ function SubAccounts({ uscc }: { uscc: string }) {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Loading state={users}>
         {() => (
-          <Table<UserRow> size="small" rowKey="userId" pagination={false} dataSource={users.data}
+          <Table<UserRow>
+            size="small"
+            rowKey="userId"
+            pagination={false}
+            dataSource={users.data}
             columns={[
               { title: t('username'), dataIndex: 'username' },
               { title: t('displayName'), dataIndex: 'displayName' },
-              { title: t('status'), render: (_: unknown, u) => (u.disabled ? <Tag>{t('disabled')}</Tag> : u.main ? <Tag color="blue">main</Tag> : null) },
-              { title: '', render: (_: unknown, u) => (!u.main && !u.disabled ? <Button size="small" danger onClick={() => void disable(u.userId)}>{t('disable')}</Button> : null) },
-            ]} />
+              {
+                title: t('status'),
+                render: (_: unknown, u) =>
+                  u.disabled ? (
+                    <Tag>{t('disabled')}</Tag>
+                  ) : u.main ? (
+                    <Tag color="blue">main</Tag>
+                  ) : null,
+              },
+              {
+                title: '',
+                render: (_: unknown, u) =>
+                  !u.main && !u.disabled ? (
+                    <Button size="small" danger onClick={() => void disable(u.userId)}>
+                      {t('disable')}
+                    </Button>
+                  ) : null,
+              },
+            ]}
+          />
         )}
       </Loading>
       <Card title={t('create')} size="small">
         {create.alert}
-        <Form form={form} layout="inline" onFinish={(v) => void create.submit(v)} autoComplete="off">
+        <Form
+          form={form}
+          name={`subAccounts`}
+          layout="inline"
+          onFinish={(v: Parameters<typeof create.submit>[0]) => void create.submit(v)}
+          autoComplete="off"
+        >
           <Form.Item name="username" label={t('username')} rules={[{ required: true }]}>
             <Input />
           </Form.Item>

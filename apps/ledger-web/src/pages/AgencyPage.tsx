@@ -42,15 +42,25 @@ export function AgencyPage() {
               <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
                 <Descriptions.Item label={t('uscc')}>{entry.uscc}</Descriptions.Item>
                 <Descriptions.Item label={t('status')}>{term(entry.status)}</Descriptions.Item>
-                <Descriptions.Item label={t('jurisdiction')}>{term(entry.jurisdiction)}</Descriptions.Item>
+                <Descriptions.Item label={t('jurisdiction')}>
+                  {term(entry.jurisdiction)}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('category')}>{term(entry.category)}</Descriptions.Item>
-                <Descriptions.Item label={t('legalRepresentative')}>{entry.legalRepresentative ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('registeredOn')}>{entry.registeredOn ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('approvedOn')}>{entry.approvedOn ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('legalRepresentative')}>
+                  {entry.legalRepresentative ?? '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('registeredOn')}>
+                  {entry.registeredOn ?? '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('approvedOn')}>
+                  {entry.approvedOn ?? '—'}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('serviceTypes')}>
                   {(entry.serviceTypes ?? []).map(term).join('、') || '—'}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('scope')}>{(entry.scope ?? []).join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('scope')}>
+                  {(entry.scope ?? []).join('、') || '—'}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('cma')}>
                   {entry.cmaCertificate?.number
                     ? `${entry.cmaCertificate.number}（${entry.cmaCertificate.validUntil ?? ''}）`
@@ -61,11 +71,17 @@ export function AgencyPage() {
             <Card title={t('gradeInForce')}>
               <Descriptions column={{ xs: 1, md: 3 }} size="small">
                 <Descriptions.Item label={t('grade')}>
-                  <span data-testid="grade-in-force"><GradeTag grade={grade.grade} /></span>
+                  <span data-testid="grade-in-force">
+                    <GradeTag grade={grade.grade} />
+                  </span>
                 </Descriptions.Item>
-                <Descriptions.Item label={t('effectiveFrom')}>{grade.effectiveFrom ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('effectiveFrom')}>
+                  {grade.effectiveFrom ?? '—'}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('policy')}>
-                  {grade.policy ? `${term(grade.policy.jurisdiction)} ${grade.policy.version}` : '—'}
+                  {grade.policy
+                    ? `${term(grade.policy.jurisdiction)} ${grade.policy.version}`
+                    : '—'}
                 </Descriptions.Item>
               </Descriptions>
               {grade.explanation.length > 0 && (
@@ -76,7 +92,11 @@ export function AgencyPage() {
                   dataSource={grade.explanation}
                   columns={[
                     { title: t('decidedByRule'), dataIndex: 'rule' },
-                    { title: t('article'), dataIndex: 'article', render: (a: string) => article(a) },
+                    {
+                      title: t('article'),
+                      dataIndex: 'article',
+                      render: (a: string) => article(a),
+                    },
                   ]}
                 />
               )}
@@ -89,9 +109,17 @@ export function AgencyPage() {
                 pagination={false}
                 dataSource={history.periods}
                 columns={[
-                  { title: t('grade'), dataIndex: 'grade', render: (g: string) => <GradeTag grade={g} /> },
+                  {
+                    title: t('grade'),
+                    dataIndex: 'grade',
+                    render: (g: string) => <GradeTag grade={g} />,
+                  },
                   { title: t('from'), dataIndex: 'from' },
-                  { title: t('to'), dataIndex: 'to', render: (to: string | null) => to ?? t('inForce') },
+                  {
+                    title: t('to'),
+                    dataIndex: 'to',
+                    render: (to: string | null) => to ?? t('inForce'),
+                  },
                   { title: t('cause'), dataIndex: 'cause', render: (c: string) => term(c) },
                 ]}
               />
@@ -110,7 +138,11 @@ export function AgencyPage() {
                     title: t('summary'),
                     dataIndex: 'summary',
                     render: (s: Record<string, unknown>) =>
-                      [s.decisionNumber, term(s.violationType as string | undefined), s.content ?? s.description]
+                      [
+                        s.decisionNumber,
+                        term(s.violationType as string | undefined),
+                        s.content ?? s.description,
+                      ]
                         .filter((x) => x && x !== '—')
                         .join(' · '),
                   },

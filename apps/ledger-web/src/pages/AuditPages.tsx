@@ -18,7 +18,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, call } from '../api/client';
-import type { GradeHistory, GradePeriod, LedgerEvent, ReplayAnswer } from '../api/types';
+import type {
+  GradeHistory,
+  GradePeriod,
+  LedgerEvent,
+  RegistryEntry,
+  ReplayAnswer,
+} from '../api/types';
 import { GradeTag, Loading, useLoad } from '../components/common';
 import { GradeChart } from '../components/GradeChart';
 import { useI18n } from '../i18n';
@@ -29,7 +35,10 @@ export function AuditHome() {
   const navigate = useNavigate();
   return (
     <Card title={t('navAudit')}>
-      <Form layout="inline" onFinish={(v: { uscc: string }) => navigate(`/audit/${v.uscc.trim().toUpperCase()}`)}>
+      <Form
+        layout="inline"
+        onFinish={(v: { uscc: string }) => void navigate(`/audit/${v.uscc.trim().toUpperCase()}`)}
+      >
         <Form.Item name="uscc" label={t('uscc')} rules={[{ required: true, len: 18 }]}>
           <Input style={{ width: 260 }} />
         </Form.Item>
@@ -65,7 +74,9 @@ export function AuditAgencyPage() {
   const events = useLoad(
     () =>
       call<LedgerEvent[]>(
-        api.GET('/api/v1/agencies/{uscc}/events', { params: { path: { uscc }, query: { limit: 1000 } } }),
+        api.GET('/api/v1/agencies/{uscc}/events', {
+          params: { path: { uscc }, query: { limit: 1000 } },
+        }),
       ).catch((error: unknown) => {
         // Who may not read the raw stream still has the bitemporal view and the replay.
         if (error instanceof ApiError && error.status === 403) return [] as LedgerEvent[];
@@ -73,24 +84,44 @@ export function AuditAgencyPage() {
       }),
     [uscc],
   );
+  const entry = useLoad(
+    () => call<RegistryEntry>(api.GET('/api/v1/agencies/{uscc}', { params: { path: { uscc } } })),
+    [uscc],
+  );
   const showEvent = (eventId: string) => {
     setParams({ tab: 'timeline', event: eventId });
-    setTimeout(() => document.getElementById(`event-${eventId}`)?.scrollIntoView({ block: 'center' }), 50);
+    setTimeout(
+      () => document.getElementById(`event-${eventId}`)?.scrollIntoView({ block: 'center' }),
+      50,
+    );
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
-        <Link to={`/agencies/${uscc}`}>{uscc}</Link>
+        <Link to={`/agencies/${uscc}`}>{entry.data?.name ?? uscc}</Link>
       </Typography.Title>
+      <Typography.Text type="secondary">{uscc}</Typography.Text>
       <Loading state={events}>
         {() => (
           <Tabs
             activeKey={tab}
             onChange={(key) => setParams({ tab: key })}
             items={[
-              { key: 'bitemporal', label: t('bitemporal'), children: <Bitemporal uscc={uscc} events={events.data!} onEvent={showEvent} /> },
-              { key: 'timeline', label: t('timeline'), children: <Timeline events={events.data!} highlight={params.get('event')} /> },
-              { key: 'replay', label: t('replay'), children: <Replay uscc={uscc} onEvent={showEvent} /> },
+              {
+                key: 'bitemporal',
+                label: t('bitemporal'),
+                children: <Bitemporal uscc={uscc} events={events.data!} onEvent={showEvent} />,
+              },
+              {
+                key: 'timeline',
+                label: t('timeline'),
+                children: <Timeline events={events.data!} highlight={params.get('event')} />,
+              },
+              {
+                key: 'replay',
+                label: t('replay'),
+                children: <Replay uscc={uscc} onEvent={showEvent} />,
+              },
             ]}
           />
         )}
@@ -104,7 +135,15 @@ export function AuditAgencyPage() {
  * that differ are marked. The slider steps through the instants the ledger recorded this
  * agency's facts (system time), and any other instant can be picked.
  */
-function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEvent[]; onEvent(id: string): void }) {
+function Bitemporal({
+  uscc,
+  events,
+  onEvent,
+}: {
+  uscc: string;
+  events: LedgerEvent[];
+  onEvent(id: string): void;
+}) {
   const { t, term, article } = useI18n();
   const instants = useMemo(() => [...new Set(events.map((e) => e.recordedAt))].sort(), [events]);
   const [knownAt, setKnownAt] = useState<string | undefined>(instants.at(-2) ?? instants.at(-1));
@@ -156,7 +195,9 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
           {
             title: '',
             render: (_: unknown, p) =>
-              other && !otherKeys.has(periodKey(p)) ? <Tag color="red">{t('changedPast')}</Tag> : null,
+              other && !otherKeys.has(periodKey(p)) ? (
+                <Tag color="red">{t('changedPast')}</Tag>
+              ) : null,
           },
         ]}
       />
@@ -174,7 +215,12 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             value={Math.max(0, index)}
             onChange={(i: number) => setKnownAt(instants[i])}
             tooltip={{ formatter: (i) => (i === undefined ? '' : shanghaiTime(instants[i])) }}
-            marks={Object.fromEntries(instants.map((at, i) => [i, i === 0 || i === instants.length - 1 ? shanghaiTime(at).slice(0, 10) : ' ']))}
+            marks={Object.fromEntries(
+              instants.map((at, i) => [
+                i,
+                i === 0 || i === instants.length - 1 ? shanghaiTime(at).slice(0, 10) : ' ',
+              ]),
+            )}
           />
         )}
         <Space wrap>
@@ -184,7 +230,9 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             value={knownAt ? dayjs(knownAt) : null}
             onChange={(d: Dayjs | null) => setKnownAt(d ? d.toISOString() : undefined)}
           />
-          <span data-testid="known-at">{knownAt ? t('asKnownAt', { t: shanghaiTime(knownAt) }) : ''}</span>
+          <span data-testid="known-at">
+            {knownAt ? t('asKnownAt', { t: shanghaiTime(knownAt) }) : ''}
+          </span>
           {knownAt && eventAt(knownAt) && (
             <Button type="link" onClick={() => onEvent(eventAt(knownAt)!.eventId)}>
               {eventAt(knownAt)!.type} (v{eventAt(knownAt)!.version})
@@ -198,7 +246,11 @@ function Bitemporal({ uscc, events, onEvent }: { uscc: string; events: LedgerEve
             <Loading state={then}>
               {() => (
                 <>
-                  <GradeChart periods={then.data!.periods} today={today()} label={t('asKnownAt', { t: knownAt ?? '' })} />
+                  <GradeChart
+                    periods={then.data!.periods}
+                    today={today()}
+                    label={t('asKnownAt', { t: knownAt ?? '' })}
+                  />
                   {table(then.data!, now.data, 'history-then')}
                 </>
               )}
@@ -242,7 +294,8 @@ function Timeline({ events, highlight }: { events: LedgerEvent[]; highlight: str
         {
           title: t('actor'),
           dataIndex: 'actor',
-          render: (a: LedgerEvent['actor']) => (typeof a === 'string' ? a : a ? `${a.role ?? ''} ${a.sub ?? ''}` : '—'),
+          render: (a: LedgerEvent['actor']) =>
+            typeof a === 'string' ? a : a ? `${a.role ?? ''} ${a.sub ?? ''}` : '—',
         },
         {
           title: t('chain'),

@@ -1,4 +1,16 @@
-import { Alert, Button, Card, Descriptions, Form, InputNumber, Radio, Space, Table, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  InputNumber,
+  Radio,
+  Space,
+  Table,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { Link, useParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
@@ -20,7 +32,8 @@ export function CyclePage() {
   const { t, term } = useI18n();
   const { me } = useSession();
   const cycle = useLoad(
-    () => call<Cycle>(api.GET('/api/v1/grading-cycles/{cycleId}', { params: { path: { cycleId } } })),
+    () =>
+      call<Cycle>(api.GET('/api/v1/grading-cycles/{cycleId}', { params: { path: { cycleId } } })),
     [cycleId],
   );
   const [form] = Form.useForm();
@@ -47,42 +60,92 @@ export function CyclePage() {
               {t('cycles')} {c.cycleId}
             </Typography.Title>
             <Descriptions bordered size="small" column={{ xs: 1, md: 3 }}>
-              <Descriptions.Item label={t('jurisdiction')}>{term(c.jurisdiction)}</Descriptions.Item>
+              <Descriptions.Item label={t('jurisdiction')}>
+                {term(c.jurisdiction)}
+              </Descriptions.Item>
               <Descriptions.Item label={t('status')}>{c.status}</Descriptions.Item>
-              <Descriptions.Item label={t('publicityEndsOn')}>{c.publicityEndsOn}</Descriptions.Item>
+              <Descriptions.Item label={t('publicityEndsOn')}>
+                {c.publicityEndsOn}
+              </Descriptions.Item>
             </Descriptions>
             <Card title={t('proposals')}>
-              <Table size="small" rowKey="uscc" pagination={false} dataSource={c.proposals}
+              <Table
+                size="small"
+                rowKey="uscc"
+                pagination={false}
+                dataSource={c.proposals}
                 columns={[
-                  { title: t('uscc'), dataIndex: 'uscc', render: (u: string) => <Link to={`/work/agencies/${u}`}>{u}</Link> },
-                  { title: t('grade'), dataIndex: 'grade', render: (g: string) => <GradeTag grade={g} /> },
+                  {
+                    title: t('uscc'),
+                    dataIndex: 'uscc',
+                    render: (u: string) => <Link to={`/work/agencies/${u}`}>{u}</Link>,
+                  },
+                  {
+                    title: t('grade'),
+                    dataIndex: 'grade',
+                    render: (g: string) => <GradeTag grade={g} />,
+                  },
                   { title: t('score'), dataIndex: 'score' },
-                ]} />
+                ]}
+              />
             </Card>
             <Card title={t('objections')}>
-              <Table size="small" rowKey="objectionId" pagination={false} dataSource={c.objections}
+              <Table
+                size="small"
+                rowKey="objectionId"
+                pagination={false}
+                dataSource={c.objections}
                 columns={[
                   { title: t('uscc'), dataIndex: 'uscc' },
                   { title: t('filedOn'), dataIndex: 'filedOn' },
-                  { title: t('dueOn'), dataIndex: 'reviewDueOn', render: (d: string | null, o) => (o.status === 'pending' ? <DueTag due={d} /> : d) },
-                  { title: t('status'), dataIndex: 'status', render: (s: string) => (s === 'pending' ? s : t(s as 'upheld' | 'rejected')) },
+                  {
+                    title: t('dueOn'),
+                    dataIndex: 'reviewDueOn',
+                    render: (d: string | null, o) =>
+                      o.status === 'pending' ? <DueTag due={d} /> : d,
+                  },
+                  {
+                    title: t('status'),
+                    dataIndex: 'status',
+                    render: (s: string) => (s === 'pending' ? s : t(s as 'upheld' | 'rejected')),
+                  },
                   {
                     title: t('decide'),
                     render: (_: unknown, o) =>
-                      o.status === 'pending' && me && ['regulator', 'reviewer'].includes(me.role) ? (
+                      o.status === 'pending' &&
+                      me &&
+                      ['regulator', 'reviewer'].includes(me.role) ? (
                         <DecideObjection objectionId={o.objectionId} onDone={cycle.reload} />
                       ) : null,
                   },
-                ]} />
+                ]}
+              />
             </Card>
             {me?.role === 'regulator' && (
               <Card title={t('publish')}>
                 {publish.alert}
-                {!mayPublish && c.status === 'publicity' && <Alert type="info" showIcon message={t('publishDisabled')} style={{ marginBottom: 16 }} />}
-                <Form form={form} layout="inline" onFinish={(v) => void publish.submit(v)}>
+                {!mayPublish && c.status === 'publicity' && (
+                  <Alert
+                    type="info"
+                    showIcon
+                    message={t('publishDisabled')}
+                    style={{ marginBottom: 16 }}
+                  />
+                )}
+                <Form
+                  form={form}
+                  name={`cyclePage`}
+                  layout="inline"
+                  onFinish={(v: Parameters<typeof publish.submit>[0]) => void publish.submit(v)}
+                >
                   <OccurredAt />
                   <Tooltip title={mayPublish ? '' : t('publishDisabled')}>
-                    <Button type="primary" htmlType="submit" disabled={!mayPublish} loading={publish.busy}>
+                    <Button
+                      type="primary"
+                      htmlType="submit"
+                      disabled={!mayPublish}
+                      loading={publish.busy}
+                    >
                       {t('publish')}
                     </Button>
                   </Tooltip>
@@ -110,10 +173,20 @@ function DecideObjection({ objectionId, onDone }: { objectionId: string; onDone(
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form
+      form={form}
+      name={`decideObjection-${objectionId}`}
+      layout="inline"
+      onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+    >
       {alert}
       <Form.Item name="outcome" rules={[{ required: true }]}>
-        <Radio.Group options={[{ value: 'upheld', label: t('upheld') }, { value: 'rejected', label: t('rejected') }]} />
+        <Radio.Group
+          options={[
+            { value: 'upheld', label: t('upheld') },
+            { value: 'rejected', label: t('rejected') },
+          ]}
+        />
       </Form.Item>
       <Form.Item name="revisedScore">
         <InputNumber aria-label={t('score')} placeholder={t('score')} min={0} max={100} />

@@ -20,7 +20,13 @@ export function LoginPage() {
     try {
       const me = await signIn(username, password);
       const next = params.get('next');
-      navigate(next?.startsWith('/') ? next : ['reviewer', 'auditor'].includes(me.role) ? '/audit' : '/work');
+      void navigate(
+        next?.startsWith('/')
+          ? next
+          : ['reviewer', 'auditor'].includes(me.role)
+            ? '/audit'
+            : '/work',
+      );
     } catch (error) {
       setFailure(
         error instanceof ApiError && error.status === 429 ? t('signInLocked') : t('signInFailed'),
@@ -32,8 +38,13 @@ export function LoginPage() {
 
   return (
     <Card title={t('signIn')} style={{ maxWidth: 420, margin: '48px auto' }}>
-      {failure && <Alert role="alert" type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
-      <Form layout="vertical" onFinish={(v: { username: string; password: string }) => void submit(v)}>
+      {failure && (
+        <Alert role="alert" type="error" showIcon message={failure} style={{ marginBottom: 16 }} />
+      )}
+      <Form
+        layout="vertical"
+        onFinish={(v: { username: string; password: string }) => void submit(v)}
+      >
         <Form.Item name="username" label={t('username')} rules={[{ required: true }]}>
           <Input autoComplete="username" />
         </Form.Item>

@@ -1,4 +1,17 @@
-import { Button, Card, Checkbox, Form, Input, InputNumber, Radio, Select, Space, Table, Tabs, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
@@ -30,9 +43,17 @@ export function RegulatorAgencyPage() {
               {a.name} <GradeTag grade={a.grade} />
             </Typography.Title>
             <Space wrap>
-              <span>{t('uscc')}: {a.uscc}</span>
-              <span>{t('status')}: <strong data-testid="agency-status">{term(a.status)}</strong></span>
-              {a.status === 'pending-review' && <span>{t('dueOn')}: <DueTag due={a.reviewDueOn} /></span>}
+              <span>
+                {t('uscc')}: {a.uscc}
+              </span>
+              <span>
+                {t('status')}: <strong data-testid="agency-status">{term(a.status)}</strong>
+              </span>
+              {a.status === 'pending-review' && (
+                <span>
+                  {t('dueOn')}: <DueTag due={a.reviewDueOn} />
+                </span>
+              )}
               <Link to={`/audit/${a.uscc}`}>{t('timeline')}</Link>
               <Link to={`/agencies/${a.uscc}`}>{t('registration')}</Link>
             </Space>
@@ -40,12 +61,41 @@ export function RegulatorAgencyPage() {
               activeKey={tab}
               onChange={(key) => setParams({ tab: key })}
               items={[
-                { key: 'review', label: t('review'), children: <ReviewForm uscc={uscc} onDone={entry.reload} /> },
-                { key: 'inspection', label: t('inspection'), children: <InspectionForm uscc={uscc} /> },
+                {
+                  key: 'review',
+                  label: t('review'),
+                  children: (
+                    <ReviewForm
+                      uscc={uscc}
+                      onDone={() => {
+                        // The default tab follows the status: stay on the review just recorded.
+                        setParams({ tab: 'review' });
+                        entry.reload();
+                      }}
+                    />
+                  ),
+                },
+                {
+                  key: 'inspection',
+                  label: t('inspection'),
+                  children: <InspectionForm uscc={uscc} />,
+                },
                 { key: 'penalty', label: t('penalty'), children: <PenaltyForm uscc={uscc} /> },
-                { key: 'finding', label: t('creditFinding'), children: <CreditFindingForm uscc={uscc} /> },
-                { key: 'assessment', label: t('assessment'), children: <AssessmentForm uscc={uscc} /> },
-                { key: 'repairs', label: t('queueRepairs'), children: <RepairDecisions uscc={uscc} /> },
+                {
+                  key: 'finding',
+                  label: t('creditFinding'),
+                  children: <CreditFindingForm uscc={uscc} />,
+                },
+                {
+                  key: 'assessment',
+                  label: t('assessment'),
+                  children: <AssessmentForm uscc={uscc} />,
+                },
+                {
+                  key: 'repairs',
+                  label: t('queueRepairs'),
+                  children: <RepairDecisions uscc={uscc} />,
+                },
               ]}
             />
           </Space>
@@ -71,7 +121,13 @@ function ReviewForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 560 }}>
+      <Form
+        form={form}
+        name={`reviewForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 560 }}
+      >
         <Form.Item name="outcome" label={t('review')} rules={[{ required: true }]}>
           <Radio.Group
             options={[
@@ -90,7 +146,14 @@ function ReviewForm({ uscc, onDone }: { uscc: string; onDone(): void }) {
   );
 }
 
-const VIOLATIONS = ['data-fraud', 'false-report', 'untrue-report', 'false-om', 'refused-inspection', 'other'];
+const VIOLATIONS = [
+  'data-fraud',
+  'false-report',
+  'untrue-report',
+  'false-om',
+  'refused-inspection',
+  'other',
+];
 
 function PenaltyForm({ uscc }: { uscc: string }) {
   const { t, term } = useI18n();
@@ -106,7 +169,13 @@ function PenaltyForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`penaltyForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <Form.Item name="decisionNumber" label={t('decisionNumber')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -131,7 +200,17 @@ function PenaltyForm({ uscc }: { uscc: string }) {
 }
 
 const METHODS = ['on-site', 'off-site', 'blind-sample', 'inter-lab-comparison', 'record-review'];
-const FINDINGS = ['non-standard-monitoring', 'sample-management', 'record-keeping', 'quality-system', 'capability-mismatch', 'untrue-report', 'false-report', 'refused-inspection', 'other'];
+const FINDINGS = [
+  'non-standard-monitoring',
+  'sample-management',
+  'record-keeping',
+  'quality-system',
+  'capability-mismatch',
+  'untrue-report',
+  'false-report',
+  'refused-inspection',
+  'other',
+];
 
 function InspectionForm({ uscc }: { uscc: string }) {
   const { t, term } = useI18n();
@@ -141,14 +220,23 @@ function InspectionForm({ uscc }: { uscc: string }) {
     return call<CommandAnswer>(
       api.POST('/api/v1/agencies/{uscc}/inspections', {
         params: { path: { uscc } },
-        body: { ...toBody<Schemas['RecordInspectionDto']>(rest), findings: (findings ?? []).map((code) => ({ code })) } as Schemas['RecordInspectionDto'],
+        body: {
+          ...toBody<Schemas['RecordInspectionDto']>(rest),
+          findings: (findings ?? []).map((code) => ({ code })),
+        } as Schemas['RecordInspectionDto'],
       }),
     );
   });
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`inspectionForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <DateField name="inspectedAt" label={t('inspectedAt')} />
         <Form.Item name="method" label={t('method')} rules={[{ required: true }]}>
           <Select options={METHODS.map((m) => ({ value: m, label: term(m) }))} />
@@ -163,7 +251,12 @@ function InspectionForm({ uscc }: { uscc: string }) {
   );
 }
 
-const FINDING_KINDS = ['credit-bad', 'police-case-opened', 'serious-dishonesty-listed', 'serious-dishonesty-removed'];
+const FINDING_KINDS = [
+  'credit-bad',
+  'police-case-opened',
+  'serious-dishonesty-listed',
+  'serious-dishonesty-removed',
+];
 
 function CreditFindingForm({ uscc }: { uscc: string }) {
   const { t, term } = useI18n();
@@ -179,11 +272,22 @@ function CreditFindingForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`creditFindingForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <Form.Item name="kind" label={t('kindOfFinding')} rules={[{ required: true }]}>
           <Select options={FINDING_KINDS.map((k) => ({ value: k, label: term(k) }))} />
         </Form.Item>
-        <Form.Item name="article" label={t('article')} rules={[{ required: true }]} extra="beijing-9-3">
+        <Form.Item
+          name="article"
+          label={t('article')}
+          rules={[{ required: true }]}
+          extra="beijing-9-3"
+        >
           <Input />
         </Form.Item>
         <DateField name="decidedAt" label={t('decidedAt')} />
@@ -211,7 +315,13 @@ function AssessmentForm({ uscc }: { uscc: string }) {
   return (
     <Card>
       {alert}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} style={{ maxWidth: 640 }}>
+      <Form
+        form={form}
+        name={`assessmentForm`}
+        layout="vertical"
+        onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+        style={{ maxWidth: 640 }}
+      >
         <Form.Item name="year" label={t('year')} rules={[{ required: true }]}>
           <InputNumber min={2000} max={2100} />
         </Form.Item>
@@ -232,7 +342,10 @@ function AssessmentForm({ uscc }: { uscc: string }) {
 function RepairDecisions({ uscc }: { uscc: string }) {
   const { t, term } = useI18n();
   const record = useLoad(
-    () => call<CreditRecordAnswer>(api.GET('/api/v1/agencies/{uscc}/credit-record', { params: { path: { uscc } } })),
+    () =>
+      call<CreditRecordAnswer>(
+        api.GET('/api/v1/agencies/{uscc}/credit-record', { params: { path: { uscc } } }),
+      ),
     [uscc],
   );
   return (
@@ -242,7 +355,9 @@ function RepairDecisions({ uscc }: { uscc: string }) {
           size="small"
           rowKey="repairId"
           pagination={false}
-          dataSource={record.data!.records.flatMap((r) => (r.repairs ?? []).map((x) => ({ ...x, kind: r.kind, occurredOn: r.occurredOn })))}
+          dataSource={record.data!.records.flatMap((r) =>
+            (r.repairs ?? []).map((x) => ({ ...x, kind: r.kind, occurredOn: r.occurredOn })),
+          )}
           columns={[
             { title: t('kind'), dataIndex: 'kind', render: (k: string) => term(k) },
             { title: t('occurredOn'), dataIndex: 'occurredOn' },
@@ -252,7 +367,9 @@ function RepairDecisions({ uscc }: { uscc: string }) {
             {
               title: t('decide'),
               render: (_: unknown, x: { repairId: string; status: string }) =>
-                x.status === 'pending' ? <RepairDecision repairId={x.repairId} onDone={record.reload} /> : null,
+                x.status === 'pending' ? (
+                  <RepairDecision repairId={x.repairId} onDone={record.reload} />
+                ) : null,
             },
           ]}
         />
@@ -275,10 +392,20 @@ function RepairDecision({ repairId, onDone }: { repairId: string; onDone(): void
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form
+      form={form}
+      name={`repairDecision-${repairId}`}
+      layout="inline"
+      onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+    >
       {alert}
       <Form.Item name="outcome" rules={[{ required: true }]}>
-        <Radio.Group options={[{ value: 'approved', label: t('approve') }, { value: 'rejected', label: t('rejected') }]} />
+        <Radio.Group
+          options={[
+            { value: 'approved', label: t('approve') },
+            { value: 'rejected', label: t('rejected') },
+          ]}
+        />
       </Form.Item>
       <OccurredAt />
       <Button htmlType="submit" loading={busy}>

@@ -30,12 +30,16 @@ async function loadQueues(jurisdiction: Jurisdiction): Promise<Queues> {
     list('registered'),
     ...[year - 1, year].map((y) =>
       call<Cycle>(
-        api.GET('/api/v1/grading-cycles/{cycleId}', { params: { path: { cycleId: `${jurisdiction}-${y}` } } }),
+        api.GET('/api/v1/grading-cycles/{cycleId}', {
+          params: { path: { cycleId: `${jurisdiction}-${y}` } },
+        }),
       ).catch(() => undefined),
     ),
   ]);
   // Repairs are asked for on the records: only agencies with a penalty or a finding have any.
-  const withRecords = registered.items.filter((a) => (a.penalties ?? 0) + (a.creditFindings ?? 0) > 0);
+  const withRecords = registered.items.filter(
+    (a) => (a.penalties ?? 0) + (a.creditFindings ?? 0) > 0,
+  );
   const records = await Promise.all(
     withRecords.map((a) =>
       call<CreditRecordAnswer>(
@@ -54,7 +58,13 @@ async function loadQueues(jurisdiction: Jurisdiction): Promise<Queues> {
       record.records.flatMap((r) =>
         (r.repairs ?? [])
           .filter((x) => x.status === 'pending')
-          .map((x) => ({ uscc: entry.uscc, name: entry.name, repairId: x.repairId, requestedOn: x.requestedOn, reason: x.reason })),
+          .map((x) => ({
+            uscc: entry.uscc,
+            name: entry.name,
+            repairId: x.repairId,
+            requestedOn: x.requestedOn,
+            reason: x.reason,
+          })),
       ),
     ),
     cycles: found,
@@ -69,7 +79,9 @@ export function RegulatorHome() {
   const [chosen, setChosen] = useState<Jurisdiction>('beijing');
   const jurisdiction = (me?.jurisdiction as Jurisdiction | undefined) ?? chosen;
   const queues = useLoad(() => loadQueues(jurisdiction), [jurisdiction]);
-  const agencyLink = (a: { uscc: string; name?: string }) => <Link to={`/work/agencies/${a.uscc}`}>{a.name ?? a.uscc}</Link>;
+  const agencyLink = (a: { uscc: string; name?: string }) => (
+    <Link to={`/work/agencies/${a.uscc}`}>{a.name ?? a.uscc}</Link>
+  );
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -78,10 +90,18 @@ export function RegulatorHome() {
           {t('queues')}
         </Typography.Title>
         {!me?.jurisdiction && (
-          <Select aria-label={t('jurisdiction')} value={chosen} onChange={setChosen} style={{ width: 140 }}
-            options={(['beijing', 'chongqing', 'jiaxing', 'urumqi'] as const).map((j) => ({ value: j, label: j }))} />
+          <Select
+            aria-label={t('jurisdiction')}
+            value={chosen}
+            onChange={setChosen}
+            style={{ width: 140 }}
+            options={(['beijing', 'chongqing', 'jiaxing', 'urumqi'] as const).map((j) => ({
+              value: j,
+              label: j,
+            }))}
+          />
         )}
-        <OpenAgency onOpen={(uscc) => navigate(`/work/agencies/${uscc}`)} />
+        <OpenAgency onOpen={(uscc) => void navigate(`/work/agencies/${uscc}`)} />
       </Space>
       <Loading state={queues}>
         {() => {
@@ -89,43 +109,94 @@ export function RegulatorHome() {
           return (
             <Row gutter={[16, 16]}>
               <Col xs={24} lg={12}>
-                <Card title={`${t('queueFilings')}（${q.filings.length}）`} data-testid="queue-filings">
-                  <Table size="small" rowKey="uscc" pagination={false} dataSource={q.filings}
+                <Card
+                  title={`${t('queueFilings')}（${q.filings.length}）`}
+                  data-testid="queue-filings"
+                >
+                  <Table
+                    size="small"
+                    rowKey="uscc"
+                    pagination={false}
+                    dataSource={q.filings}
                     columns={[
                       { title: t('name'), render: (_: unknown, a: RegistryEntry) => agencyLink(a) },
                       { title: t('filedOn'), dataIndex: 'registeredOn' },
-                      { title: t('dueOn'), dataIndex: 'reviewDueOn', render: (d: string | null) => <DueTag due={d} /> },
-                    ]} />
+                      {
+                        title: t('dueOn'),
+                        dataIndex: 'reviewDueOn',
+                        render: (d: string | null) => <DueTag due={d} />,
+                      },
+                    ]}
+                  />
                 </Card>
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={`${t('queueChanges')}（${q.changes.length}）`}>
-                  <Table size="small" rowKey="uscc" pagination={false} dataSource={q.changes}
+                  <Table
+                    size="small"
+                    rowKey="uscc"
+                    pagination={false}
+                    dataSource={q.changes}
                     columns={[
                       { title: t('name'), render: (_: unknown, a: RegistryEntry) => agencyLink(a) },
-                      { title: t('filedOn'), render: (_: unknown, a: RegistryEntry) => a.pendingChange?.filedOn },
-                      { title: t('dueOn'), render: (_: unknown, a: RegistryEntry) => <DueTag due={a.pendingChange?.reviewDueOn} /> },
-                    ]} />
+                      {
+                        title: t('filedOn'),
+                        render: (_: unknown, a: RegistryEntry) => a.pendingChange?.filedOn,
+                      },
+                      {
+                        title: t('dueOn'),
+                        render: (_: unknown, a: RegistryEntry) => (
+                          <DueTag due={a.pendingChange?.reviewDueOn} />
+                        ),
+                      },
+                    ]}
+                  />
                 </Card>
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={`${t('queueObjections')}（${q.objections.length}）`}>
-                  <Table size="small" rowKey="objectionId" pagination={false} dataSource={q.objections}
+                  <Table
+                    size="small"
+                    rowKey="objectionId"
+                    pagination={false}
+                    dataSource={q.objections}
                     columns={[
-                      { title: t('uscc'), render: (_: unknown, o: Queues['objections'][number]) => <Link to={`/work/cycles/${o.cycleId}`}>{o.uscc}</Link> },
+                      {
+                        title: t('uscc'),
+                        render: (_: unknown, o: Queues['objections'][number]) => (
+                          <Link to={`/work/cycles/${o.cycleId}`}>{o.uscc}</Link>
+                        ),
+                      },
                       { title: t('filedOn'), dataIndex: 'filedOn' },
-                      { title: t('dueOn'), dataIndex: 'reviewDueOn', render: (d: string | null) => <DueTag due={d} /> },
-                    ]} />
+                      {
+                        title: t('dueOn'),
+                        dataIndex: 'reviewDueOn',
+                        render: (d: string | null) => <DueTag due={d} />,
+                      },
+                    ]}
+                  />
                 </Card>
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={`${t('queueRepairs')}（${q.repairs.length}）`}>
-                  <Table size="small" rowKey="repairId" pagination={false} dataSource={q.repairs}
+                  <Table
+                    size="small"
+                    rowKey="repairId"
+                    pagination={false}
+                    dataSource={q.repairs}
                     columns={[
-                      { title: t('name'), render: (_: unknown, r: Queues['repairs'][number]) => <Link to={`/work/agencies/${r.uscc}?tab=repairs`}>{r.name ?? r.uscc}</Link> },
+                      {
+                        title: t('name'),
+                        render: (_: unknown, r: Queues['repairs'][number]) => (
+                          <Link to={`/work/agencies/${r.uscc}?tab=repairs`}>
+                            {r.name ?? r.uscc}
+                          </Link>
+                        ),
+                      },
                       { title: t('filedOn'), dataIndex: 'requestedOn' },
                       { title: t('reason'), dataIndex: 'reason' },
-                    ]} />
+                    ]}
+                  />
                 </Card>
               </Col>
               <Col xs={24} lg={12}>
@@ -136,20 +207,38 @@ export function RegulatorHome() {
                         {c.cycleId} · {c.status} · {t('publicityEndsOn')} {c.publicityEndsOn}
                       </Link>
                     ))}
-                    <StartCycle jurisdiction={jurisdiction} onStarted={(id) => navigate(`/work/cycles/${id}`)} />
+                    <StartCycle
+                      jurisdiction={jurisdiction}
+                      onStarted={(id) => void navigate(`/work/cycles/${id}`)}
+                    />
                   </Space>
                 </Card>
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={t('exports')}>
                   <Space wrap>
-                    <Button onClick={() => void download('/api/v1/exports/penalties?format=csv', 'penalties.csv')}>
+                    <Button
+                      onClick={() =>
+                        void download('/api/v1/exports/penalties?format=csv', 'penalties.csv')
+                      }
+                    >
                       {t('exportPenalties')} CSV
                     </Button>
-                    <Button onClick={() => void download('/api/v1/exports/penalties?format=xlsx', 'penalties.xlsx')}>
+                    <Button
+                      onClick={() =>
+                        void download('/api/v1/exports/penalties?format=xlsx', 'penalties.xlsx')
+                      }
+                    >
                       {t('exportPenalties')} XLSX
                     </Button>
-                    <Button onClick={() => void download(`/api/v1/exports/grades?jurisdiction=${jurisdiction}&format=csv`, 'grades.csv')}>
+                    <Button
+                      onClick={() =>
+                        void download(
+                          `/api/v1/exports/grades?jurisdiction=${jurisdiction}&format=csv`,
+                          'grades.csv',
+                        )
+                      }
+                    >
                       {t('exportGrades')} CSV
                     </Button>
                   </Space>
@@ -175,7 +264,13 @@ function OpenAgency({ onOpen }: { onOpen(uscc: string): void }) {
   );
 }
 
-function StartCycle({ jurisdiction, onStarted }: { jurisdiction: Jurisdiction; onStarted(id: string): void }) {
+function StartCycle({
+  jurisdiction,
+  onStarted,
+}: {
+  jurisdiction: Jurisdiction;
+  onStarted(id: string): void;
+}) {
   const { t } = useI18n();
   const [form] = Form.useForm<{ year: number }>();
   const { submit, busy, alert } = useCommand(form, async (v: { year: number }) => {
@@ -186,7 +281,12 @@ function StartCycle({ jurisdiction, onStarted }: { jurisdiction: Jurisdiction; o
     return answer;
   });
   return (
-    <Form form={form} layout="inline" onFinish={(v) => void submit(v)}>
+    <Form
+      form={form}
+      name={`startCycle`}
+      layout="inline"
+      onFinish={(v: Parameters<typeof submit>[0]) => void submit(v)}
+    >
       {alert}
       <Form.Item name="year" label={t('year')} rules={[{ required: true }]}>
         <InputNumber min={2020} max={2100} />

@@ -59,23 +59,41 @@ export function SearchPage() {
           layout="inline"
           initialValues={{ q, jurisdiction, grade, category }}
           onFinish={(v: { q?: string; jurisdiction?: string; grade?: string; category?: string }) =>
-            set({ q: v.q?.trim(), jurisdiction: v.jurisdiction, grade: v.grade, category: v.category, page: undefined })
+            set({
+              q: v.q?.trim(),
+              jurisdiction: v.jurisdiction,
+              grade: v.grade,
+              category: v.category,
+              page: undefined,
+            })
           }
         >
           <Form.Item name="q" label={t('searchHint')}>
             <Input allowClear style={{ width: 280 }} />
           </Form.Item>
           <Form.Item name="jurisdiction" label={t('jurisdiction')}>
-            <Select allowClear placeholder={t('all')} style={{ width: 140 }}
-              options={JURISDICTIONS.map((j) => ({ value: j, label: term(j) }))} />
+            <Select
+              allowClear
+              placeholder={t('all')}
+              style={{ width: 140 }}
+              options={JURISDICTIONS.map((j) => ({ value: j, label: term(j) }))}
+            />
           </Form.Item>
           <Form.Item name="category" label={t('category')}>
-            <Select allowClear placeholder={t('all')} style={{ width: 160 }}
-              options={CATEGORIES.map((c) => ({ value: c, label: term(c) }))} />
+            <Select
+              allowClear
+              placeholder={t('all')}
+              style={{ width: 160 }}
+              options={CATEGORIES.map((c) => ({ value: c, label: term(c) }))}
+            />
           </Form.Item>
           <Form.Item name="grade" label={t('grade')}>
-            <Select allowClear placeholder={t('all')} style={{ width: 120 }}
-              options={GRADES.map((g) => ({ value: g, label: g.length === 1 ? g : term(g) }))} />
+            <Select
+              allowClear
+              placeholder={t('all')}
+              style={{ width: 120 }}
+              options={GRADES.map((g) => ({ value: g, label: g.length === 1 ? g : term(g) }))}
+            />
           </Form.Item>
           <Form.Item>
             <Button type="primary" htmlType="submit">
@@ -87,7 +105,9 @@ export function SearchPage() {
       <Loading state={state}>
         {() => {
           const answer = state.data!;
-          const items = category ? answer.items.filter((a) => a.category === category) : answer.items;
+          const items = category
+            ? answer.items.filter((a) => a.category === category)
+            : answer.items;
           return (
             <Table<RegistryEntry>
               rowKey="uscc"
@@ -108,9 +128,17 @@ export function SearchPage() {
                   render: (name: string, row) => <Link to={`/agencies/${row.uscc}`}>{name}</Link>,
                 },
                 { title: t('uscc'), dataIndex: 'uscc' },
-                { title: t('jurisdiction'), dataIndex: 'jurisdiction', render: (j: string) => term(j) },
+                {
+                  title: t('jurisdiction'),
+                  dataIndex: 'jurisdiction',
+                  render: (j: string) => term(j),
+                },
                 { title: t('category'), dataIndex: 'category', render: (c: string) => term(c) },
-                { title: t('grade'), dataIndex: 'grade', render: (g: string) => <GradeTag grade={g} /> },
+                {
+                  title: t('grade'),
+                  dataIndex: 'grade',
+                  render: (g: string) => <GradeTag grade={g} />,
+                },
                 { title: t('status'), dataIndex: 'status', render: (s: string) => term(s) },
               ]}
             />

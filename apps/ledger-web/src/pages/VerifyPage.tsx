@@ -22,7 +22,10 @@ export function VerifyPage() {
     setAnswer(undefined);
     setFailure(undefined);
     setPercent(5);
-    timer.current = window.setInterval(() => setPercent((p) => Math.min(95, p + (95 - p) / 10)), 200);
+    timer.current = window.setInterval(
+      () => setPercent((p) => Math.min(95, p + (95 - p) / 10)),
+      200,
+    );
     try {
       const result = await call<VerifyAnswer>(api.GET('/api/v1/ledger/verify'));
       setAnswer(result);

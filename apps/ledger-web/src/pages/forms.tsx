@@ -23,7 +23,15 @@ export function OccurredAt() {
   );
 }
 
-export function DateField({ name, label, required = true }: { name: string; label: string; required?: boolean }) {
+export function DateField({
+  name,
+  label,
+  required = true,
+}: {
+  name: string;
+  label: string;
+  required?: boolean;
+}) {
   return (
     <Form.Item name={name} label={label} rules={required ? [{ required: true }] : []}>
       <DatePicker />
