@@ -5,7 +5,6 @@
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import type { LocalPaths } from './local-paths';
 
 /** The cookie the API sets at sign-in for the double-submit CSRF check (ADR 024). */
 export const CSRF_COOKIE = 'ledger_csrf';
@@ -36,7 +35,7 @@ export const authMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths & LocalPaths>({ baseUrl: '', credentials: 'same-origin' });
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 api.use(authMiddleware);
 
 /** An error answer of the API (API.md, Conventions), as the pages show it. */
