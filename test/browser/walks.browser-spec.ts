@@ -5,7 +5,9 @@
  * an appeal reviewer moves the knownAt slider and sees a late fact change the past; an auditor
  * verifies the ledger. Each page is checked with axe.
  *
- * Sign-in goes through the console's bearer seam (signInAs) until password sign-in is merged.
+ * These walks sign in through the console's bearer seam (signInAs), with the test secret's tokens
+ * for the actors the fixtures use; signing in with a password, by the form, is its own walk
+ * (sign-in.browser-spec.ts).
  */
 import { join } from 'node:path';
 import request from 'supertest';
@@ -165,7 +167,7 @@ describeInBrowser('signed-in walks in a browser', () => {
 
     // The timeline: both times of every event, and the chain.
     await page.getByRole('tab', { name: '事件时间线' }).click();
-    await page.getByText('PenaltyImposed').waitFor();
+    await page.getByRole('cell', { name: 'PenaltyImposed' }).first().waitFor();
     expect(await page.getByText('链接断开').count()).toBe(0);
   });
 

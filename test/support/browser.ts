@@ -45,8 +45,8 @@ export interface ConsoleApp extends TestApp {
 }
 
 /** The real app on a free port of 127.0.0.1, serving the console. */
-export async function startConsoleApp(label: string): Promise<ConsoleApp> {
-  const app = await startTestApp(label);
+export async function startConsoleApp(label: string, env?: NodeJS.ProcessEnv): Promise<ConsoleApp> {
+  const app = await startTestApp(label, env && { env });
   await app.app.listen(0, '127.0.0.1');
   const { port } = app.app.getHttpServer().address() as AddressInfo;
   return { ...app, url: `http://127.0.0.1:${port}` };
@@ -54,7 +54,8 @@ export async function startConsoleApp(label: string): Promise<ConsoleApp> {
 
 /**
  * Signs `actor` in for the page: the bearer seam of the console (apps/ledger-web/src/api/
- * client.ts, BEARER_KEY) until password sign-in is merged; then the walks sign in by the form.
+ * client.ts, BEARER_KEY), for walks whose actors are the fixtures' tokens. Password sign-in by
+ * the form is tested in test/browser/sign-in.browser-spec.ts.
  */
 export async function signInAs(page: Page, baseUrl: string, actor: Actor): Promise<void> {
   const token = bearer(actor).slice('Bearer '.length);

@@ -11,7 +11,8 @@ export const CSRF_COOKIE = 'ledger_csrf';
 
 /**
  * Test and machine seam, kept to this one key: a bearer token in sessionStorage is sent as
- * `Authorization`. The browser tests sign one with the test secret until sign-in is merged;
+ * `Authorization`. The browser walks sign one with the test secret (sign-in by password has a
+ * walk of its own);
  * people sign in with a password and a cookie.
  */
 export const BEARER_KEY = 'ledger.bearer';

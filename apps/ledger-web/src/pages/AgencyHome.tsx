@@ -391,7 +391,9 @@ function SubAccounts({ uscc }: { uscc: string }) {
     },
   );
   const disable = async (userId: string) => {
-    await call(api.POST('/api/v1/users/{userId}/disable', { params: { path: { userId } }, body: {} }));
+    await call(
+      api.POST('/api/v1/users/{userId}/disable', { params: { path: { userId } }, body: {} }),
+    );
     users.reload();
   };
   return (
