@@ -62,7 +62,8 @@ const BUILD_STEPS = [
     output: 'apps/ledger-web/dist/index.html',
     command: [
       process.execPath,
-      require.resolve('vite/bin/vite.js'),
+      // vite's package exports hide its bin: name the file.
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
       'build',
       '--config',
       'apps/ledger-web/vite.config.mts',

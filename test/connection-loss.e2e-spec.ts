@@ -21,6 +21,7 @@ import {
   type Instance,
 } from './support/instances';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
+import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 
 const ROUNDS = 12;
 
@@ -103,7 +104,9 @@ describe('a dropped database connection', () => {
         () => readiness(app),
         ({ status, body }) => status === 200 && body!.projections.every((p) => p.position >= head),
       );
-      expect(ready.body!.projections.map((p) => p.lastError)).toEqual([null, null, null, null]);
+      expect(ready.body!.projections.map((p) => p.lastError)).toEqual(
+        API_PROJECTIONS.map(() => null),
+      );
       expect(await ledger.unregistered(record.registered)).toEqual([]);
       expect(app.alive()).toBe(true);
       expect(app.output()).not.toMatch(/uncaught|unhandled/i);

@@ -14,8 +14,8 @@ export async function seedPenaltyFeed(
 ): Promise<{ lastPosition: number }> {
   const { penalties, agencies, withdrawnEvery = 0, formulaEvery = 0 } = options;
   await pool.query(
-    `INSERT INTO registry_entries (key, doc, last_position, name, jurisdiction, status, updated_at)
-     SELECT 'B' || lpad(g::text, 17, '0'),
+    `INSERT INTO registry_entries (key, uscc, doc, last_position, name, jurisdiction, status, updated_at)
+     SELECT 'B' || lpad(g::text, 17, '0'), 'B' || lpad(g::text, 17, '0'),
             jsonb_build_object('legalRepresentativeNames', jsonb_build_object('approved', '王明')),
             1,
             CASE WHEN $2 > 0 AND g % $2 = 0 THEN '=HYPERLINK("http://x","北京监测' || g || '")'

@@ -139,6 +139,8 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'grade-history',
         'inspection-plans',
         'merkle-log',
+        'notifications',
+        'person-credit',
         'registry',
         'users',
       ]);

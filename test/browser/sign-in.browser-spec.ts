@@ -1,7 +1,7 @@
 /**
  * Issue 12's first walk, by the sign-in form (no token seam): the administrator that
  * LEDGER_ADMIN_PASSWORD created signs in, creates a Beijing regulator and an agency account from
- * the signed-in page (the session cookie, and the CSRF token every cookie write carries), and the
+ * its 账号管理 page (the session cookie, and the CSRF token every cookie write carries), and the
  * regulator then signs in with its own password. A wrong password is told apart in plain Chinese.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -28,19 +28,18 @@ async function signIn(page: Page, url: string, username: string, password: strin
 
 /** A write from the signed-in page, as the console sends it: the cookie, and the CSRF header or not. */
 function postFromPage(page: Page, path: string, body: object, csrf: boolean): Promise<number> {
-  return page.evaluate(
-    async ({ path, body, csrf }) => {
-      const token = document.cookie
-        .split('; ')
-        .find((part) => part.startsWith('ledger_csrf='))
-        ?.slice('ledger_csrf='.length);
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (csrf && token) headers['X-CSRF-Token'] = decodeURIComponent(token);
-      const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
-      return res.status;
-    },
-    { path, body, csrf },
-  );
+  // Run in the page (a string: the test's TypeScript has no DOM types).
+  return page.evaluate(`(async () => {
+    const token = document.cookie.split('; ').find((part) => part.startsWith('ledger_csrf='));
+    const headers = { 'content-type': 'application/json' };
+    if (${csrf} && token) headers['X-CSRF-Token'] = decodeURIComponent(token.slice(12));
+    const res = await fetch(${JSON.stringify(path)}, {
+      method: 'POST',
+      headers,
+      body: ${JSON.stringify(JSON.stringify(body))},
+    });
+    return res.status;
+  })()`);
 }
 
 describeInBrowser('signing in with a password, in a browser', () => {
@@ -71,16 +70,31 @@ describeInBrowser('signing in with a password, in a browser', () => {
       role: 'regulator',
       jurisdiction: 'beijing',
     };
-    // A cookie write without the CSRF token is refused; with it, the account is created.
+    // A write with the session cookie but without its CSRF token is refused.
     expect(await postFromPage(page, '/api/v1/users', regulator, false)).toBe(403);
-    expect(await postFromPage(page, '/api/v1/users', regulator, true)).toBe(201);
-    const agency = {
-      username: 'bj-agency',
-      password: 'bj-agency-password',
-      role: 'agency',
-      uscc: newUscc('beijing'),
+
+    // 账号管理: the administrator creates a Beijing regulator, then an agency's main account.
+    await page.getByRole('link', { name: '账号管理' }).click();
+    const form = page.locator('form#accounts');
+    const choose = async (label: string, option: string) => {
+      await form.getByLabel(label).click();
+      await page.locator(`.ant-select-item-option[title="${option}"]`).click();
     };
-    expect(await postFromPage(page, '/api/v1/users', agency, true)).toBe(201);
+    await form.getByLabel('用户名').fill(regulator.username);
+    await form.getByLabel('密码').fill(regulator.password);
+    await choose('辖区', 'beijing');
+    await form.locator('button[type=submit]').click();
+    await page.getByRole('cell', { name: regulator.username }).waitFor();
+
+    const uscc = newUscc('beijing');
+    await form.getByLabel('用户名').fill('bj-agency');
+    await form.getByLabel('密码').fill('bj-agency-password');
+    await choose('角色', 'agency');
+    await form.getByLabel('统一社会信用代码').fill(uscc);
+    await form.locator('button[type=submit]').click();
+    await page.getByRole('cell', { name: 'bj-agency' }).waitFor();
+    await page.getByRole('cell', { name: uscc }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
 
     const second = await newPage(browser);
     await signIn(second, t.url, regulator.username, regulator.password);

@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { Accounts } from './pages/Accounts';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n';
 import { useSession } from './session';
@@ -34,6 +35,9 @@ export function App() {
       : []),
     ...(me && ['auditor', 'admin'].includes(me.role)
       ? [{ key: '/verify', label: <Link to="/verify">{t('navVerify')}</Link> }]
+      : []),
+    ...(me?.role === 'admin'
+      ? [{ key: '/accounts', label: <Link to="/accounts">{t('navAccounts')}</Link> }]
       : []),
   ];
   const selected = '/' + (location.pathname.split('/')[1] ?? '');
@@ -148,6 +152,15 @@ export function App() {
               element={
                 <Signed roles={['auditor', 'admin']}>
                   <VerifyPage />
+                </Signed>
+              }
+            />
+            <Route
+              path="/accounts"
+              element={
+                <Signed roles={['admin']}>
+                  <Typography.Title level={3}>{t('navAccounts')}</Typography.Title>
+                  <Accounts />
                 </Signed>
               }
             />

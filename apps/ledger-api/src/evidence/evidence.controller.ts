@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiQueryResponses, anyObject } from '../http/openapi';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
@@ -32,6 +33,9 @@ export class EvidenceController {
   ) {}
 
   @Get(':uscc/evidence')
+  @ApiQueryResponses(anyObject('the signed evidence bundle (ADR 026)'), {
+    notFound: 'no such agency',
+  })
   @Roles(...EVIDENCE_READERS)
   @ApiProduces('application/json')
   @ApiOperation({

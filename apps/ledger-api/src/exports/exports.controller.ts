@@ -132,6 +132,10 @@ export class ExportsController {
   @Get('inspections')
   @Roles('regulator', 'auditor')
   @ApiProduces(...PRODUCES)
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'a feed: one row per record published or withdrawn, the position last',
+    produces: EXPORT_MEDIA,
+  })
   @ApiOperation({
     summary:
       "Inspection results (抽查检查结果) in the 国家企业信用信息公示系统 layout, as a feed: publications and withdrawals since the position given (a regulator gets its jurisdiction's)",
@@ -154,6 +158,10 @@ export class ExportsController {
   @Get('credit-findings')
   @Roles('regulator', 'auditor')
   @ApiProduces(...PRODUCES)
+  @ApiQueryResponses(EXPORT_ANSWER, {
+    description: 'a feed: one row per record published or withdrawn, the position last',
+    produces: EXPORT_MEDIA,
+  })
   @ApiOperation({
     summary:
       "Credit findings, dishonesty listings and the other records of bad credit (不良信用信息) for the city credit platform, as a feed (a regulator gets its jurisdiction's)",

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiCommandResponses } from '../http/openapi';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -31,6 +32,9 @@ export class ReevaluationController {
   ) {}
 
   @Post('agencies/:uscc/reevaluations')
+  @ApiCommandResponses({
+    refused: 'Beijing Art. 22, 23: no pending upgrade request, or not a Beijing agency',
+  })
   @HttpCode(201)
   @Roles('regulator')
   @ApiOperation({
@@ -70,6 +74,10 @@ export class ReevaluationController {
   }
 
   @Post('reevaluations/:reevaluationId/publication')
+  @ApiCommandResponses({
+    notFound: 'no such re-evaluation',
+    refused: 'Beijing Art. 16: publicity has not ended',
+  })
   @HttpCode(201)
   @Roles('regulator')
   @ApiOperation({

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { ApiQueryResponses, anyObject, arrayOf } from '../http/openapi';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import type { Jurisdiction } from '@ledger/domain';
@@ -42,6 +43,12 @@ export class NotificationsController {
   ) {}
 
   @Get(':uscc/notifications')
+  @ApiQueryResponses(
+    arrayOf(anyObject('a notification: kind, channel, status, attempts, deliveredAt')),
+    {
+      notFound: 'no such agency',
+    },
+  )
   @Roles(...READERS)
   @ApiOperation({
     summary:

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiQueryResponses, anyObject } from '../http/openapi';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { bansInForce, toShanghaiDate } from '@ledger/domain';
@@ -24,6 +25,12 @@ export class PeopleController {
   ) {}
 
   @Get(':personRef/credit')
+  @ApiQueryResponses(
+    anyObject("the person's credit record: the decisions that named them and their bans"),
+    {
+      notFound: 'no such person',
+    },
+  )
   @Roles('regulator', 'auditor', 'reviewer', 'admin')
   @ApiOperation({
     summary:

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiCommandResponses, ApiQueryResponses, anyObject, arrayOf } from '../http/openapi';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
 import {
@@ -15,6 +16,7 @@ export class TransparencyController {
   constructor(private readonly log: TransparencyService) {}
 
   @Get('ledger/public-key')
+  @ApiQueryResponses(anyObject('the Ed25519 public key: its C2SP verifierKey and PEM'))
   @Public()
   @ApiOperation({
     summary:
@@ -25,6 +27,11 @@ export class TransparencyController {
   }
 
   @Post('ledger/checkpoints')
+  @ApiCommandResponses({
+    answer: anyObject('the signed checkpoint: treeSize, rootHash, note'),
+    etag: false,
+    conflict: 'the tree does not extend the last checkpoint',
+  })
   @HttpCode(201)
   @Roles('auditor', 'admin')
   @ApiOperation({
@@ -36,6 +43,7 @@ export class TransparencyController {
   }
 
   @Get('exports/checkpoints')
+  @ApiQueryResponses(arrayOf(anyObject('a signed checkpoint'), 'every signed checkpoint'))
   @Public()
   @ApiOperation({
     summary:
@@ -46,6 +54,9 @@ export class TransparencyController {
   }
 
   @Get('ledger/proofs/inclusion')
+  @ApiQueryResponses(anyObject('the inclusion proof (RFC 9162 §2.1.3)'), {
+    notFound: 'no such event, or no checkpoint of that size',
+  })
   @Roles('auditor', 'reviewer', 'regulator')
   @ApiOperation({
     summary: "An event's inclusion proof (RFC 9162 §2.1.3) in the tree of treeSize events",
@@ -55,6 +66,9 @@ export class TransparencyController {
   }
 
   @Get('ledger/proofs/consistency')
+  @ApiQueryResponses(anyObject('the consistency proof (RFC 9162 §2.1.4)'), {
+    notFound: 'no checkpoint of that size',
+  })
   @Public()
   @ApiOperation({
     summary:
@@ -65,6 +79,9 @@ export class TransparencyController {
   }
 
   @Post('ledger/verify')
+  @ApiQueryResponses(
+    anyObject('whether the ledger still extends the checkpoint, and the first event that does not'),
+  )
   @HttpCode(200)
   @Roles('auditor', 'admin')
   @ApiOperation({

@@ -1,21 +1,8 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tabs,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Card, Descriptions, Form, Input, Select, Space, Tabs, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
-import type { NewUser, UserRow } from '../api/local-paths';
+import { Accounts } from './Accounts';
 import type { CommandAnswer, CreditRecordAnswer, Cycle, RegistryEntry } from '../api/types';
 import { GradeTag, Loading, SubmitButton, useCommand, useLoad } from '../components/common';
 import { DueTag } from '../components/DueTag';
@@ -90,7 +77,7 @@ export function AgencyHome() {
           { key: 'personnel', label: t('personnel'), children: <PersonnelForm uscc={uscc} /> },
           { key: 'equipment', label: t('equipment'), children: <EquipmentForm uscc={uscc} /> },
           ...(me?.main
-            ? [{ key: 'accounts', label: t('subAccounts'), children: <SubAccounts uscc={uscc} /> }]
+            ? [{ key: 'accounts', label: t('subAccounts'), children: <Accounts uscc={uscc} /> }]
             : []),
         ]}
       />
@@ -372,85 +359,3 @@ function EquipmentForm({ uscc }: { uscc: string }) {
 }
 
 /** The main account's sub-accounts (seed 002 §七): list, create, disable. */
-function SubAccounts({ uscc }: { uscc: string }) {
-  const { t } = useI18n();
-  const users = useLoad(async () => {
-    const answer = await call<UserRow[] | { items: UserRow[] }>(api.GET('/api/v1/users'));
-    return Array.isArray(answer) ? answer : answer.items;
-  }, [uscc]);
-  const [form] = Form.useForm();
-  const create = useCommand(
-    form,
-    async (v: { username: string; password: string; displayName?: string }) => {
-      const answer = await call<{ userId: string }>(
-        api.POST('/api/v1/users', { body: { ...v, role: 'agency', uscc } satisfies NewUser }),
-      );
-      users.reload();
-      form.resetFields();
-      return answer;
-    },
-  );
-  const disable = async (userId: string) => {
-    await call(
-      api.POST('/api/v1/users/{userId}/disable', { params: { path: { userId } }, body: {} }),
-    );
-    users.reload();
-  };
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Loading state={users}>
-        {() => (
-          <Table<UserRow>
-            size="small"
-            rowKey="userId"
-            pagination={false}
-            dataSource={users.data}
-            columns={[
-              { title: t('username'), dataIndex: 'username' },
-              { title: t('displayName'), dataIndex: 'displayName' },
-              {
-                title: t('status'),
-                render: (_: unknown, u) =>
-                  u.disabled ? (
-                    <Tag>{t('disabled')}</Tag>
-                  ) : u.main ? (
-                    <Tag color="blue">main</Tag>
-                  ) : null,
-              },
-              {
-                title: '',
-                render: (_: unknown, u) =>
-                  !u.main && !u.disabled ? (
-                    <Button size="small" danger onClick={() => void disable(u.userId)}>
-                      {t('disable')}
-                    </Button>
-                  ) : null,
-              },
-            ]}
-          />
-        )}
-      </Loading>
-      <Card title={t('create')} size="small">
-        {create.alert}
-        <Form
-          form={form}
-          name={`subAccounts`}
-          layout="inline"
-          onFinish={(v: Parameters<typeof create.submit>[0]) => void create.submit(v)}
-          autoComplete="off"
-        >
-          <Form.Item name="username" label={t('username')} rules={[{ required: true }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="displayName" label={t('displayName')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="password" label={t('password')} rules={[{ required: true, min: 12 }]}>
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <SubmitButton busy={create.busy} />
-        </Form>
-      </Card>
-    </Space>
-  );
-}
