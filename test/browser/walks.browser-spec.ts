@@ -5,9 +5,8 @@
  * an appeal reviewer moves the knownAt slider and sees a late fact change the past; an auditor
  * verifies the ledger. Each page is checked with axe.
  *
- * These walks sign in through the console's bearer seam (signInAs), with the test secret's tokens
- * for the actors the fixtures use; signing in with a password, by the form, is its own walk
- * (sign-in.browser-spec.ts).
+ * Each walk signs in by the sign-in form, with a password, as an account an administrator made
+ * for its role (signInAs); sign-in itself, with the accounts page, is sign-in.browser-spec.ts.
  */
 import { join } from 'node:path';
 import request from 'supertest';

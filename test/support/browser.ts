@@ -7,7 +7,7 @@ import { CHROMIUM } from './console-build';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { bearer, startTestApp, type TestApp } from './app';
+import { actors, bearer, startTestApp, type TestApp } from './app';
 import type { Actor } from '../../apps/ledger-api/src/auth';
 
 export { browserMissing, SCREENSHOTS } from './console-build';
@@ -52,15 +52,40 @@ export async function startConsoleApp(label: string, env?: NodeJS.ProcessEnv): P
   return { ...app, url: `http://127.0.0.1:${port}` };
 }
 
+const PASSWORD = 'walk-password-of-the-test';
+/** The account made for each actor, by its token's subject: one per actor and app. */
+const accounts = new Map<string, string>();
+
 /**
- * Signs `actor` in for the page: the bearer seam of the console (apps/ledger-web/src/api/
- * client.ts, BEARER_KEY), for walks whose actors are the fixtures' tokens. Password sign-in by
- * the form is tested in test/browser/sign-in.browser-spec.ts.
+ * Signs `actor` in for the page as a person does: by the sign-in form, with a password. The
+ * actor's account (its role and scope) is created once per app over HTTP by an administrator.
  */
 export async function signInAs(page: Page, baseUrl: string, actor: Actor): Promise<void> {
-  const token = bearer(actor).slice('Bearer '.length);
+  const key = `${baseUrl} ${actor.sub}`;
+  let username = accounts.get(key);
+  if (username === undefined) {
+    username = `walk-${accounts.size + 1}-${actor.role}`;
+    const res = await fetch(`${baseUrl}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: bearer(actors.admin) },
+      body: JSON.stringify({
+        username,
+        password: PASSWORD,
+        role: actor.role,
+        ...(actor.jurisdiction && { jurisdiction: actor.jurisdiction }),
+        ...(actor.authority && { authority: actor.authority }),
+        ...(actor.uscc && { uscc: actor.uscc }),
+      }),
+    });
+    if (res.status !== 201)
+      throw new Error(`account for ${actor.sub}: ${res.status} ${await res.text()}`);
+    accounts.set(key, username);
+  }
   await page.goto(`${baseUrl}/login`);
-  await page.evaluate(`sessionStorage.setItem('ledger.bearer', ${JSON.stringify(token)})`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */

@@ -10,10 +10,8 @@ import type { paths } from './schema';
 export const CSRF_COOKIE = 'ledger_csrf';
 
 /**
- * Test and machine seam, kept to this one key: a bearer token in sessionStorage is sent as
- * `Authorization`. The browser walks sign one with the test secret (sign-in by password has a
- * walk of its own);
- * people sign in with a password and a cookie.
+ * Machine seam, kept to this one key: a bearer token in sessionStorage is sent as
+ * `Authorization` (no page writes it; people sign in with a password and a cookie).
  */
 export const BEARER_KEY = 'ledger.bearer';
 
