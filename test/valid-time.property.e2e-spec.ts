@@ -441,8 +441,10 @@ describe('property: a decision is the same whether keyed in on its day or years 
         });
         const [a, b] = [await recorded(onTheDay), await recorded(yearsLater)];
         expect(b).toEqual(a);
-        // Not vacuous: the histories did record, and the cycle ran.
-        expect(answers.filter(([, status]) => status === 201).length).toBeGreaterThan(8);
+        // Not vacuous: the histories did record, and the cycle ran. The fixed steps alone (filing,
+        // review, assessment, cycle, publication) are six; the random facts may all be refused
+        // (a history of refusals is a history too), so the bar is the fixed steps, not more.
+        expect(answers.filter(([, status]) => status === 201).length).toBeGreaterThan(5);
         expect((a.cycle as { status?: string }).status).toBe('published');
       }),
       { numRuns: CYCLES.length, endOnFailure: true },

@@ -55,7 +55,6 @@ import {
   PersonnelStatusDto,
   RecordCreditFindingDto,
   RecordInspectionDto,
-  CommandAnswerDto,
   CorrectRecordDto,
   RegisterAgencyDto,
   ReportToJurisdictionDto,
