@@ -16,6 +16,8 @@ import {
   GradeExportQuery,
   InspectionExportQuery,
   PenaltyExportQuery,
+  type ExportFormat,
+  type FeedExportQuery,
 } from './exports.dto';
 import { ApiQueryResponses, str } from '../http/openapi';
 
@@ -123,9 +125,8 @@ export class ExportsController {
       layout: query.layout ?? 'shuanggongshi',
       since: query.since,
       asOf: this.asOf(query.asOf),
-      jurisdiction: actor?.role === 'regulator' ? actor.jurisdiction : undefined,
-      format: query.format ?? 'csv',
-      bom: query.bom !== 'false',
+      jurisdiction: jurisdictionOf(actor),
+      ...rendering(query),
     });
   }
 
@@ -145,14 +146,7 @@ export class ExportsController {
     @Res() res: Response,
     @CurrentActor() actor?: Actor,
   ): Promise<void> {
-    await this.send(res, {
-      what: 'inspections',
-      since: query.since,
-      asOf: this.asOf(query.asOf),
-      jurisdiction: actor?.role === 'regulator' ? actor.jurisdiction : undefined,
-      format: query.format ?? 'csv',
-      bom: query.bom !== 'false',
-    });
+    await this.feed(res, 'inspections', query, actor);
   }
 
   @Get('credit-findings')
@@ -171,14 +165,7 @@ export class ExportsController {
     @Res() res: Response,
     @CurrentActor() actor?: Actor,
   ): Promise<void> {
-    await this.send(res, {
-      what: 'credit-findings',
-      since: query.since,
-      asOf: this.asOf(query.asOf),
-      jurisdiction: actor?.role === 'regulator' ? actor.jurisdiction : undefined,
-      format: query.format ?? 'csv',
-      bom: query.bom !== 'false',
-    });
+    await this.feed(res, 'credit-findings', query, actor);
   }
 
   @Get('grades')
@@ -197,8 +184,33 @@ export class ExportsController {
       what: 'grades',
       jurisdiction: query.jurisdiction,
       year: query.year,
-      format: query.format ?? 'csv',
-      bom: query.bom !== 'false',
+      ...rendering(query),
+    });
+  }
+
+  /** A feed (ADR 029): what changed since the position given, as of the valid date asked. */
+  private feed(
+    res: Response,
+    what: 'inspections' | 'credit-findings',
+    query: FeedExportQuery,
+    actor: Actor | undefined,
+  ): Promise<void> {
+    return this.send(res, {
+      what,
+      since: query.since,
+      asOf: this.asOf(query.asOf),
+      jurisdiction: jurisdictionOf(actor),
+      ...rendering(query),
     });
   }
 }
+
+/** A regulator gets its own jurisdiction's records; auditors and admins every jurisdiction's. */
+const jurisdictionOf = (actor: Actor | undefined) =>
+  actor?.role === 'regulator' ? actor.jurisdiction : undefined;
+
+/** How every export is written: CSV unless asked otherwise, with a BOM unless bom=false. */
+const rendering = (query: { format?: ExportFormat; bom?: 'true' | 'false' }) => ({
+  format: query.format ?? 'csv',
+  bom: query.bom !== 'false',
+});
