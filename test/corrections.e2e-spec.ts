@@ -118,6 +118,53 @@ describe('corrections by an administrator (issue 10, item 9)', () => {
       expect(await ledger.streamLength(right)).toBe(4); // the same record, nothing added
     });
 
+    it('leads every grading command, the replay and the evidence bundle to the record too', async () => {
+      const wrong = await ledger.agency();
+      const right = freshUscc();
+      await correctUscc(wrong, right).expect(201);
+      await post(`/agencies/${right}/assessments`, asBeijing, { year: 2025, score: 80 }).expect(
+        201,
+      );
+      const penalty = await post(`/agencies/${right}/penalties`, asBeijing, {
+        decisionNumber: '京环罚〔2026〕131号',
+        decidedAt: '2026-03-10',
+        violationType: 'untrue-report',
+        legalBasis: '《生态环境监测条例》第三十九条',
+        content: '罚款人民币五万元',
+        fineYuan: 50000,
+      }).expect(201);
+      const penaltyId = (penalty.body as { eventIds: string[] }).eventIds[0];
+      await post(`/agencies/${right}/penalties/${penaltyId}/fulfilment`, asBeijing, {
+        fulfilledOn: '2026-03-20',
+        occurredAt: '2026-03-20',
+      }).expect(201);
+      const repair = await post(`/agencies/${right}/credit-repairs`, asAgency(right), {
+        recordEventId: penaltyId,
+        reason: '已整改并履行处罚',
+        occurredAt: '2026-09-20',
+      });
+      // Whatever the rules say of this repair, it is decided on the record, not a 404.
+      expect([201, 422]).toContain(repair.status);
+      // Every fact went to the one stream, keyed by the code the record registered under.
+      const types = (
+        (await get(`/agencies/${wrong}/events`, asAuditor).expect(200)).body as { type: string }[]
+      ).map((e) => e.type);
+      expect(types).toEqual(
+        expect.arrayContaining(['AssessmentRecorded', 'PenaltyImposed', 'PenaltyFulfilled']),
+      );
+      const replay = await post(`/agencies/${right}/replay`, bearer(actors.reviewer), {
+        asOf: '2026-03-15',
+        knownAt: '2026-11-01',
+      });
+      expect(replay.status).toBe(200);
+      expect(replay.body).toMatchObject({ match: true });
+      const bundle = await get(`/agencies/${right}/evidence`, asAuditor).expect(200);
+      const events = (JSON.parse(bundle.text) as { events: { type: string }[] }).events;
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['AgencyRecordCorrected']));
+      // The agency reads its own bundle under the code it answers to now.
+      await get(`/agencies/${right}/evidence`, asAgency(right)).expect(200);
+    });
+
     it('is refused to anyone but an admin (403), and records nothing', async () => {
       const wrong = await ledger.agency();
       const right = freshUscc();

@@ -10,6 +10,7 @@ import { DATABASE_POOL } from '../database-pool.module';
 import { BitemporalQuery } from '../grading/grading.dto';
 import { asOfDate, knownAtInstant } from '../grading/grading.service';
 import { ParseUsccPipe } from '../http/params';
+import { AgencyDirectory } from '../agencies/agency-directory';
 import { TransparencyService } from '../transparency/transparency.service';
 import { serializeBundle } from './bundle';
 import { buildEvidenceBundle } from './build-bundle';
@@ -30,6 +31,7 @@ export class EvidenceController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATABASE_POOL) private readonly pool: Pool,
     private readonly log: TransparencyService,
+    private readonly directory: AgencyDirectory,
   ) {}
 
   @Get(':uscc/evidence')
@@ -50,17 +52,20 @@ export class EvidenceController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction }>(
-      'SELECT jurisdiction FROM registry_entries WHERE key = $1',
-      [uscc],
-    );
-    if (rows.length === 0)
+    // A corrected USCC leads to the record, whose events stay under the code it registered
+    // under (ADR 018); an agency's token carries the code the record answers to now.
+    const entry = await this.directory.find(uscc);
+    if (!entry)
       throw new NotFoundException({
         statusCode: 404,
         error: 'Not Found',
         message: [`uscc: no agency ${uscc}`],
       });
-    assertCanActOnAgency(actor, { uscc, jurisdiction: rows[0].jurisdiction }, EVIDENCE_READERS);
+    assertCanActOnAgency(
+      actor,
+      { uscc: entry.doc.uscc, jurisdiction: entry.jurisdiction as Jurisdiction },
+      EVIDENCE_READERS,
+    );
     const now = new Date();
     const asOf = asOfDate(query.asOf, now);
     const bundle = await buildEvidenceBundle(
@@ -70,7 +75,7 @@ export class EvidenceController {
         key: this.log.key,
         waitForLog: (position) => this.log.waitForLog(position),
       },
-      uscc,
+      entry.key,
       asOf,
       knownAtInstant(query.knownAt, now),
       now.toISOString(),

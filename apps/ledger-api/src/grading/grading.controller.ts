@@ -324,10 +324,12 @@ export class GradingController {
     @CurrentActor() actor?: Actor,
   ) {
     const objectionId = `${body.cycleId}.${newSuffix()}`;
+    // A cycle's proposals name each agency by the code its stream is keyed by (ADR 018).
+    const key = await this.directory.streamUsccOf(uscc);
     const outcome = await this.commands.execute<ExecuteCycleCommand, CommandOutcome>(
       new ExecuteCycleCommand(
         body.cycleId,
-        { type: 'FileObjection', objectionId, uscc, reason: body.reason },
+        { type: 'FileObjection', objectionId, uscc: key, reason: body.reason },
         commandContext(req, actor, body.occurredAt),
       ),
     );
@@ -432,7 +434,7 @@ export class GradingController {
     // The bars are judged on the request's valid date (Beijing Art. 23, Chongqing Art. 20).
     const context = commandContext(req, actor, body.occurredAt);
     const { standing, currentGrade, policyId } = await this.grading.standing(
-      uscc,
+      await this.directory.streamUsccOf(uscc),
       toShanghaiDate(context.occurredAt),
     );
     const outcome = await this.agencyCommand(uscc, context, ['agency'], {
@@ -459,10 +461,12 @@ export class GradingController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const record = (await this.store.readStream(agencyStreamId(uscc))).find(
+    const key = await this.directory.streamUsccOf(uscc);
+    const record = (await this.store.readStream(agencyStreamId(key))).find(
       (e) => e.eventId === body.recordEventId,
     );
-    const repairId = `${uscc}.${newSuffix()}`;
+    // The id names the stream the repair is decided on: the code the record registered under.
+    const repairId = `${key}.${newSuffix()}`;
     const outcome = await this.agencyCommand(
       uscc,
       commandContext(req, actor, body.occurredAt),
@@ -497,9 +501,9 @@ export class GradingController {
     @Res({ passthrough: true }) res: Response,
     @CurrentActor() actor?: Actor,
   ) {
-    const penalty = (await this.store.readStream(agencyStreamId(uscc))).find(
-      (e) => e.eventId === penaltyEventId && e.type === 'PenaltyImposed',
-    );
+    const penalty = (
+      await this.store.readStream(agencyStreamId(await this.directory.streamUsccOf(uscc)))
+    ).find((e) => e.eventId === penaltyEventId && e.type === 'PenaltyImposed');
     const outcome = await this.agencyCommand(
       uscc,
       commandContext(req, actor, body.occurredAt),
@@ -645,19 +649,21 @@ export class GradingController {
     summary:
       'Recompute the grade from the raw facts alone and compare it with what the ledger recorded',
   })
-  replay(@Param('uscc', ParseUsccPipe) uscc: string, @Body() body: ReplayDto) {
+  async replay(@Param('uscc', ParseUsccPipe) uscc: string, @Body() body: ReplayDto) {
     const now = new Date();
-    return this.grading.replay(uscc, asOfDate(body.asOf, now), knownAtInstant(body.knownAt, now));
+    const key = await this.directory.streamUsccOf(uscc);
+    return this.grading.replay(key, asOfDate(body.asOf, now), knownAtInstant(body.knownAt, now));
   }
 
-  private agencyCommand(
+  /** A corrected USCC leads to the record's stream, keyed by the code it registered under (ADR 018). */
+  private async agencyCommand(
     uscc: string,
     context: CommandContext,
     allowed: ExecuteAgencyCommand['allowed'],
     command: ExecuteAgencyCommand['command'],
   ) {
     return this.commands.execute<ExecuteAgencyCommand, CommandOutcome>(
-      new ExecuteAgencyCommand(uscc, command, allowed, context),
+      new ExecuteAgencyCommand(await this.directory.streamUsccOf(uscc), command, allowed, context),
     );
   }
 }
