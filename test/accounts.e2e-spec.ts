@@ -209,6 +209,110 @@ describe('accounts and sign-in', () => {
     await request(http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
+  describe('passwords (seed 002 §七.10–11)', () => {
+    const changePassword = (session: string, body: object) =>
+      request(http)
+        .post('/api/v1/auth/password')
+        .set('Authorization', `Bearer ${session}`)
+        .send(body);
+
+    it('a user changes their own: the current one is asked for, every earlier session ends', async () => {
+      const name = `pw-${freshUscc().toLowerCase()}`;
+      expect(
+        (
+          await createUser(asAdmin, {
+            username: name,
+            password: 'first-password-1',
+            role: 'auditor',
+          })
+        ).status,
+      ).toBe(201);
+      const first = ((await signIn(name, 'first-password-1')).body as LoginAnswer).token;
+      const second = ((await login(name, 'first-password-1')).body as LoginAnswer).token;
+      // The wrong current password changes nothing.
+      const wrong = await changePassword(first, {
+        currentPassword: 'not-it-at-all',
+        newPassword: 'second-password-2',
+      });
+      expect(wrong.status).toBe(401);
+      expect((wrong.body as { message: string[] }).message.join()).toMatch(/^currentPassword/);
+      // A new password too short is a 400 naming the field.
+      const short = await changePassword(first, {
+        currentPassword: 'first-password-1',
+        newPassword: 'x',
+      });
+      expect(short.status).toBe(400);
+      expect((short.body as { message: string[] }).message.join()).toMatch(/newPassword/);
+      await request(http)
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${first}`)
+        .expect(200);
+
+      const done = await changePassword(first, {
+        currentPassword: 'first-password-1',
+        newPassword: 'second-password-2',
+      });
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ sessionsEnded: true, eventIds: [expect.any(String)] });
+      const cleared = done.headers['set-cookie'] as unknown as string[];
+      expect(cleared.find((l) => l.startsWith('ledger_session=;'))).toBeDefined();
+      for (const session of [first, second]) {
+        await request(http)
+          .get('/api/v1/auth/me')
+          .set('Authorization', `Bearer ${session}`)
+          .expect(401);
+      }
+      expect((await login(name, 'first-password-1')).status).toBe(401);
+      expect((await login(name, 'second-password-2')).status).toBe(200);
+    });
+
+    it('a machine token names no account: no password to change (403)', async () => {
+      await request(http)
+        .post('/api/v1/auth/password')
+        .set('Authorization', asAdmin)
+        .send({ currentPassword: 'whatever-it-is', newPassword: 'second-password-2' })
+        .expect(403);
+    });
+
+    it("an administrator resets another's password; the account's sessions end; never one's own", async () => {
+      const name = `reset-${freshUscc().toLowerCase()}`;
+      const made = await createUser(asAdmin, {
+        username: name,
+        password: 'forgotten-password',
+        role: 'reviewer',
+      });
+      const { userId } = made.body as { userId: string };
+      const session = ((await signIn(name, 'forgotten-password')).body as LoginAnswer).token;
+      const adminSession = ((await signIn('admin', ADMIN_PASSWORD)).body as LoginAnswer).token;
+      const reset = (by: string, id: string, password: string) =>
+        request(http)
+          .post(`/api/v1/users/${id}/password`)
+          .set('Authorization', by)
+          .send({ password });
+      // The reviewer manages no account.
+      await reset(`Bearer ${session}`, userId, 'not-allowed-here').expect(403);
+      await reset(`Bearer ${adminSession}`, 'admin', 'admin-new-password').expect(403);
+      await reset(`Bearer ${adminSession}`, userId, 'x').expect(400);
+      const done = await reset(`Bearer ${adminSession}`, userId, 'reset-by-admin-1').expect(201);
+      expect(done.body).toMatchObject({ userId, sessionsEnded: true });
+      await request(http)
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${session}`)
+        .expect(401);
+      expect((await login(name, 'forgotten-password')).status).toBe(401);
+      expect((await login(name, 'reset-by-admin-1')).status).toBe(200);
+      // A disabled account gets no new password: 422 with its article.
+      await request(http)
+        .post(`/api/v1/users/${userId}/disable`)
+        .set('Authorization', asAdmin)
+        .send({ reason: '调岗' })
+        .expect(201);
+      const refused = await reset(`Bearer ${adminSession}`, userId, 'reset-by-admin-2');
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ article: 'ledger-account-disabled' });
+    });
+  });
+
   it('serves the OpenAPI document committed as docs/openapi.json', async () => {
     const { readFileSync } = await import('node:fs');
     const served = (await request(http).get('/api/docs-json').expect(200)).body as object;

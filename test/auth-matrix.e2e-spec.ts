@@ -762,6 +762,40 @@ const ROUTES: readonly Route[] = [
       accounts: true,
     }),
   },
+  {
+    method: 'POST',
+    path: `${users}/:userId/password`,
+    access: ['admin'],
+    fresh: async ({ created }, { uscc }) => {
+      const { userId } = await created(users, bearer(actors.admin), accountBody());
+      return {
+        uscc,
+        path: `${users}/${userId}/password`,
+        body: { password: 'matrix-reset-password' },
+        accounts: true,
+      };
+    },
+    shared: ({ uscc, userId }) => ({
+      uscc,
+      path: `${users}/${userId}/password`,
+      body: { password: 'matrix-reset-password' },
+      accounts: true,
+    }),
+  },
+  // One's own password needs a session of an account (test/accounts.e2e-spec.ts): a machine
+  // token of any role names no account, so every one of them is refused.
+  {
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    access: [],
+    fresh: () => Promise.reject(new Error('no machine token may change a password')),
+    shared: ({ uscc }) => ({
+      uscc,
+      path: '/api/v1/auth/password',
+      body: { currentPassword: 'matrix-password', newPassword: 'matrix-new-password' },
+      accounts: true,
+    }),
+  },
   // The verifiable log (ADR 027): auditors and admins sign checkpoints and verify against one.
   {
     method: 'POST',
@@ -1039,9 +1073,11 @@ describe('auth matrix: every route × every caller', () => {
     }
     return res.body as object;
   };
-  /** Grows with each account created and each one disabled. */
+  /** Grows with each account created, each one disabled and each one given a new password. */
   const accountsRecorded = (list: object[]) =>
-    list.length + list.filter((user) => (user as { disabled: boolean }).disabled).length;
+    list.length +
+    list.filter((user) => (user as { disabled: boolean }).disabled).length +
+    list.filter((user) => (user as { passwordChangedAt?: string }).passwordChangedAt).length;
   /** Every account as an administrator lists them. */
   const accountList = async (): Promise<object[]> =>
     (await request(http).get(users).set('Authorization', bearer(actors.admin)).expect(200))

@@ -19,6 +19,9 @@ export interface UserDoc extends Account {
   createdBy: string;
   disabledAt?: string;
   disabledBy?: string;
+  /** The last new password: when, and by whom (the holder, or a manager's reset). */
+  passwordChangedAt?: string;
+  passwordChangedBy?: string;
   credentialsVersion: number;
 }
 
@@ -45,7 +48,15 @@ export function evolveUserDoc(doc: UserDoc | null, event: StoredEvent): UserDoc 
         }
       );
     case 'PasswordChanged':
-      return doc && { ...doc, ...account, credentialsVersion: event.version };
+      return (
+        doc && {
+          ...doc,
+          ...account,
+          passwordChangedAt: event.recordedAt,
+          passwordChangedBy: decoded.data.changedBy,
+          credentialsVersion: event.version,
+        }
+      );
   }
 }
 

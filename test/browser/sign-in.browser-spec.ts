@@ -103,4 +103,57 @@ describeInBrowser('signing in with a password, in a browser', () => {
     expect(await second.getByText('bj-regulator', { exact: true }).count()).toBeGreaterThan(0);
     expect(await seriousViolations(second)).toEqual([]);
   });
+
+  it('a user changes their own password on 修改密码; an administrator resets another on 账号管理', async () => {
+    const admin = await newPage(browser);
+    await signIn(admin, t.url, 'admin', ADMIN_PASSWORD);
+    await admin.getByRole('button', { name: /退\s*出/ }).waitFor();
+    for (const username of ['pw-auditor', 'pw-reviewer']) {
+      expect(
+        await postFromPage(
+          admin,
+          '/api/v1/users',
+          { username, password: `${username}-password-1`, role: username.slice(3) },
+          true,
+        ),
+      ).toBe(201);
+    }
+
+    // The auditor changes their own password: a wrong current one is told in plain Chinese.
+    const auditor = await newPage(browser);
+    await signIn(auditor, t.url, 'pw-auditor', 'pw-auditor-password-1');
+    await auditor.waitForURL(/\/audit/);
+    await auditor.getByRole('button', { name: '修改密码' }).click();
+    const form = auditor.locator('form#password');
+    await form.getByLabel('当前密码').fill('not-the-password');
+    await form.getByLabel('新密码', { exact: true }).fill('pw-auditor-password-2');
+    await form.getByLabel('确认新密码').fill('pw-auditor-password-2');
+    await form.locator('button[type=submit]').click();
+    await auditor.getByText('当前密码错误').waitFor();
+    expect(await seriousViolations(auditor)).toEqual([]);
+    await form.getByLabel('当前密码').fill('pw-auditor-password-1');
+    await form.locator('button[type=submit]').click();
+    // Every session ends with the change, this one too: sign in again with the new password.
+    await auditor.waitForURL(/\/login\?changed=1/);
+    await auditor.getByText('密码已修改，请用新密码重新登录').waitFor();
+    await signIn(auditor, t.url, 'pw-auditor', 'pw-auditor-password-1');
+    await auditor.getByText('用户名或密码错误').waitFor();
+    await signIn(auditor, t.url, 'pw-auditor', 'pw-auditor-password-2');
+    await auditor.waitForURL(/\/audit/);
+
+    // The administrator resets the reviewer's password from 账号管理.
+    await admin.getByRole('link', { name: '账号管理' }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'pw-reviewer' });
+    await row.getByRole('button', { name: '重置密码' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('新密码').fill('pw-reviewer-reset-1');
+    await dialog.getByRole('button', { name: '重置密码' }).click();
+    await admin.getByText('密码已重置，该账号的登录已全部失效').waitFor();
+    expect(await seriousViolations(admin)).toEqual([]);
+    const reviewer = await newPage(browser);
+    await signIn(reviewer, t.url, 'pw-reviewer', 'pw-reviewer-password-1');
+    await reviewer.getByText('用户名或密码错误').waitFor();
+    await signIn(reviewer, t.url, 'pw-reviewer', 'pw-reviewer-reset-1');
+    await reviewer.waitForURL(/\/audit/);
+  });
 });

@@ -16,6 +16,7 @@ import { CyclePage } from './pages/CyclePage';
 import { AgencyHome } from './pages/AgencyHome';
 import { AuditHome, AuditAgencyPage } from './pages/AuditPages';
 import { VerifyPage } from './pages/VerifyPage';
+import { PasswordPage } from './pages/PasswordPage';
 import type { ReactNode } from 'react';
 
 export function App() {
@@ -91,6 +92,9 @@ export function App() {
                 <Typography.Text style={{ color: '#fff' }} data-testid="signed-in-as">
                   {me.displayName ?? me.username}
                 </Typography.Text>
+                <Button size="small" onClick={() => void navigate('/password')}>
+                  {t('changePassword')}
+                </Button>
                 <Button size="small" onClick={() => void signOut().then(() => navigate('/'))}>
                   {t('signOut')}
                 </Button>
@@ -107,6 +111,7 @@ export function App() {
             <Route path="/" element={<SearchPage />} />
             <Route path="/agencies/:uscc" element={<AgencyPage />} />
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/password" element={<PasswordPage />} />
             <Route
               path="/work"
               element={

@@ -33,6 +33,35 @@ export class LoginDto {
   password!: string;
 }
 
+/** A new password: the same bounds as at creation. */
+const NEW_PASSWORD = {
+  max: PASSWORD_MAX,
+  multiline: false,
+  pattern: new RegExp(`^[\\s\\S]{${PASSWORD_MIN},}$`),
+  patternMessage: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+};
+
+/** `POST /auth/password`: the signed-in user changes their own password. */
+export class ChangeOwnPasswordDto {
+  @ApiProperty({ format: 'password', maxLength: PASSWORD_MAX })
+  @IsRequired()
+  @IsText({ max: PASSWORD_MAX, multiline: false })
+  currentPassword!: string;
+
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsRequired()
+  @IsText(NEW_PASSWORD)
+  newPassword!: string;
+}
+
+/** `POST /users/:userId/password`: a manager of the account sets a new one (a reset). */
+export class ResetPasswordDto {
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @IsRequired()
+  @IsText(NEW_PASSWORD)
+  password!: string;
+}
+
 export class CreateUserDto {
   @ApiProperty({ example: 'bj-reviewer-1', ...USERNAME })
   @IsRequired()
@@ -124,6 +153,10 @@ export class UserDto extends SignedInUserDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty() createdBy!: string;
   @ApiPropertyOptional({ format: 'date-time' }) disabledAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'when the password last changed' })
+  passwordChangedAt?: string;
+  @ApiPropertyOptional({ description: 'who set it: the holder, or a manager resetting it' })
+  passwordChangedBy?: string;
 }
 
 export class UserCreatedDto {
@@ -131,6 +164,13 @@ export class UserCreatedDto {
   @ApiProperty() version!: number;
   @ApiProperty() position!: number;
   @ApiProperty({ type: [String] }) eventIds!: string[];
+}
+
+export class PasswordChangedDto extends UserCreatedDto {
+  @ApiProperty({
+    description: 'true: every session of the account signed in before the change has ended',
+  })
+  sessionsEnded!: boolean;
 }
 
 export class UserDisabledDto extends UserCreatedDto {

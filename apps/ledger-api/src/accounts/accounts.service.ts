@@ -78,6 +78,13 @@ export class AccountsService implements OnApplicationBootstrap {
     return result;
   }
 
+  /** A new password: every session signed in before it ends (its credentials version moves). */
+  async changePassword(userId: string, password: string, by: Actor) {
+    const result = await this.accounts.changePassword(userId, password, by);
+    await this.projections.waitFor(result.position);
+    return result;
+  }
+
   /** The caller as a manager of accounts: an agency's main account is known by its row. */
   async managerOf(actor: Actor): Promise<AccountManager> {
     const doc = actor.role === 'agency' ? await this.users.byId(actor.sub) : undefined;

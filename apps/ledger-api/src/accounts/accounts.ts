@@ -60,6 +60,8 @@ export function userView(doc: UserDoc): UserView {
     createdAt: doc.createdAt,
     createdBy: doc.createdBy,
     disabledAt: doc.disabledAt,
+    passwordChangedAt: doc.passwordChangedAt,
+    passwordChangedBy: doc.passwordChangedBy,
   });
 }
 

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  ForbiddenException,
   Get,
   HttpCode,
   Inject,
@@ -11,7 +12,9 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
+  ApiUnprocessableEntityResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -29,7 +32,13 @@ import {
 } from '../config';
 import { LEDGER_CONFIG } from '../tokens';
 import { AccountsService } from './accounts.service';
-import { LoginAnswerDto, LoginDto, SignedInUserDto } from './accounts.dto';
+import {
+  ChangeOwnPasswordDto,
+  LoginAnswerDto,
+  LoginDto,
+  PasswordChangedDto,
+  SignedInUserDto,
+} from './accounts.dto';
 import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { actorOfUser, PgSessionVerifier } from './session-verifier';
@@ -148,6 +157,70 @@ export class AuthController {
     const cookie = { sameSite: 'strict' as const, path: '/', secure: req.secure };
     res.clearCookie(SESSION_COOKIE, { ...cookie, httpOnly: true });
     res.clearCookie(CSRF_COOKIE, cookie);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Change one's own password (seed 002 §七.11 keeps the account; the password is the holder's): every session signed in before it ends, this one too, and both cookies are cleared; sign in again with the new password",
+  })
+  @ApiOkResponse({ type: PasswordChangedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a password missing or malformed' })
+  @ApiUnauthorizedResponse({
+    type: ApiErrorDto,
+    description: 'not signed in, or the current password is wrong',
+  })
+  @ApiForbiddenResponse({
+    type: ApiErrorDto,
+    description: 'a machine token names no account: it has no password',
+  })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'a disabled account' })
+  @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
+    description: 'too many wrong current passwords for the account or from the address',
+  })
+  async changePassword(
+    @Body() body: ChangeOwnPasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() caller?: Actor,
+  ): Promise<PasswordChangedDto> {
+    const actor = requireActor(caller);
+    const session: SessionInfo | undefined = (req as unknown as AuthenticatedRequest).session;
+    const doc = session && (await this.accounts.users.byId(session.userId));
+    if (!doc) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: [
+          `Authorization: a ${actor.role} token names no account (no password); sign in with a username`,
+        ],
+      });
+    }
+    // A stolen session must not turn into a stolen account: the current password is asked
+    // for, and wrong guesses count against the sign-in limits.
+    const address = req.ip ?? 'unknown';
+    this.throttle.refuseIfBlocked(doc.username, address, (s) => res.setHeader('Retry-After', s));
+    if (!(await verifyPassword(doc.passwordHash, body.currentPassword))) {
+      await this.throttle.failed(doc.username, address);
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: ['currentPassword: the password is wrong'],
+      });
+    }
+    const result = await this.accounts.changePassword(doc.userId, body.newPassword, actor);
+    const cookie = { sameSite: 'strict' as const, path: '/', secure: req.secure };
+    res.clearCookie(SESSION_COOKIE, { ...cookie, httpOnly: true });
+    res.clearCookie(CSRF_COOKIE, cookie);
+    return {
+      userId: doc.userId,
+      version: result.version,
+      position: result.position,
+      eventIds: result.eventIds,
+      sessionsEnded: true,
+    };
   }
 
   @Get('me')

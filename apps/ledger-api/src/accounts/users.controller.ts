@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, forbidden, requireActor, Roles, type Actor } from '../auth';
 import {
@@ -27,6 +28,8 @@ const ParseUserIdPipe = new ParseIdPipe(
 import {
   CreateUserDto,
   DisableUserDto,
+  PasswordChangedDto,
+  ResetPasswordDto,
   UserCreatedDto,
   UserDisabledDto,
   UserDto,
@@ -133,6 +136,43 @@ export class UsersController {
       version: result.version,
       position: result.position,
       eventIds: result.eventIds,
+    };
+  }
+
+  @Post(':userId/password')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "Set a new password for an account (a reset): an administrator any; an agency's main account its agency's sub-accounts (seed 002 §七.10). Every session of the account ends",
+  })
+  @ApiCreatedResponse({ type: PasswordChangedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a malformed field' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such account' })
+  @ApiUnprocessableEntityResponse({
+    type: ApiErrorDto,
+    description: 'a disabled account gets no new password (ledger-account-disabled)',
+  })
+  async resetPassword(
+    @Param('userId', ParseUserIdPipe) userId: string,
+    @Body() body: ResetPasswordDto,
+    @CurrentActor() caller?: Actor,
+  ): Promise<PasswordChangedDto> {
+    const manager = await this.manager(caller);
+    const listing = mayListAccounts(manager);
+    if (!listing.ok) throw forbidden(listing.reason);
+    if (userId === manager.userId) {
+      throw forbidden('userId: change your own password with POST /api/v1/auth/password');
+    }
+    const doc = await this.service.existing(userId);
+    const decision = mayManageAccount(manager, doc);
+    if (!decision.ok) throw forbidden(decision.reason);
+    const result = await this.service.changePassword(userId, body.password, requireActor(caller));
+    return {
+      userId,
+      version: result.version,
+      position: result.position,
+      eventIds: result.eventIds,
+      sessionsEnded: true,
     };
   }
 }

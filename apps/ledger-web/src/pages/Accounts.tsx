@@ -1,4 +1,5 @@
-import { Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
 import type { Role, UserRow } from '../api/local-paths';
@@ -32,6 +33,23 @@ export function Accounts({ uscc }: { uscc?: string }) {
     form.resetFields();
     return answer;
   });
+  const [resetting, setResetting] = useState<UserRow>();
+  const [resetDone, setResetDone] = useState(false);
+  const [resetForm] = Form.useForm<{ password: string }>();
+  const reset = useCommand(resetForm, async ({ password }: { password: string }) => {
+    const userId = resetting!.userId;
+    const answer = await call<{ userId: string }>(
+      api.POST('/api/v1/users/{userId}/password', {
+        params: { path: { userId } },
+        body: { password },
+      }),
+    );
+    resetForm.resetFields();
+    setResetting(undefined);
+    setResetDone(true);
+    users.reload();
+    return answer;
+  });
   const disable = async (userId: string) => {
     await call(
       api.POST('/api/v1/users/{userId}/disable', { params: { path: { userId } }, body: {} }),
@@ -40,6 +58,31 @@ export function Accounts({ uscc }: { uscc?: string }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      {resetDone && <Alert role="status" type="success" showIcon message={t('passwordReset')} />}
+      <Modal
+        open={resetting !== undefined}
+        title={`${t('resetPassword')}: ${resetting?.username ?? ''}`}
+        okText={t('resetPassword')}
+        onOk={() => resetForm.submit()}
+        onCancel={() => setResetting(undefined)}
+        destroyOnHidden
+      >
+        {reset.alert}
+        <Form
+          form={resetForm}
+          name="resetPassword"
+          layout="vertical"
+          onFinish={(v: { password: string }) => void reset.submit(v)}
+        >
+          <Form.Item
+            name="password"
+            label={t('newPassword')}
+            rules={[{ required: true, min: 10, max: 128 }]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Form>
+      </Modal>
       <Loading state={users}>
         {() => (
           <Table<UserRow>
@@ -72,9 +115,20 @@ export function Accounts({ uscc }: { uscc?: string }) {
                 title: '',
                 render: (_: unknown, u) =>
                   !u.disabled && (uscc === undefined ? u.role !== 'admin' : !u.main) ? (
-                    <Button size="small" danger onClick={() => void disable(u.userId)}>
-                      {t('disable')}
-                    </Button>
+                    <Space>
+                      <Button
+                        size="small"
+                        onClick={() => {
+                          setResetDone(false);
+                          setResetting(u);
+                        }}
+                      >
+                        {t('resetPassword')}
+                      </Button>
+                      <Button size="small" danger onClick={() => void disable(u.userId)}>
+                        {t('disable')}
+                      </Button>
+                    </Space>
                   ) : null,
               },
             ]}

@@ -38,6 +38,15 @@ export function LoginPage() {
 
   return (
     <Card title={t('signIn')} style={{ maxWidth: 420, margin: '48px auto' }}>
+      {params.get('changed') === '1' && !failure && (
+        <Alert
+          role="status"
+          type="success"
+          showIcon
+          message={t('passwordChanged')}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       {failure && (
         <Alert role="alert" type="error" showIcon message={failure} style={{ marginBottom: 16 }} />
       )}
