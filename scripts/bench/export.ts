@@ -11,7 +11,13 @@
  * at the end (nothing, if the export holds no rows): the goal is an RSS growth under 50 MB.
  *
  * The server is DATABASE_URL's (its maintenance database), else a throwaway embedded one.
- *   --penalties 100000   rows to seed
+ * Flags (also `--help`):
+ *   --penalties 100000                  rows to seed
+ *   --layouts necips,shuanggongshi      the penalty feeds to measure
+ *   --formats csv,ndjson,xlsx           the formats to measure
+ * V8 flags go before the script (BENCHMARKS.md), e.g. `node --expose-gc
+ * --no-allocation-site-pretenuring -r ts-node/register/transpile-only -r
+ * tsconfig-paths/register scripts/bench/export.ts`.
  */
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -42,9 +48,25 @@ class Sink extends Writable {
   }
 }
 
+const HELP = `npm run bench:export -- [--penalties N] [--layouts L,…] [--formats F,…]
+
+Seeds N penalties (default 100000) into the export feed's read model, then streams each penalty
+feed (layouts: necips, shuanggongshi; default both) in each format (csv, ndjson, xlsx; default
+all) into a sink, and prints the RSS growth of each (goal: under 50 MB). BENCHMARKS.md,
+"Memory of the streamed exports", has the figures and the V8 flags measured.
+`;
+
 async function main() {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(HELP);
+    return;
+  }
   const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
+  const list = (name: string, all: readonly string[]) =>
+    process.argv.includes(name) ? arg(name).split(',') : [...all];
   const penalties = Number(process.argv.includes('--penalties') ? arg('--penalties') : 100_000);
+  const layoutsWanted = list('--layouts', ['necips', 'shuanggongshi']);
+  const formats = list('--formats', EXPORT_FORMATS) as (typeof EXPORT_FORMATS)[number][];
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc)
     console.error('run with node --expose-gc for a settled baseline (npm run bench:export does)');
@@ -77,15 +99,17 @@ async function main() {
       `seeded ${penalties} penalties in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
     const authorities = readAuthorities(undefined);
-    const layouts: [string, ExportRequest['what'], 'necips' | 'shuanggongshi'][] = [
-      ['penalties necips feed', 'penalties', 'necips'],
-      ['penalties 双公示 feed', 'penalties', 'shuanggongshi'],
-    ];
+    const layouts = (
+      [
+        ['penalties necips feed', 'penalties', 'necips'],
+        ['penalties 双公示 feed', 'penalties', 'shuanggongshi'],
+      ] as [string, ExportRequest['what'], 'necips' | 'shuanggongshi'][]
+    ).filter(([, , layout]) => layoutsWanted.includes(layout));
     // Warm-up, unmeasured: every layout and format once over the few penalties decided by
     // 2026-01-10 (~3 %), so that what is measured is a running server's export, not the first
     // compilation of its code.
     for (const [, , layout] of layouts)
-      for (const format of EXPORT_FORMATS)
+      for (const format of formats)
         await runExport(
           pool,
           authorities,
@@ -94,7 +118,7 @@ async function main() {
           () => undefined,
         );
     for (const [label, what, layout] of layouts) {
-      for (const format of EXPORT_FORMATS) {
+      for (const format of formats) {
         gc?.();
         gc?.();
         const before = process.memoryUsage();
