@@ -15,6 +15,8 @@
  *   --penalties 100000                  rows to seed
  *   --layouts necips,shuanggongshi      the penalty feeds to measure
  *   --formats csv,ndjson,xlsx           the formats to measure
+ *   --no-ledger-v8-flags                without the V8 settings the API applies at start
+ *                                       (apps/ledger-api/src/v8-flags.ts), to compare
  * V8 flags go before the script (BENCHMARKS.md), e.g. `node --expose-gc
  * --no-allocation-site-pretenuring -r ts-node/register/transpile-only -r
  * tsconfig-paths/register scripts/bench/export.ts`.
@@ -35,6 +37,7 @@ import {
 import { readAuthorities } from '../../apps/ledger-api/src/exports/authorities';
 import { runExport, type ExportRequest } from '../../apps/ledger-api/src/exports/run-export';
 import { EXPORT_FORMATS } from '../../apps/ledger-api/src/exports/stream';
+import { applyLedgerV8Flags, LEDGER_V8_FLAGS } from '../../apps/ledger-api/src/v8-flags';
 import { seedPenaltyFeed } from './export-seed';
 
 const MB = 1024 * 1024;
@@ -48,11 +51,13 @@ class Sink extends Writable {
   }
 }
 
-const HELP = `npm run bench:export -- [--penalties N] [--layouts L,…] [--formats F,…]
+const HELP = `npm run bench:export -- [--penalties N] [--layouts L,…] [--formats F,…] [--no-ledger-v8-flags]
 
 Seeds N penalties (default 100000) into the export feed's read model, then streams each penalty
 feed (layouts: necips, shuanggongshi; default both) in each format (csv, ndjson, xlsx; default
-all) into a sink, and prints the RSS growth of each (goal: under 50 MB). BENCHMARKS.md,
+all) into a sink, and prints the RSS growth of each (goal: under 50 MB). It runs with the V8
+settings the API applies at start (${LEDGER_V8_FLAGS.join(' ')}); --no-ledger-v8-flags leaves
+them out, to compare. BENCHMARKS.md,
 "Memory of the streamed exports", has the figures and the V8 flags measured.
 `;
 
@@ -67,6 +72,10 @@ async function main() {
   const penalties = Number(process.argv.includes('--penalties') ? arg('--penalties') : 100_000);
   const layoutsWanted = list('--layouts', ['necips', 'shuanggongshi']);
   const formats = list('--formats', EXPORT_FORMATS) as (typeof EXPORT_FORMATS)[number][];
+  const ledgerFlags = !process.argv.includes('--no-ledger-v8-flags');
+  // As the API's main.ts does first: what is measured is the API's memory.
+  if (ledgerFlags) applyLedgerV8Flags();
+  console.error(`V8 flags: ${ledgerFlags ? LEDGER_V8_FLAGS.join(' ') : 'none'}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc)
     console.error('run with node --expose-gc for a settled baseline (npm run bench:export does)');
