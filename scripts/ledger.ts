@@ -34,6 +34,7 @@ import {
   type ExportRequest,
   type PenaltyLayout,
 } from '../apps/ledger-api/src/exports/run-export';
+import { applyLedgerV8Flags } from '../apps/ledger-api/src/v8-flags';
 import { EXPORT_FORMATS, type ExportFormat } from '../apps/ledger-api/src/exports/stream';
 import { parseCursor } from '../apps/ledger-api/src/exports/feed';
 import { readAuthorities } from '../apps/ledger-api/src/exports/authorities';
@@ -325,6 +326,8 @@ program
                 since: options.since,
                 asOf,
               };
+      // The export's memory as the API's (BENCHMARKS.md): full GCs sooner.
+      applyLedgerV8Flags();
       const pool = new Pool({ connectionString: ledgerUrl() });
       pool.on('error', () => undefined);
       const out = options.out ? createWriteStream(options.out) : process.stdout;

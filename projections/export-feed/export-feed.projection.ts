@@ -2,6 +2,16 @@ import type { StoredEvent } from '@ledger/event-store';
 import { decodeAgencyEvent, toShanghaiDate, type AgencyEventType } from '@ledger/domain';
 import type { Projection } from '../projection';
 import {
+  EMPTY_PARTY,
+  partyChanged,
+  partyDeregistered,
+  partyOn,
+  partyRegistered,
+  partyReviewed,
+  type PartyHistory,
+  type PartyValues,
+} from './party';
+import {
   CREDIT_RECORD_EVENT_TYPES,
   evolveCreditRecord,
   type CreditRecordDocument,
@@ -31,6 +41,12 @@ export interface ExportFeedDocument {
   /** recordEventId → position of the decision that approved a repair of it. */
   repairPositions: Record<string, number>;
   inspections: FeedInspection[];
+  /**
+   * The agency's name and legal representative over valid time, as each was learnt (ADR 030):
+   * every record is sent with the ones on record on its own date. Absent from documents built
+   * before ADR 030 (the migration rebuilds them).
+   */
+  party?: PartyHistory;
 }
 
 export interface FeedInspection {
@@ -70,14 +86,33 @@ export type ExportFeedRow = {
   published_position: number | null;
   /** jsonb, as JSON text. */
   summary: string;
+  /** The agency's name and legal representative on `occurred_on` (ADR 030). */
+  party_name: string | null;
+  legal_representative: string | null;
+  /** Position from which the ledger knew those two as they are now. */
+  party_position: number;
 };
 
 export const EXPORT_FEED_EVENT_TYPES: ReadonlySet<AgencyEventType> = new Set<AgencyEventType>([
   ...CREDIT_RECORD_EVENT_TYPES,
   'AgencyRegistered',
+  'RegistrationChanged',
   'RegistrationReviewed',
   'AgencyDeregistered',
 ]);
+
+/** The name and legal representative a registration or a change files, where it names them. */
+function partyValues(fields: {
+  name?: string;
+  legalRepresentative?: { name: string };
+}): PartyValues {
+  return {
+    ...(fields.name !== undefined && { name: fields.name }),
+    ...(fields.legalRepresentative !== undefined && {
+      legalRepresentative: fields.legalRepresentative.name,
+    }),
+  };
+}
 
 const bareDate = (value: string): string =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : toShanghaiDate(value);
@@ -96,19 +131,42 @@ export function evolveExportFeed(
     inspections: [],
   };
   const event = decodeAgencyEvent(stored);
+  const party = current.party ?? EMPTY_PARTY;
   switch (event.type) {
     case 'AgencyRegistered':
-      return { ...current, jurisdiction: event.data.jurisdiction };
-    case 'RegistrationReviewed':
+      return {
+        ...current,
+        jurisdiction: event.data.jurisdiction,
+        party: partyRegistered(
+          { name: event.data.name, legalRepresentative: event.data.legalRepresentative.name },
+          stored.position,
+        ),
+      };
+    case 'RegistrationChanged':
+      return {
+        ...current,
+        party: partyChanged(
+          party,
+          partyValues(event.data.changes),
+          bareDate(event.data.changedAt),
+          stored.position,
+        ),
+      };
+    case 'RegistrationReviewed': {
+      const reviewed = partyReviewed(party, event.data.outcome, stored.position);
       // The first approval publishes the entry; later ones review changes of a public entry.
       return event.data.outcome === 'approved' && current.publishedPosition === null
-        ? { ...current, publishedPosition: stored.position }
-        : current;
-    case 'AgencyDeregistered':
-      // A deregistered entry is public (API.md), even one never approved.
+        ? { ...current, publishedPosition: stored.position, party: reviewed }
+        : { ...current, party: reviewed };
+    }
+    case 'AgencyDeregistered': {
+      // A deregistered entry is public (API.md), even one never approved. Its records stay
+      // displayed for their periods (ADR 030): nothing is withdrawn here.
+      const deregistered = partyDeregistered(party);
       return current.publishedPosition === null
-        ? { ...current, publishedPosition: stored.position }
-        : current;
+        ? { ...current, publishedPosition: stored.position, party: deregistered }
+        : { ...current, party: deregistered };
+    }
     default:
   }
   const credit = evolveCreditRecord(current.credit, stored) ?? current.credit;
@@ -153,6 +211,18 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
     jurisdiction: document.jurisdiction,
     published_position: document.publishedPosition,
   };
+  const party = document.party ?? EMPTY_PARTY;
+  /** Memoised by date: an agency's records share few dates. */
+  const onDate = new Map<string, ReturnType<typeof partyOn>>();
+  const partyColumns = (date: string) => {
+    let found = onDate.get(date);
+    if (!found) onDate.set(date, (found = partyOn(party, date)));
+    return {
+      party_name: found.name,
+      legal_representative: found.legalRepresentative,
+      party_position: found.position,
+    };
+  };
   const records = (document.credit?.records ?? []).map((record): ExportFeedRow => {
     const latest = record.repairs.at(-1);
     // An approved repair is always the record's latest (the decider allows no other after it).
@@ -171,6 +241,7 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
         ? (document.repairPositions[record.recordEventId] ?? null)
         : null,
       summary: JSON.stringify(record.summary),
+      ...partyColumns(record.occurredOn),
     };
   });
   const inspections = document.inspections.map((inspection): ExportFeedRow => ({
@@ -185,6 +256,7 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
     withdrawn_on: null,
     withdrawn_position: null,
     summary: JSON.stringify(inspection.summary),
+    ...partyColumns(inspection.inspectedOn),
   }));
   return [...records, ...inspections];
 }

@@ -27,7 +27,7 @@ export async function seedPenaltyFeed(
   await pool.query(
     `INSERT INTO export_feed_records (key, feed, record_event_id, kind, jurisdiction, position,
             recorded_at, occurred_on, display_until, withdrawn_on, withdrawn_position,
-            published_position, summary)
+            published_position, summary, party_name, legal_representative, party_position)
      SELECT 'B' || lpad((1 + g % $2)::text, 17, '0'), 'penalties',
             'e' || lpad(g::text, 11, '0'), 'penalty', 'beijing', g + 1,
             timestamptz '2026-06-01T00:00:00Z' + g * interval '1 second',
@@ -44,9 +44,13 @@ export async function seedPenaltyFeed(
               'facts', '出具的监测报告中样品编号与原始记录不符',
               'categories', jsonb_build_array('fine'),
               'fineYuan', 50000 + g % 1000,
-              'authority', NULL)
+              'authority', NULL),
+            CASE WHEN $4 > 0 AND (1 + g % $2) % $4 = 0
+                 THEN '=HYPERLINK("http://x","北京监测' || (1 + g % $2) || '")'
+                 ELSE '北京环境监测技术服务有限公司' || (1 + g % $2) END,
+            '王明', 1
        FROM generate_series(1, $1::int) g`,
-    [penalties, agencies, withdrawnEvery],
+    [penalties, agencies, withdrawnEvery, formulaEvery],
   );
   const lastPosition = penalties + 2;
   await pool.query(

@@ -11,7 +11,15 @@
  * at the end (nothing, if the export holds no rows): the goal is an RSS growth under 50 MB.
  *
  * The server is DATABASE_URL's (its maintenance database), else a throwaway embedded one.
- *   --penalties 100000   rows to seed
+ * Flags (also `--help`):
+ *   --penalties 100000                  rows to seed
+ *   --layouts necips,shuanggongshi      the penalty feeds to measure
+ *   --formats csv,ndjson,xlsx           the formats to measure
+ *   --no-ledger-v8-flags                without the V8 settings the API applies at start
+ *                                       (apps/ledger-api/src/v8-flags.ts), to compare
+ * V8 flags go before the script (BENCHMARKS.md), e.g. `node --expose-gc
+ * --no-allocation-site-pretenuring -r ts-node/register/transpile-only -r
+ * tsconfig-paths/register scripts/bench/export.ts`.
  */
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +37,7 @@ import {
 import { readAuthorities } from '../../apps/ledger-api/src/exports/authorities';
 import { runExport, type ExportRequest } from '../../apps/ledger-api/src/exports/run-export';
 import { EXPORT_FORMATS } from '../../apps/ledger-api/src/exports/stream';
+import { applyLedgerV8Flags, LEDGER_V8_FLAGS } from '../../apps/ledger-api/src/v8-flags';
 import { seedPenaltyFeed } from './export-seed';
 
 const MB = 1024 * 1024;
@@ -42,9 +51,31 @@ class Sink extends Writable {
   }
 }
 
+const HELP = `npm run bench:export -- [--penalties N] [--layouts L,…] [--formats F,…] [--no-ledger-v8-flags]
+
+Seeds N penalties (default 100000) into the export feed's read model, then streams each penalty
+feed (layouts: necips, shuanggongshi; default both) in each format (csv, ndjson, xlsx; default
+all) into a sink, and prints the RSS growth of each (goal: under 50 MB). It runs with the V8
+settings the API applies at start (${LEDGER_V8_FLAGS.join(' ')}); --no-ledger-v8-flags leaves
+them out, to compare. BENCHMARKS.md,
+"Memory of the streamed exports", has the figures and the V8 flags measured.
+`;
+
 async function main() {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(HELP);
+    return;
+  }
   const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
+  const list = (name: string, all: readonly string[]) =>
+    process.argv.includes(name) ? arg(name).split(',') : [...all];
   const penalties = Number(process.argv.includes('--penalties') ? arg('--penalties') : 100_000);
+  const layoutsWanted = list('--layouts', ['necips', 'shuanggongshi']);
+  const formats = list('--formats', EXPORT_FORMATS) as (typeof EXPORT_FORMATS)[number][];
+  const ledgerFlags = !process.argv.includes('--no-ledger-v8-flags');
+  // As the API's main.ts does first: what is measured is the API's memory.
+  if (ledgerFlags) applyLedgerV8Flags();
+  console.error(`V8 flags: ${ledgerFlags ? LEDGER_V8_FLAGS.join(' ') : 'none'}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc)
     console.error('run with node --expose-gc for a settled baseline (npm run bench:export does)');
@@ -77,15 +108,17 @@ async function main() {
       `seeded ${penalties} penalties in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
     const authorities = readAuthorities(undefined);
-    const layouts: [string, ExportRequest['what'], 'necips' | 'shuanggongshi'][] = [
-      ['penalties necips feed', 'penalties', 'necips'],
-      ['penalties 双公示 feed', 'penalties', 'shuanggongshi'],
-    ];
+    const layouts = (
+      [
+        ['penalties necips feed', 'penalties', 'necips'],
+        ['penalties 双公示 feed', 'penalties', 'shuanggongshi'],
+      ] as [string, ExportRequest['what'], 'necips' | 'shuanggongshi'][]
+    ).filter(([, , layout]) => layoutsWanted.includes(layout));
     // Warm-up, unmeasured: every layout and format once over the few penalties decided by
     // 2026-01-10 (~3 %), so that what is measured is a running server's export, not the first
     // compilation of its code.
     for (const [, , layout] of layouts)
-      for (const format of EXPORT_FORMATS)
+      for (const format of formats)
         await runExport(
           pool,
           authorities,
@@ -94,7 +127,7 @@ async function main() {
           () => undefined,
         );
     for (const [label, what, layout] of layouts) {
-      for (const format of EXPORT_FORMATS) {
+      for (const format of formats) {
         gc?.();
         gc?.();
         const before = process.memoryUsage();

@@ -12,6 +12,7 @@ import { readConfig } from './config';
 import { createApp } from './create-app';
 import { AccountsService } from './accounts/accounts.service';
 import { developmentSecretWarnings } from './startup-warnings';
+import { applyLedgerV8Flags } from './v8-flags';
 
 /**
  * `npm start`. With DATABASE_URL, the ledger uses that server. Without it, it runs a real
@@ -19,6 +20,7 @@ import { developmentSecretWarnings } from './startup-warnings';
  * restarts, so that a fresh machine needs nothing but Node and npm.
  */
 async function bootstrap(): Promise<void> {
+  applyLedgerV8Flags();
   // Until the app's pino logger takes over: JSON lines too, pretty only on a terminal.
   const tty = process.stdout.isTTY === true;
   Logger.overrideLogger(new ConsoleLogger({ json: !tty, colors: tty }));

@@ -22,6 +22,7 @@ import { WriteModel1763850100000 } from './migrations/1763850100000-write-model'
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
 import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
+import { ExportFeedParties1763862000000 } from '@ledger/projections/migrations/1763862000000-export-feed-parties';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -48,6 +49,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerCheckpoints1763852627100,
   ExportFeed1763852028000,
   PersonCredit1763852110000,
+  ExportFeedParties1763862000000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -39,7 +39,7 @@ const AS_OF_DESCRIPTION =
   'the valid date the records are shown as of (default: today in Asia/Shanghai; not later): a record whose display period ended by then is withdrawn';
 
 const FEED_SINCE_DESCRIPTION =
-  'the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications and withdrawals (变更类型); 0 or none: everything displayed';
+  'the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications, updates of a record whose agency’s name or legal representative on its date changed, and withdrawals (变更类型 公示, 更新, 停止公示); 0 or none: everything displayed';
 
 export class PenaltyExportQuery {
   @ApiPropertyOptional({

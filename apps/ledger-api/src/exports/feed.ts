@@ -32,8 +32,12 @@ export function parseCursor(value: string): FeedCursor | null {
 
 export const formatCursor = (cursor: FeedCursor): string => `${cursor.position}@${cursor.asOf}`;
 
-/** Publication (公示) or withdrawal (停止公示) of one record, as a platform applies it. */
-export type FeedChange = 'publish' | 'withdraw';
+/**
+ * Publication (公示), update (更新: shown before and now, sent again because what it names
+ * changed, ADR 030) or withdrawal (停止公示) of one record, as a platform applies it: upsert,
+ * upsert, delete.
+ */
+export type FeedChange = 'publish' | 'update' | 'withdraw';
 
 /** A record of a feed export, with what the platform is to do with it. */
 export interface FeedRow {
@@ -120,17 +124,20 @@ export async function openFeed(
     if (request.since.position > position) throw new FeedBehind(request.since.position, position);
     const now = displayedAt('$2', '$3');
     const before = displayedAt('$4', '$5');
+    // An update (更新): shown at both points, and what it names (its agency's name or legal
+    // representative on its date) became known after `since` (ADR 030).
+    const renamed = `(f.party_position > $5)`;
     return {
       prepared: { position, asOf: request.asOf },
       sql: `
-        SELECT f.key AS uscc, r.name, f.jurisdiction,
-               r.doc->'legalRepresentativeNames'->>'approved' AS legal_representative,
+        SELECT f.key AS uscc, f.party_name AS name, f.jurisdiction, f.legal_representative,
                f.record_event_id, f.kind, f.position::text AS position,
                ledger_ts(f.recorded_at, true) AS recorded_at,
                to_char(f.recorded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS recorded_on,
                f.occurred_on::text AS occurred_on,
                f.display_until::text AS display_until, f.summary,
-               CASE WHEN ${now} THEN 'publish' ELSE 'withdraw' END AS change,
+               CASE WHEN NOT ${now} THEN 'withdraw' WHEN ${before} THEN 'update'
+                    ELSE 'publish' END AS change,
                CASE WHEN ${now} THEN NULL
                     WHEN COALESCE(f.withdrawn_position <= $3 AND f.withdrawn_on <= $2::date, false)
                       THEN f.withdrawn_on::text
@@ -142,9 +149,9 @@ export async function openFeed(
                     WHEN f.display_until < $2::date THEN 'display-period'
                     ELSE 'as-of' END AS stop_reason,
                ${now} AS displayed
-          FROM export_feed_records f LEFT JOIN registry_entries r ON r.key = f.key
+          FROM export_feed_records f
          WHERE f.feed = $1 AND ($6::text IS NULL OR f.jurisdiction = $6)
-           AND ${now} IS DISTINCT FROM ${before}
+           AND (${now} IS DISTINCT FROM ${before} OR (${now} AND ${renamed}))
          ORDER BY f.position, f.record_event_id`,
       params: [
         request.feed,
@@ -167,7 +174,11 @@ export interface PenaltyRow {
   displayed: boolean;
   /** 公示截止期 (NDRC Order No. 58). */
   display_until: string;
-  /** The approved legal representative's name (法定代表人), as the registry holds it now. */
+  /**
+   * The agency's name and its legal representative's (法定代表人) on the decision date, from the
+   * export-feed projection (ADR 030); the registry's present ones for a penalty it has not
+   * reached yet (it follows the credit-record projection this listing reads).
+   */
   legal_representative: string | null;
 }
 
@@ -189,18 +200,25 @@ export async function openPenaltyListing(
         : options.since;
   return SnapshotCursor.open<PenaltyRow, FeedCursor>(pool, async (client) => ({
     prepared: { position: await checkpointOf(client, 'credit-record'), asOf: options.on },
-    sql: `SELECT c.key AS uscc, r.name, r.jurisdiction, c.summary, ledger_ts(c.recorded_at, true) AS recorded_at,
-            r.doc->'legalRepresentativeNames'->>'approved' AS legal_representative,
+    sql: `SELECT c.key AS uscc, COALESCE(f.party_name, r.name) AS name, r.jurisdiction, c.summary,
+            ledger_ts(c.recorded_at, true) AS recorded_at,
+            COALESCE(f.legal_representative, r.doc->'legalRepresentativeNames'->>'approved') AS legal_representative,
             (NOT COALESCE(c.repair_status = 'approved' AND c.repair_decided_on <= $2::date, false)
               AND c.display_until >= $2::date) AS displayed, c.display_until::text AS display_until
        FROM credit_records c LEFT JOIN registry_entries r ON r.key = c.key
+            LEFT JOIN export_feed_records f
+              ON f.key = c.key AND f.feed = 'penalties' AND f.record_event_id = c.record_event_id
       WHERE c.kind = 'penalty' AND c.recorded_at >= $1::timestamptz AND ($3::text IS NULL OR r.jurisdiction = $3)
       ORDER BY c.recorded_at, c.record_event_id`,
     params: [since, options.on, options.jurisdiction ?? null],
   }));
 }
 
-const CHANGE_NAMES: Record<FeedChange, string> = { publish: '公示', withdraw: '停止公示' };
+const CHANGE_NAMES: Record<FeedChange, string> = {
+  publish: '公示',
+  update: '更新',
+  withdraw: '停止公示',
+};
 const STOP_REASON_NAMES: Record<NonNullable<FeedRow['stop_reason']>, string> = {
   repair: '信用修复',
   'display-period': '公示期满',

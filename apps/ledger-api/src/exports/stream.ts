@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 
 /** What a clerk opens: CSV (UTF-8 BOM, formula-safe), NDJSON, or an Excel workbook. */
@@ -27,6 +26,16 @@ export type Column<Row> = readonly [header: string, value: (row: Row) => Cell];
  */
 export function neutraliseCell(value: Cell): Cell {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * A CSV field as csv-stringify writes it by default (RFC 4180): empty for null, quoted when it
+ * holds a comma, a quote or a line break, with its quotes doubled.
+ */
+export function csvField(value: Cell): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows fetched per round trip from the server-side cursor. */
@@ -143,37 +152,42 @@ export async function writeRows<Row>(
   const trailerCells = (trailer: Record<string, Cell>) =>
     headers.map((h) => (h in trailer ? trailer[h] : null));
   let count = 0;
+  // CSV and NDJSON lines are built as text, a cell at a time, with no object or array per row:
+  // the garbage of an export is then its strings (BENCHMARKS.md, "Memory of the streamed
+  // exports"). The bytes are csv-stringify's and JSON.stringify's (stream.spec.ts).
+  const values = columns.map(([, value]) => value);
   if (format === 'ndjson') {
+    const keys = headers.map((h) => JSON.stringify(h));
+    const line = (row: Row): string => {
+      let text = '{';
+      for (let c = 0; c < values.length; c += 1)
+        text += `${c === 0 ? '' : ','}${keys[c]}:${JSON.stringify(values[c](row) ?? null)}`;
+      return `${text}}\n`;
+    };
     for await (const batch of batches) {
       if (batch.length === 0) continue;
       count += batch.length;
-      await write(
-        out,
-        batch
-          .map((row) => JSON.stringify(Object.fromEntries(columns.map(([h, v]) => [h, v(row)]))))
-          .join('\n') + '\n',
-      );
+      let chunk = '';
+      for (const row of batch) chunk += line(row);
+      await write(out, chunk);
     }
     if (options.trailer) await write(out, JSON.stringify(options.trailer) + '\n');
     return count;
   }
   if (format === 'csv') {
-    let first = true;
-    const chunk = (cells: Cell[][]) => {
-      const text = stringify(cells, {
-        header: first,
-        columns: headers,
-        bom: first && options.bom,
-      });
-      first = false;
-      return text;
-    };
+    const line = (cells: readonly Cell[]) => cells.map(csvField).join(',') + '\n';
+    await write(out, (options.bom ? '\ufeff' : '') + line(headers));
     for await (const batch of batches) {
       count += batch.length;
-      await write(out, chunk(batch.map((row) => columns.map(([, v]) => neutraliseCell(v(row))))));
+      let chunk = '';
+      for (const row of batch) {
+        for (let c = 0; c < values.length; c += 1)
+          chunk += (c === 0 ? '' : ',') + csvField(neutraliseCell(values[c](row)));
+        chunk += '\n';
+      }
+      if (chunk !== '') await write(out, chunk);
     }
-    if (first) await write(out, chunk([]));
-    if (options.trailer) await write(out, chunk([trailerCells(options.trailer)]));
+    if (options.trailer) await write(out, line(trailerCells(options.trailer)));
     return count;
   }
   // XLSX: exceljs's streaming writer, rows committed as they come and no shared-strings table

@@ -6148,7 +6148,7 @@ export interface operations {
             query?: {
                 /** @description shuanggongshi: the 信用中国 双公示 administrative-penalty layout, every field in order; ledger: the shorter layout of earlier versions (with 是否公示 and 记录时间); necips: the 国家企业信用信息公示系统 行政处罚信息 layout (always a feed) */
                 layout?: "shuanggongshi" | "ledger" | "necips";
-                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications and withdrawals (变更类型); 0 or none: everything displayed. A date or instant instead: every penalty recorded at or after it, displayed or not (the listing of earlier versions; a bare date is the start of that day) */
+                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications, updates of a record whose agency’s name or legal representative on its date changed, and withdrawals (变更类型 公示, 更新, 停止公示); 0 or none: everything displayed. A date or instant instead: every penalty recorded at or after it, displayed or not (the listing of earlier versions; a bare date is the start of that day) */
                 since?: string;
                 /** @description the valid date the records are shown as of (default: today in Asia/Shanghai; not later): a record whose display period ended by then is withdrawn */
                 asOf?: string;
@@ -6203,7 +6203,7 @@ export interface operations {
     ExportsController_inspections: {
         parameters: {
             query?: {
-                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications and withdrawals (变更类型); 0 or none: everything displayed */
+                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications, updates of a record whose agency’s name or legal representative on its date changed, and withdrawals (变更类型 公示, 更新, 停止公示); 0 or none: everything displayed */
                 since?: string;
                 /** @description the valid date the records are shown as of (default: today in Asia/Shanghai; not later): a record whose display period ended by then is withdrawn */
                 asOf?: string;
@@ -6260,7 +6260,7 @@ export interface operations {
     ExportsController_creditFindings: {
         parameters: {
             query?: {
-                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications and withdrawals (变更类型); 0 or none: everything displayed */
+                /** @description the position the previous export answered (X-Ledger-Position, `<position>@<asOf>`): only what changed since is sent, publications, updates of a record whose agency’s name or legal representative on its date changed, and withdrawals (变更类型 公示, 更新, 停止公示); 0 or none: everything displayed */
                 since?: string;
                 /** @description the valid date the records are shown as of (default: today in Asia/Shanghai; not later): a record whose display period ended by then is withdrawn */
                 asOf?: string;
