@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import type { Projection } from './projection';
 
-interface StoredRow<Row> {
+export interface StoredRow<Row> {
   row: Row | null;
   position: number;
   dirty: boolean;
@@ -133,7 +133,9 @@ export class ProjectionRunner<Row> {
   /** Poll now instead of at the next interval (e.g. right after this process appended). */
   wake(): void {
     this.wakeRequested = true;
-    this.waking.abort();
+    // abort() builds a DOMException with a stack each time: once per sleep is enough (every
+    // waiting command calls wake() on each turn of its wait).
+    if (!this.waking.signal.aborted) this.waking.abort();
   }
 
   /** Stops following and releases the lock (by ending its connection). */
@@ -358,52 +360,13 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  /**
-   * Writes one row, guarded by position: the upsert changes nothing when the stored row is at
-   * that position or newer, and then the child rows are left as they are too. The parent row is
-   * written (and so locked) first, so two writers of one key run one after the other.
-   */
   private async write(
     client: Client | PoolClient,
     key: string,
     row: Row | null,
     position: number,
   ): Promise<void> {
-    const { projection } = this;
-    if (row === null) {
-      const gone = await client.query(
-        `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
-        [key, position],
-      );
-      if (gone.rowCount === 0) return;
-    } else {
-      const columns = projection.columns(row);
-      const names = Object.keys(columns);
-      const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
-      const written = await client.query(
-        `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
-         VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
-         ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
-         ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
-         WHERE t.last_position < EXCLUDED.last_position`,
-        params,
-      );
-      if (written.rowCount === 0) return;
-    }
-    if (!projection.children) return;
-    const { table, rows: childRows } = projection.children;
-    await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
-    const children = row === null ? [] : childRows(key, row);
-    if (children.length === 0) return;
-    const names = Object.keys(children[0]);
-    const values = children.flatMap((child) => names.map((n) => child[n]));
-    const tuples = children.map(
-      (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
-    );
-    await client.query(
-      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
-      [key, ...values],
-    );
+    await writeRow(this.projection, client, key, row, position);
   }
 
   /**
@@ -470,13 +433,7 @@ export class ProjectionRunner<Row> {
   }
 
   private async load(client: Client | PoolClient, key: string): Promise<StoredRow<Row>> {
-    const { rows } = await client.query<{ doc: Row; last_position: string }>(
-      `SELECT doc, last_position FROM ${this.projection.table} WHERE key = $1`,
-      [key],
-    );
-    return rows.length === 0
-      ? { row: null, position: 0, dirty: false }
-      : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
+    return loadRow(this.projection, client, key);
   }
 
   private async readCheckpoint(
@@ -496,6 +453,79 @@ export class ProjectionRunner<Row> {
       ...(message !== null && { lastError: { message, at: (at ?? new Date()).toISOString() } }),
     };
   }
+}
+
+/** A projection's row as stored, with the position of the last event applied to it (0: none). */
+export async function loadRow<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+): Promise<StoredRow<Row>> {
+  const { rows } = await client.query<{ doc: Row; last_position: string }>(
+    `SELECT doc, last_position FROM ${projection.table} WHERE key = $1`,
+    [key],
+  );
+  return rows.length === 0
+    ? { row: null, position: 0, dirty: false }
+    : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
+}
+
+/**
+ * Writes one row, guarded by position (ADR 009): the upsert changes nothing when the stored row
+ * is at that position or newer, and then the child rows are left as they are too. The parent
+ * row is written (and so locked) first, so two writers of one key run one after the other. The
+ * runner and the inline projections (ADR 034) write through here alike.
+ */
+export async function writeRow<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row | null,
+  position: number,
+): Promise<void> {
+  const { children } = projection;
+  // The parent row first, then (in the same statement, only when the parent was written) its
+  // child rows go: one round trip, and the parent row's lock still orders two writers.
+  const dropChildren = children
+    ? `, gone AS (DELETE FROM ${children.table} WHERE key = $1 AND EXISTS (SELECT 1 FROM written))`
+    : '';
+  let written: number;
+  if (row === null) {
+    const { rows } = await client.query<{ n: number }>(
+      `WITH written AS (DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2 RETURNING 1)
+       ${dropChildren} SELECT count(*)::int AS n FROM written`,
+      [key, position],
+    );
+    written = rows[0].n;
+  } else {
+    const columns = projection.columns(row);
+    const names = Object.keys(columns);
+    const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
+    const { rows } = await client.query<{ n: number }>(
+      `WITH written AS (
+         INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
+         VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
+         ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
+         ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
+         WHERE t.last_position < EXCLUDED.last_position
+         RETURNING 1)
+       ${dropChildren} SELECT count(*)::int AS n FROM written`,
+      params,
+    );
+    written = rows[0].n;
+  }
+  if (written === 0 || !children || row === null) return;
+  const childRows = children.rows(key, row);
+  if (childRows.length === 0) return;
+  const names = Object.keys(childRows[0]);
+  const values = childRows.flatMap((child) => names.map((n) => child[n]));
+  const tuples = childRows.map(
+    (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
+  );
+  await client.query(
+    `INSERT INTO ${children.table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+    [key, ...values],
+  );
 }
 
 function ignore(): void {}

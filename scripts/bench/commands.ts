@@ -46,6 +46,7 @@ each POST followed by a read of the agency's credit record that must show it.
   --seconds S       how long the timed run lasts (default 20)
   --count N         stop after N commands instead (whichever comes first)
   --warmup S        untimed commands before the run, in seconds (default 3)
+  --inline on|off   LEDGER_INLINE_PROJECTIONS for the app (default: as the environment says, on)
   --cpu-prof FILE   write a V8 CPU profile of the process (app and loader) over the run
   --json            also print one JSON object with the figures, on the last line
   --help            this text
@@ -103,6 +104,9 @@ function parse(argv: string[]): Options | 'help' {
         break;
       case '--warmup':
         options.warmup = number();
+        break;
+      case '--inline':
+        process.env.LEDGER_INLINE_PROJECTIONS = value();
         break;
       case '--cpu-prof':
         options.cpuProf = value();
@@ -183,7 +187,10 @@ function instrument(pipeline: CommandPipeline, stages: Stages): void {
   const inner = pipeline as unknown as {
     store: { append: (...args: unknown[]) => Promise<unknown> };
     streams: { read: (...args: unknown[]) => Promise<unknown> };
-    projections: { waitFor: (...args: unknown[]) => Promise<unknown> };
+    projections: {
+      waitFor: (...args: unknown[]) => Promise<unknown>;
+      waitForAppend: (...args: unknown[]) => Promise<unknown>;
+    };
     run: (...args: unknown[]) => Promise<unknown>;
   };
   const wrap = <T extends object>(
@@ -204,6 +211,7 @@ function instrument(pipeline: CommandPipeline, stages: Stages): void {
   wrap(inner.store, 'append', (ms) => (stages.append += ms));
   wrap(inner.streams, 'read', (ms) => (stages.read += ms));
   wrap(inner.projections, 'waitFor', (ms) => (stages.wait += ms));
+  wrap(inner.projections, 'waitForAppend', (ms) => (stages.wait += ms));
   wrap(inner, 'run', (ms) => {
     stages.pipeline += ms;
     stages.commands += 1;
@@ -228,7 +236,16 @@ async function main(): Promise<number> {
   await createDatabaseIfMissing(admin, name);
   const url = withDatabase(admin, name);
   await migrate(url);
-  const app = await createApp(readConfig({ LEDGER_JWT_SECRET: SECRET, PORT: '0' }, url));
+  const app = await createApp(
+    readConfig(
+      {
+        LEDGER_JWT_SECRET: SECRET,
+        PORT: '0',
+        LEDGER_INLINE_PROJECTIONS: process.env.LEDGER_INLINE_PROJECTIONS,
+      },
+      url,
+    ),
+  );
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const stages = new Stages();
@@ -360,6 +377,7 @@ async function main(): Promise<number> {
     waitForProjections: perCommand(stages.wait),
   };
   const figures = {
+    inline: process.env.LEDGER_INLINE_PROJECTIONS ?? 'on',
     agencies: options.agencies,
     clients: options.clients,
     seconds: Number(seconds.toFixed(2)),
