@@ -41,7 +41,7 @@ export function inlineProjections(projections: Projection<unknown>[]): InlinePro
           .join(' UNION ALL '),
         concerned.map(({ key }) => key),
       );
-      const stored = concerned.map(() => ({ row: null as unknown, position: 0 }));
+      const stored = concerned.map(() => ({ row: null, position: 0 }));
       for (const { i, doc, last_position } of rows)
         stored[i] = { row: doc, position: Number(last_position) };
       const events = await readStreamAfter(Math.min(...stored.map(({ position }) => position)));
