@@ -41,10 +41,22 @@ export function inlineProjections(projections: Projection<unknown>[]): InlinePro
           .join(' UNION ALL '),
         concerned.map(({ key }) => key),
       );
-      const stored = concerned.map(() => ({ row: null, position: 0 }));
+      const stored: { row: unknown; position: number }[] = concerned.map(() => ({
+        row: null,
+        position: 0,
+      }));
       for (const { i, doc, last_position } of rows)
         stored[i] = { row: doc, position: Number(last_position) };
-      const events = await readStreamAfter(Math.min(...stored.map(({ position }) => position)));
+      const from = Math.min(...stored.map(({ position }) => position));
+      const events = await readStreamAfter(from);
+      // Positions follow versions within a stream (migration 1763862000000). A stream appended
+      // to concurrently before that may have them out of order: its rows are left to the
+      // runners, which apply by position (the savepoint undoes this hook's work).
+      events.reduce((previous, { position }) => {
+        if (position <= previous)
+          throw new Error(`${streamId}: positions out of version order; left to the runners`);
+        return position;
+      }, from);
       for (const [i, { projection, key }] of concerned.entries()) {
         let { row, position } = stored[i];
         for (const event of events) {

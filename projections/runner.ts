@@ -341,12 +341,21 @@ export class ProjectionRunner<Row> {
       );
       return;
     }
-    const rows = new Map<string, StoredRow<Row>>();
+    const keyed: [StoredEvent, string[]][] = [];
     for (const event of events) {
       if (event.position <= applied || !projection.handles.has(event.type)) continue;
       const keys = projection.keyOf(event);
-      for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
-        const current = rows.get(key) ?? (await this.load(client, key));
+      keyed.push([event, keys === null ? [] : Array.isArray(keys) ? keys : [keys]]);
+    }
+    // Every row the page touches in one round trip, not one per key.
+    const stored = await loadRows(projection, client, [
+      ...new Set(keyed.flatMap(([, keys]) => keys)),
+    ]);
+    const rows = new Map<string, StoredRow<Row>>();
+    for (const [event, keys] of keyed) {
+      for (const key of keys) {
+        const current = rows.get(key) ??
+          stored.get(key) ?? { row: null, position: 0, dirty: false };
         if (event.position <= current.position) continue;
         rows.set(key, {
           row: projection.evolve(current.row, event, key),
@@ -432,10 +441,6 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  private async load(client: Client | PoolClient, key: string): Promise<StoredRow<Row>> {
-    return loadRow(this.projection, client, key);
-  }
-
   private async readCheckpoint(
     client: Client,
   ): Promise<{ position: number; lastError?: { message: string; at: string } }> {
@@ -470,6 +475,23 @@ export async function loadRow<Row>(
     : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
 }
 
+/** The stored rows of `keys` (those that exist), in one query. */
+export async function loadRows<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  keys: string[],
+): Promise<Map<string, StoredRow<Row>>> {
+  const found = new Map<string, StoredRow<Row>>();
+  if (keys.length === 0) return found;
+  const { rows } = await client.query<{ key: string; doc: Row; last_position: string }>(
+    `SELECT key, doc, last_position FROM ${projection.table} WHERE key = ANY($1::text[])`,
+    [keys],
+  );
+  for (const { key, doc, last_position } of rows)
+    found.set(key, { row: doc, position: Number(last_position), dirty: false });
+  return found;
+}
+
 /**
  * Writes one row, guarded by position (ADR 009): the upsert changes nothing when the stored row
  * is at that position or newer, and then the child rows are left as they are too. The parent
@@ -483,47 +505,42 @@ export async function writeRow<Row>(
   row: Row | null,
   position: number,
 ): Promise<void> {
-  const { children } = projection;
-  // The parent row first, then (in the same statement, only when the parent was written) its
-  // child rows go: one round trip, and the parent row's lock still orders two writers.
-  const dropChildren = children
-    ? `, gone AS (DELETE FROM ${children.table} WHERE key = $1 AND EXISTS (SELECT 1 FROM written))`
-    : '';
-  let written: number;
   if (row === null) {
-    const { rows } = await client.query<{ n: number }>(
-      `WITH written AS (DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2 RETURNING 1)
-       ${dropChildren} SELECT count(*)::int AS n FROM written`,
+    const gone = await client.query(
+      `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
       [key, position],
     );
-    written = rows[0].n;
+    if (gone.rowCount === 0) return;
   } else {
     const columns = projection.columns(row);
     const names = Object.keys(columns);
     const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
-    const { rows } = await client.query<{ n: number }>(
-      `WITH written AS (
-         INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
-         VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
-         ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
-         ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
-         WHERE t.last_position < EXCLUDED.last_position
-         RETURNING 1)
-       ${dropChildren} SELECT count(*)::int AS n FROM written`,
+    const written = await client.query(
+      `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
+       VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
+       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
+       ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
+       WHERE t.last_position < EXCLUDED.last_position`,
       params,
     );
-    written = rows[0].n;
+    if (written.rowCount === 0) return;
   }
-  if (written === 0 || !children || row === null) return;
-  const childRows = children.rows(key, row);
-  if (childRows.length === 0) return;
-  const names = Object.keys(childRows[0]);
-  const values = childRows.flatMap((child) => names.map((n) => child[n]));
-  const tuples = childRows.map(
+  if (!projection.children) return;
+  // A statement of its own, after the parent's: its snapshot is taken once the parent row's
+  // lock is held, so it sees the child rows of a writer this one waited for. (Folded into the
+  // parent's statement as a CTE, it would use the snapshot from before the wait, miss them,
+  // and the insert below would collide with them.)
+  const { table, rows: childRows } = projection.children;
+  await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
+  const children = row === null ? [] : childRows(key, row);
+  if (children.length === 0) return;
+  const names = Object.keys(children[0]);
+  const values = children.flatMap((child) => names.map((n) => child[n]));
+  const tuples = children.map(
     (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
   );
   await client.query(
-    `INSERT INTO ${children.table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+    `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
     [key, ...values],
   );
 }
