@@ -199,6 +199,8 @@ function instrument(pipeline: CommandPipeline, stages: Stages): void {
     method: keyof T & string,
     add: (ms: number) => void,
   ) => {
+    // An older tree may lack a method (waitForAppend): the stage then reads 0.
+    if (typeof target[method] !== 'function') return;
     const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
     (target as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const started = performance.now();
