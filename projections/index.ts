@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './runner';
+export * from './inline';
 export * from './registry/registry.projection';
 export * from './registry/registry.entity';
 export * from './grade-history/grade-history.projection';

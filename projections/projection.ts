@@ -33,4 +33,11 @@ export interface Projection<Row> {
    * subtrees they complete (ADR 027). `handles` and `keyOf` are then unused.
    */
   applyBatch?(client: ClientBase, events: StoredEvent[]): Promise<void>;
+  /**
+   * `'stream'`: every row is one stream's own, keyed from the stream's id alone (`keyOf` reads
+   * `streamId` and nothing else), so a row's events are exactly that stream's events of the
+   * types handled. Such a projection may also be applied inline, in the append's transaction
+   * (ADR 034), where the stream's earlier appends have all committed and can be read.
+   */
+  readonly inline?: 'stream';
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import type { Projection } from './projection';
 
-interface StoredRow<Row> {
+export interface StoredRow<Row> {
   row: Row | null;
   position: number;
   dirty: boolean;
@@ -133,7 +133,9 @@ export class ProjectionRunner<Row> {
   /** Poll now instead of at the next interval (e.g. right after this process appended). */
   wake(): void {
     this.wakeRequested = true;
-    this.waking.abort();
+    // abort() builds a DOMException with a stack each time: once per sleep is enough (every
+    // waiting command calls wake() on each turn of its wait).
+    if (!this.waking.signal.aborted) this.waking.abort();
   }
 
   /** Stops following and releases the lock (by ending its connection). */
@@ -339,12 +341,21 @@ export class ProjectionRunner<Row> {
       );
       return;
     }
-    const rows = new Map<string, StoredRow<Row>>();
+    const keyed: [StoredEvent, string[]][] = [];
     for (const event of events) {
       if (event.position <= applied || !projection.handles.has(event.type)) continue;
       const keys = projection.keyOf(event);
-      for (const key of keys === null ? [] : Array.isArray(keys) ? keys : [keys]) {
-        const current = rows.get(key) ?? (await this.load(client, key));
+      keyed.push([event, keys === null ? [] : Array.isArray(keys) ? keys : [keys]]);
+    }
+    // Every row the page touches in one round trip, not one per key.
+    const stored = await loadRows(projection, client, [
+      ...new Set(keyed.flatMap(([, keys]) => keys)),
+    ]);
+    const rows = new Map<string, StoredRow<Row>>();
+    for (const [event, keys] of keyed) {
+      for (const key of keys) {
+        const current = rows.get(key) ??
+          stored.get(key) ?? { row: null, position: 0, dirty: false };
         if (event.position <= current.position) continue;
         rows.set(key, {
           row: projection.evolve(current.row, event, key),
@@ -358,52 +369,13 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  /**
-   * Writes one row, guarded by position: the upsert changes nothing when the stored row is at
-   * that position or newer, and then the child rows are left as they are too. The parent row is
-   * written (and so locked) first, so two writers of one key run one after the other.
-   */
   private async write(
     client: Client | PoolClient,
     key: string,
     row: Row | null,
     position: number,
   ): Promise<void> {
-    const { projection } = this;
-    if (row === null) {
-      const gone = await client.query(
-        `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
-        [key, position],
-      );
-      if (gone.rowCount === 0) return;
-    } else {
-      const columns = projection.columns(row);
-      const names = Object.keys(columns);
-      const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
-      const written = await client.query(
-        `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
-         VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
-         ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
-         ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
-         WHERE t.last_position < EXCLUDED.last_position`,
-        params,
-      );
-      if (written.rowCount === 0) return;
-    }
-    if (!projection.children) return;
-    const { table, rows: childRows } = projection.children;
-    await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
-    const children = row === null ? [] : childRows(key, row);
-    if (children.length === 0) return;
-    const names = Object.keys(children[0]);
-    const values = children.flatMap((child) => names.map((n) => child[n]));
-    const tuples = children.map(
-      (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
-    );
-    await client.query(
-      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
-      [key, ...values],
-    );
+    await writeRow(this.projection, client, key, row, position);
   }
 
   /**
@@ -469,16 +441,6 @@ export class ProjectionRunner<Row> {
     }
   }
 
-  private async load(client: Client | PoolClient, key: string): Promise<StoredRow<Row>> {
-    const { rows } = await client.query<{ doc: Row; last_position: string }>(
-      `SELECT doc, last_position FROM ${this.projection.table} WHERE key = $1`,
-      [key],
-    );
-    return rows.length === 0
-      ? { row: null, position: 0, dirty: false }
-      : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
-  }
-
   private async readCheckpoint(
     client: Client,
   ): Promise<{ position: number; lastError?: { message: string; at: string } }> {
@@ -496,6 +458,91 @@ export class ProjectionRunner<Row> {
       ...(message !== null && { lastError: { message, at: (at ?? new Date()).toISOString() } }),
     };
   }
+}
+
+/** A projection's row as stored, with the position of the last event applied to it (0: none). */
+export async function loadRow<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+): Promise<StoredRow<Row>> {
+  const { rows } = await client.query<{ doc: Row; last_position: string }>(
+    `SELECT doc, last_position FROM ${projection.table} WHERE key = $1`,
+    [key],
+  );
+  return rows.length === 0
+    ? { row: null, position: 0, dirty: false }
+    : { row: rows[0].doc, position: Number(rows[0].last_position), dirty: false };
+}
+
+/** The stored rows of `keys` (those that exist), in one query. */
+export async function loadRows<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  keys: string[],
+): Promise<Map<string, StoredRow<Row>>> {
+  const found = new Map<string, StoredRow<Row>>();
+  if (keys.length === 0) return found;
+  const { rows } = await client.query<{ key: string; doc: Row; last_position: string }>(
+    `SELECT key, doc, last_position FROM ${projection.table} WHERE key = ANY($1::text[])`,
+    [keys],
+  );
+  for (const { key, doc, last_position } of rows)
+    found.set(key, { row: doc, position: Number(last_position), dirty: false });
+  return found;
+}
+
+/**
+ * Writes one row, guarded by position (ADR 009): the upsert changes nothing when the stored row
+ * is at that position or newer, and then the child rows are left as they are too. The parent
+ * row is written (and so locked) first, so two writers of one key run one after the other. The
+ * runner and the inline projections (ADR 034) write through here alike.
+ */
+export async function writeRow<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row | null,
+  position: number,
+): Promise<void> {
+  if (row === null) {
+    const gone = await client.query(
+      `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
+      [key, position],
+    );
+    if (gone.rowCount === 0) return;
+  } else {
+    const columns = projection.columns(row);
+    const names = Object.keys(columns);
+    const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
+    const written = await client.query(
+      `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
+       VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
+       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
+       ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
+       WHERE t.last_position < EXCLUDED.last_position`,
+      params,
+    );
+    if (written.rowCount === 0) return;
+  }
+  if (!projection.children) return;
+  // A statement of its own, after the parent's: its snapshot is taken once the parent row's
+  // lock is held, so it sees the child rows of a writer this one waited for. (Folded into the
+  // parent's statement as a CTE, it would use the snapshot from before the wait, miss them,
+  // and the insert below would collide with them.)
+  const { table, rows: childRows } = projection.children;
+  await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
+  const children = row === null ? [] : childRows(key, row);
+  if (children.length === 0) return;
+  const names = Object.keys(children[0]);
+  const values = children.flatMap((child) => names.map((n) => child[n]));
+  const tuples = children.map(
+    (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
+  );
+  await client.query(
+    `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+    [key, ...values],
+  );
 }
 
 function ignore(): void {}

@@ -324,6 +324,7 @@ export function creditRecordRows(document: CreditRecordDocument): CreditRecordRo
 export const creditRecordProjection: Projection<CreditRecordDocument> = {
   name: 'credit-record',
   table: 'credit_record_entries',
+  inline: 'stream',
   handles: CREDIT_RECORD_EVENT_TYPES,
   keyOf: (event) =>
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,

@@ -264,6 +264,7 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
 export const exportFeedProjection: Projection<ExportFeedDocument> = {
   name: 'export-feed',
   table: 'export_feed_entries',
+  inline: 'stream',
   handles: EXPORT_FEED_EVENT_TYPES,
   keyOf: (event) =>
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,

@@ -472,6 +472,7 @@ function evolveEntry(
 export const registryProjection: Projection<RegistryEntry> = {
   name: 'registry',
   table: 'registry_entries',
+  inline: 'stream',
   handles: new Set(AGENCY_EVENT_TYPES),
   keyOf: (event) =>
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,

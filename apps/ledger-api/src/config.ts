@@ -13,6 +13,11 @@ export interface LedgerConfig {
   databaseUrl: string;
   eventStore: EventStoreKind;
   eventStoreConnectionString?: string;
+  /**
+   * Whether the event store may apply the stream-keyed projections in the append's transaction
+   * (ADR 034; LEDGER_INLINE_PROJECTIONS, default on). Off: every projection by its runner alone.
+   */
+  inlineProjections: boolean;
   port: number;
   jwtSecret: string;
   /** Wraps the per-subject keys of personal data and keys the identity hash (ADR 005). */
@@ -75,6 +80,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function inlineSwitch(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(`LEDGER_INLINE_PROJECTIONS must be "on" or "off", not "${value}"`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerConfig {
   const eventStore = (env.EVENT_STORE ?? 'postgres') as EventStoreKind;
   if (eventStore !== 'postgres' && eventStore !== 'eventstoredb') {
@@ -94,6 +105,7 @@ export function readConfig(env: NodeJS.ProcessEnv, databaseUrl: string): LedgerC
     databaseUrl,
     eventStore,
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING,
+    inlineProjections: inlineSwitch(env.LEDGER_INLINE_PROJECTIONS),
     port,
     // A development default keeps `npm start` to one command; main.ts warns when it is used.
     jwtSecret: env.LEDGER_JWT_SECRET ?? 'ledger-development-secret-change-me',

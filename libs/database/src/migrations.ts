@@ -7,6 +7,7 @@ import { CreditRecord1763850300000 } from '@ledger/projections/migrations/176385
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
+import { LedgerStreamOrder1763862000000 } from '@ledger/event-store/postgres/migrations/1763862000000-ledger-stream-order';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
 import { InspectionPlans1763851350000 } from '@ledger/projections/migrations/1763851350000-inspection-plans';
@@ -22,7 +23,7 @@ import { WriteModel1763850100000 } from './migrations/1763850100000-write-model'
 import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys-pending';
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
 import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
-import { ExportFeedParties1763862000000 } from '@ledger/projections/migrations/1763862000000-export-feed-parties';
+import { ExportFeedParties1763862000100 } from '@ledger/projections/migrations/1763862000100-export-feed-parties';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -49,7 +50,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerCheckpoints1763852627100,
   ExportFeed1763852028000,
   PersonCredit1763852110000,
-  ExportFeedParties1763862000000,
+  LedgerStreamOrder1763862000000,
+  ExportFeedParties1763862000100,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -92,6 +92,13 @@ export interface AppendResult {
   recordedAt: string;
   /** True when the idempotency key had been stored before: nothing was appended. */
   replayed: boolean;
+  /**
+   * Names of the projections whose rows this append already brought up to date in its own
+   * transaction (inline projections, ADR 034): a reader of their tables sees the events as soon
+   * as the append has returned. An adapter without inline projections leaves it out; so does a
+   * replayed append. Callers wait for the other projections as before.
+   */
+  projected?: string[];
 }
 
 export interface ReadStreamOptions {

@@ -155,7 +155,7 @@ export class CommandPipeline {
           authorise?.((await this.streams.read(streamId)).history);
           return replay(streamId, await this.store.readByIdempotencyKey(streamId, key!), context);
         }
-        await this.projections.waitFor(result.position);
+        await this.projections.waitForAppend(result, streamId, decided);
         return {
           streamId,
           version: result.version,

@@ -7,7 +7,9 @@ import {
 } from '@nestjs/common';
 import { EVENT_STORE, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import { createKurrentEventStore } from '@ledger/event-store/eventstoredb';
+import { inlineProjections } from '@ledger/projections';
 import type { LedgerConfig } from '../config';
+import { INLINE_PROJECTIONS } from '../projections/projections.service';
 
 /** Provides the configured EventStore adapter under the EVENT_STORE token. */
 @Global()
@@ -24,7 +26,12 @@ export class EventStoreModule implements OnApplicationShutdown {
           useFactory: (): EventStore =>
             config.eventStore === 'eventstoredb'
               ? createKurrentEventStore(config.eventStoreConnectionString!)
-              : new PostgresEventStore({ connectionString: config.databaseUrl }),
+              : new PostgresEventStore({
+                  connectionString: config.databaseUrl,
+                  // The API's reads of these tables see a command's events as soon as it
+                  // answers (ADR 034); the adapter applies them in the append's transaction.
+                  inline: config.inlineProjections ? [inlineProjections(INLINE_PROJECTIONS)] : [],
+                }),
         },
       ],
       exports: [EVENT_STORE],

@@ -6,7 +6,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import {
+  EVENT_STORE,
+  type AppendResult,
+  type EventStore,
+  type StoredEvent,
+} from '@ledger/event-store';
 import {
   creditRecordProjection,
   exportFeedProjection,
@@ -35,6 +40,15 @@ export const API_PROJECTIONS = [
   exportFeedProjection,
   personCreditProjection,
 ] as Projection<unknown>[];
+
+/**
+ * The API's projections whose rows are their stream's own (`inline: 'stream'`): an adapter that
+ * can apply projections in the append's transaction is given these (ADR 034). Which adapter
+ * did is told by each append's result (`projected`), never assumed here.
+ */
+export const INLINE_PROJECTIONS = API_PROJECTIONS.filter(
+  (projection) => projection.inline === 'stream',
+);
 
 /** Positions a projection may lag behind the store's head and still be ready. */
 function readyMaxLag(): number {
@@ -86,6 +100,51 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     if (done.includes(false))
       this.logger.warn(
         `projections are behind position ${position} (failing, or not there in 5 s)`,
+      );
+  }
+
+  /**
+   * Read-your-writes after one append, waiting only where the next read could differ: for the
+   * projections that have a row for one of the appended events (they handle its type and key
+   * it) and that the append did not already bring up to date in its transaction (`projected`,
+   * ADR 034). Projections that apply pages in global order (`applyBatch`: the Merkle log) are
+   * not waited for here; their readers wait themselves (TransparencyService).
+   */
+  async waitForAppend(
+    result: Pick<AppendResult, 'position' | 'projected'>,
+    streamId: string,
+    events: { type: string; data: unknown; schemaVersion?: number }[],
+  ): Promise<void> {
+    const done = new Set(result.projected ?? []);
+    const stored = events.map(
+      (event) =>
+        ({
+          ...event,
+          schemaVersion: event.schemaVersion ?? 1,
+          streamId,
+          metadata: {},
+          position: result.position,
+        }) as unknown as StoredEvent,
+    );
+    const runners = this.runners.filter((runner, i) => {
+      const projection = API_PROJECTIONS[i];
+      if (done.has(projection.name) || projection.applyBatch) return false;
+      return stored.some((event) => {
+        if (!projection.handles.has(event.type)) return false;
+        try {
+          const keys = projection.keyOf(event);
+          return keys !== null && (!Array.isArray(keys) || keys.length > 0);
+        } catch {
+          return true; // cannot tell: wait for it
+        }
+      });
+    });
+    const waited = await Promise.all(
+      runners.map((runner) => runner.waitFor(result.position, 5000)),
+    );
+    if (waited.includes(false))
+      this.logger.warn(
+        `projections are behind position ${result.position} (failing, or not there in 5 s)`,
       );
   }
 

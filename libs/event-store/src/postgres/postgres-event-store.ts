@@ -207,10 +207,43 @@ interface ReservationRow {
   holder: Record<string, string>;
 }
 
+/**
+ * What an inline projection is handed inside an append's transaction (ADR 034): the connection
+ * of that transaction (for its own tables), the stream appended to, and a reader of that
+ * stream's events as the transaction sees them, the appended ones included.
+ */
+export interface InlineProjectionContext {
+  readonly client: PoolClient;
+  readonly streamId: string;
+  /** Types of the events this append stored, in order. */
+  readonly types: readonly string[];
+  /**
+   * The stream's events after the one at `position`, up to this append's last, in version
+   * order. When no event of this stream is at `position` (0: none yet), the whole stream up to
+   * this append's last: the caller skips what it has already applied. Every earlier append of
+   * the stream has committed (appends to one stream run one after the other), so nothing of
+   * the stream is missing from the answer.
+   */
+  readStreamAfter(position: number): Promise<StoredEvent[]>;
+}
+
+/**
+ * A projection applied in the append's transaction by this adapter (ADR 034). `apply` must keep
+ * the projection's rows equal to what its runner would write; a failure of it rolls back only
+ * the inline work (a savepoint): the events are stored, and the projection is left to its runner.
+ */
+export interface InlineProjection {
+  /** The projections it keeps (one hook may keep several, to share round trips). */
+  readonly names: readonly string[];
+  apply(context: InlineProjectionContext): Promise<void>;
+}
+
 export interface PostgresEventStoreOptions {
   connectionString: string;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
+  /** Projections applied inside every append's transaction (ADR 034). Default none. */
+  inline?: InlineProjection[];
 }
 
 /**
@@ -221,9 +254,15 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private closed = false;
+  private readonly inline: InlineProjection[];
 
-  constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
-    const { poolSize, ...rest } = options as PostgresEventStoreOptions;
+  constructor(
+    options:
+      | PostgresEventStoreOptions
+      | (PoolConfig & { connectionString: string; inline?: InlineProjection[] }),
+  ) {
+    const { poolSize, inline, ...rest } = options as PostgresEventStoreOptions;
+    this.inline = inline ?? [];
     this.pool = new Pool({ ...rest, max: poolSize ?? 10 });
     // A connection the server drops while idle is replaced by the pool; unhandled, pg would
     // throw it from the idle client and end the process.
@@ -246,8 +285,12 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     const params = prepareAppend(streamId, events, options);
     const reservations = reservationsOf(options);
-    if (reservations.claims.length > 0 || reservations.releases.length > 0) {
-      return this.appendReserving(streamId, params, reservations, options);
+    if (
+      reservations.claims.length > 0 ||
+      reservations.releases.length > 0 ||
+      this.inline.length > 0
+    ) {
+      return this.appendReserving(streamId, params, reservations, options, events);
     }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -272,6 +315,7 @@ export class PostgresEventStore implements EventStore {
     params: unknown[],
     { claims, releases }: { claims: UniqueClaim[]; releases: UniqueValue[] },
     options: AppendOptions,
+    events: NewEvent[],
   ): Promise<AppendResult> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
@@ -306,8 +350,11 @@ export class PostgresEventStore implements EventStore {
             );
           }
         }
+        const projected = result.replayed
+          ? undefined
+          : await this.applyInline(client, streamId, events, result.version);
         await client.query('COMMIT');
-        return result;
+        return projected === undefined ? result : { ...result, projected };
       } catch (error) {
         // A client that cannot roll back is broken: discarded, not handed to the next caller.
         await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
@@ -332,11 +379,63 @@ export class PostgresEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const params = prepareAppend(streamId, events, options);
+    let result: AppendResult;
     try {
-      return appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+      result = appendResult(streamId, await client.query<AppendRow>(APPEND, params));
     } catch (error) {
       throw appendError(error, streamId, options);
     }
+    if (result.replayed || this.inline.length === 0) return result;
+    return {
+      ...result,
+      projected: await this.applyInline(client, streamId, events, result.version),
+    };
+  }
+
+  /**
+   * The inline projections (ADR 034), inside the append's transaction, after its events (and
+   * its claims) are written: the rows commit with the events or not at all. Behind a savepoint:
+   * should one fail, the inline work is undone, the append goes on, and the names returned are
+   * none, so callers wait for the runners, which apply the events (and report the failure).
+   */
+  private async applyInline(
+    client: PoolClient,
+    streamId: string,
+    events: NewEvent[],
+    lastVersion: number,
+  ): Promise<string[]> {
+    const context: InlineProjectionContext = {
+      client,
+      streamId,
+      types: events.map((event) => event.type),
+      readStreamAfter: async (position) => {
+        const { rows } = await client.query<EventRow>(
+          `${SELECT_EVENT} WHERE stream_id = $1 AND version <= $3 AND version >
+             COALESCE((SELECT version FROM ledger_events WHERE position = $2 AND stream_id = $1), 0)
+           ORDER BY version`,
+          [streamId, position, lastVersion],
+        );
+        return rows.map(toStoredEvent);
+      },
+    };
+    await client.query('SAVEPOINT ledger_inline');
+    let current = '';
+    try {
+      for (const projection of this.inline) {
+        current = projection.names.join(', ');
+        await projection.apply(context);
+      }
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT ledger_inline');
+      // The code, not the message: a constraint's message can quote the row's values.
+      const { code } = error as PgError;
+      const kind = error instanceof Error ? error.name : typeof error;
+      console.warn(
+        `event store: inline projection ${current} failed (${code ?? kind}); left to its runner`,
+      );
+      return [];
+    }
+    return this.inline.flatMap((projection) => projection.names);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

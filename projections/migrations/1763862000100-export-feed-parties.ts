@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * values come from the agency's registration, changes and reviews, which the rows built before
  * did not fold: the projection is emptied and its runner refills it from position 0.
  */
-export class ExportFeedParties1763862000000 implements MigrationInterface {
-  name = 'ExportFeedParties1763862000000';
+export class ExportFeedParties1763862000100 implements MigrationInterface {
+  name = 'ExportFeedParties1763862000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
