@@ -47,7 +47,12 @@ export const API_PROJECTIONS = [
  * did is told by each append's result (`projected`), never assumed here.
  */
 export const INLINE_PROJECTIONS = API_PROJECTIONS.filter(
-  (projection) => projection.inline === 'stream',
+  (projection) =>
+    projection.inline === 'stream' &&
+    // The exports read the feed at its runner's checkpoint, a position no later row can fall
+    // below (ADR 029): rows written inline ahead of it are not exported until the runner gets
+    // there, so a command touching the feed waits for its runner either way (ADR 034).
+    projection !== exportFeedProjection,
 );
 
 /** Positions a projection may lag behind the store's head and still be ready. */
