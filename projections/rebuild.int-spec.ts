@@ -3,22 +3,14 @@
  * one pass equals, row by row (child tables, checkpoints, indexes and constraints included),
  * what the runners built page by page as the history was recorded.
  */
-import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
 import { Pool } from 'pg';
 import { PostgresEventStore, type NewEvent } from '@ledger/event-store';
-import {
-  agencyStreamId,
-  decideAccount,
-  inspectionPlanStreamId,
-  userStreamId,
-  type AccountCommand,
-} from '@ledger/domain';
+import { agencyStreamId } from '@ledger/domain';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { HOOK_TIMEOUT_MS } from '../test/support/timeouts';
 import { PROJECTION_TABLES, projectionRows } from '../test/support/instances';
 import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
-import { historyArb, recordHistory, usccOf } from './grade-history/grade-history.property.support';
+import { recordProjectionsHistory } from '../test/support/projections-history';
 import { ALL_PROJECTIONS, rebuildAll } from './rebuild';
 import { ProjectionRunner } from './runner';
 
@@ -43,10 +35,6 @@ describe('rebuildAll: every projection from position 0 in one pass (issue 14)', 
         checkpoints.set(name, await runner.apply(events));
       }
     }
-  };
-  const append = async (streamId: string, events: NewEvent[]) => {
-    await store.append(streamId, events);
-    await applyIncrementally();
   };
   const snapshot = async () => ({
     rows: await projectionRows(pool),
@@ -78,153 +66,18 @@ describe('rebuildAll: every projection from position 0 in one pass (issue 14)', 
     pool = new Pool({ connectionString: db.url, max: 6 });
     for (const projection of API_PROJECTIONS)
       runners.push(new ProjectionRunner(projection, store, pool));
-    await recordTheHistory();
+    await recordProjectionsHistory(store, {
+      seed: SEED,
+      histories: 4,
+      firstRun: 900,
+      afterAppend: applyIncrementally,
+    });
   }, TEST_TIMEOUT_MS);
   afterAll(async () => {
     await store.close();
     await pool.end();
     await db.drop();
   }, HOOK_TIMEOUT_MS);
-
-  /** Random grading histories (the property tests' generator), and what it leaves out. */
-  async function recordTheHistory() {
-    const specs = fc.sample(historyArb, { seed: SEED, numRuns: 4 });
-    const agencies: string[] = [];
-    for (const [i, spec] of specs.entries()) {
-      const history = await recordHistory(spec, 900 + i, store, async (applyNow) => {
-        if (applyNow) await applyIncrementally();
-      });
-      agencies.push(...history.agencies.map((a) => a.uscc));
-    }
-    // An agency with addressees: the notifications of its filing's review.
-    const reachable = usccOf('beijing', 999, 0);
-    await append(agencyStreamId(reachable), [
-      {
-        type: 'AgencyRegistered',
-        data: {
-          uscc: reachable,
-          jurisdiction: 'beijing',
-          name: '可联系监测',
-          category: 'comprehensive',
-          serviceTypes: ['public-monitoring'],
-          legalRepresentative: { name: '王小明', phone: '13800000000' },
-          contact: { phone: '13900000000', email: 'contact@example.cn' },
-          commitment: { signedBy: '王小明', signedAt: '2024-12-02' },
-          codeVerified: true,
-          reviewDueOn: '2024-12-09',
-        },
-        occurredAt: '2024-12-02T09:00:00+08:00',
-      },
-      {
-        type: 'RegistrationReviewed',
-        data: { outcome: 'approved', reviewedOn: '2024-12-04' },
-        occurredAt: '2024-12-04T10:00:00+08:00',
-      },
-    ]);
-    // People: one person joins two agencies and is named responsible for a decision.
-    const person = `h-${randomUUID()}`;
-    for (const uscc of agencies.slice(0, 2)) {
-      await append(agencyStreamId(uscc), [
-        {
-          type: 'PersonnelJoined',
-          data: {
-            personId: randomUUID(),
-            idNumberHash: person,
-            idNumber: { $pii: { subject: 's', kind: 'resident-id', iv: '', ct: '', tag: '' } },
-            name: '韩梅梅',
-            role: 'field-sampling',
-            technical: true,
-          },
-          occurredAt: '2026-03-02T09:00:00+08:00',
-        },
-      ]);
-    }
-    await append(`person-${person}`, [
-      {
-        type: 'PersonNamedResponsible',
-        data: {
-          uscc: agencies[0],
-          jurisdiction: 'beijing',
-          recordEventId: randomUUID(),
-          recordType: 'PenaltyImposed',
-          decidedAt: '2026-03-05',
-          decisionNumber: '京环罚〔2026〕1号',
-          bannedUntil: '2027-03-04',
-        },
-        occurredAt: '2026-03-05T09:00:00+08:00',
-      },
-    ]);
-    // A 双随机 plan and an inspection that carries it out.
-    const planId = 'beijing-2026-Q2';
-    await append(inspectionPlanStreamId(planId), [
-      {
-        type: 'InspectionPlanDrawn',
-        data: {
-          planId,
-          jurisdiction: 'beijing',
-          period: '2026-Q2',
-          periodStartsOn: '2026-04-01',
-          periodEndsOn: '2026-06-30',
-          drawnOn: '2026-04-01',
-          policy: { id: 'beijing-supervision', version: '1', article: 'beijing-24' },
-          ratios: { A: 0.1 },
-          rounding: 'up',
-          seed: 'a'.repeat(32),
-          seedSource: 'given',
-          algorithm: { name: 'sha256-rank', version: 1 },
-          candidates: agencies.slice(0, 2).map((uscc) => ({ uscc, grade: 'A' })),
-          drawn: [{ uscc: agencies[0], grade: 'A' }],
-        },
-        occurredAt: '2026-04-01T09:00:00+08:00',
-      },
-    ]);
-    await append(agencyStreamId(agencies[0]), [
-      {
-        type: 'InspectionRecorded',
-        data: { inspectedAt: '2026-04-10', method: 'on-site', findings: [], planId },
-        occurredAt: '2026-04-10T09:00:00+08:00',
-      },
-    ]);
-    // Accounts: created, one password changed, one disabled.
-    const account = async (userId: string, command: AccountCommand) => {
-      const events = decideAccount(command, null);
-      await append(
-        userStreamId(userId),
-        events.map((e) => ({ ...e, occurredAt: '2026-01-05T09:00:00+08:00' })),
-      );
-    };
-    const ids = [randomUUID(), randomUUID()];
-    for (const [i, userId] of ids.entries()) {
-      const scope: Partial<AccountCommand> =
-        i === 0
-          ? { role: 'regulator', jurisdiction: 'beijing' }
-          : { role: 'agency', uscc: agencies[0], main: true };
-      await account(userId, {
-        type: 'CreateUser',
-        userId,
-        username: `user-${i}-${userId.slice(0, 6)}`,
-        role: 'regulator',
-        ...scope,
-        passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
-        by: 'admin',
-      });
-    }
-    await append(userStreamId(ids[0]), [
-      {
-        type: 'PasswordChanged',
-        data: { userId: ids[0], passwordHash: '$argon2id$v=19$x', changedBy: ids[0] },
-        occurredAt: '2026-01-06T09:00:00+08:00',
-      },
-    ]);
-    await append(userStreamId(ids[1]), [
-      {
-        type: 'UserDisabled',
-        data: { userId: ids[1], disabledBy: 'admin' },
-        occurredAt: '2026-01-07T09:00:00+08:00',
-      },
-    ]);
-    await applyIncrementally();
-  }
 
   it('rebuilds what the API runs, and only that', () => {
     expect(ALL_PROJECTIONS.map((p) => p.name).sort()).toEqual(
