@@ -38,6 +38,8 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Events per page read from the store. Default 10,000. */
   batchSize?: number;
+  /** TOAST compression of the rows written (`default_toast_compression`); default the server's. */
+  toastCompression?: 'pglz' | 'lz4';
 }
 
 export interface RebuildResult {
@@ -166,7 +168,16 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
     await inParallel(
       targets.map((target) => async () => {
         const t0 = performance.now();
-        if (target.rows) await withClient(pool, (c) => writeRows(c, target, target.rows!.keys()));
+        if (target.rows)
+          await withClient(pool, async (c) => {
+            if (options.toastCompression)
+              await c.query(`SET default_toast_compression = ${options.toastCompression}`);
+            try {
+              await writeRows(c, target, target.rows!.keys());
+            } finally {
+              if (options.toastCompression) await c.query('RESET default_toast_compression');
+            }
+          });
         if (target.merkle) await Promise.all(target.merkle.writes.splice(0));
         target.ms += performance.now() - t0;
       }),

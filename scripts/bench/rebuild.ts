@@ -19,10 +19,12 @@
  *   --keep               keep the database (its name is printed) and reuse it when it has
  *                        the events already: fill once, rebuild many times
  *   --runs 1             rebuilds to time, one after the other
+ *   --lz4                write the rows with lz4 TOAST compression (default: the server's)
+ *   --ab                 with --runs, every other run with --lz4 (an interleaved A/B)
  * Profile with `node --cpu-prof -r ts-node/register/transpile-only -r tsconfig-paths/register
  * scripts/bench/rebuild.ts --keep`; PostgreSQL's share is printed (its backends' CPU time).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import {
@@ -158,23 +160,51 @@ function usIso(us: bigint): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.${(us % 1_000_000n).toString().padStart(6, '0')}Z`;
 }
 
-/** CPU seconds of this database's backends so far (PostgreSQL's share of the rebuild). */
-async function backendCpu(pool: Pool): Promise<number | null> {
-  try {
-    const { rows } = await pool.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
-    );
-    const { readFileSync } = await import('node:fs');
-    let ticks = 0;
-    for (const { pid } of rows) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+/**
+ * PostgreSQL's share: the CPU time of this database's backends, sampled every 200 ms from
+ * /proc (a backend that ends keeps what it was last seen using). Null when the server runs
+ * elsewhere.
+ */
+function backendCpuMeter(pool: Pool): { stop(): Promise<number | null> } {
+  const seen = new Map<number, number>();
+  const baseline = new Map<number, number>();
+  let first = true;
+  let failed = false;
+  const sample = async () => {
+    try {
+      const { rows } = await pool.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+      );
+      for (const { pid } of rows) {
+        let stat: string;
+        try {
+          stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        } catch {
+          continue; // ended since
+        }
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        if (first) baseline.set(pid, ticks);
+        seen.set(pid, ticks);
+      }
+      first = false;
+    } catch {
+      failed = true;
     }
-    return ticks / 100;
-  } catch {
-    return null; // a server on another machine: no /proc of its backends here
-  }
+  };
+  const running = sample();
+  const timer = setInterval(() => void sample(), 200);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await sample();
+      if (failed || seen.size === 0) return null;
+      let ticks = 0;
+      for (const [pid, total] of seen) ticks += total - (baseline.get(pid) ?? 0);
+      return ticks / 100;
+    },
+  };
 }
 
 async function main() {
@@ -217,23 +247,23 @@ async function main() {
         await fill(url, events, histories);
       }
       for (let run = 1; run <= runs; run++) {
-        const cpu0 = await backendCpu(pool);
+        const meter = backendCpuMeter(pool);
         const node0 = process.cpuUsage();
+        const lz4 = argv.includes('--lz4') || (argv.includes('--ab') && run % 2 === 0);
         const result = await rebuildAll({
           pool,
           store,
           projections: API_PROJECTIONS,
           batchSize: page,
+          ...(lz4 && { toastCompression: 'lz4' as const }),
         });
         const node = process.cpuUsage(node0);
-        const cpu1 = await backendCpu(pool);
+        const pgCpu = await meter.stop();
         const seconds = result.ms / 1000;
         console.log(
-          `run ${run}: ${result.events} events in ${seconds.toFixed(1)} s: ${Math.round(result.events / seconds)} events/s` +
+          `run ${run}${lz4 ? ' (lz4)' : ''}: ${result.events} events in ${seconds.toFixed(1)} s: ${Math.round(result.events / seconds)} events/s` +
             ` (Node CPU ${((node.user + node.system) / 1e6).toFixed(1)} s` +
-            (cpu0 !== null && cpu1 !== null
-              ? `, PostgreSQL backends CPU ${(cpu1 - cpu0).toFixed(1)} s)`
-              : ')'),
+            (pgCpu !== null ? `, PostgreSQL backends CPU ${pgCpu.toFixed(1)} s)` : ')'),
         );
         if (result.phases)
           console.log(
