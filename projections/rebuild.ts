@@ -143,12 +143,17 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
     const total = await store.headPosition();
     let applied = 0;
     let position = 0;
-    let next = store.readAll({ after: 0, limit: pageSize });
+    const read = (after: number) => {
+      const page = store.readAll({ after, limit: pageSize });
+      page.catch(() => undefined); // awaited below; a fold failing meanwhile must not orphan it
+      return page;
+    };
+    let next = read(0);
     for (;;) {
       const events = await next;
       if (events.length === 0) break;
       position = events[events.length - 1].position;
-      next = store.readAll({ after: position, limit: pageSize });
+      next = read(position);
       for (const target of targets) fold(target, events, pool);
       // At most a few pages of Merkle subtrees in flight: memory stays bounded.
       for (const { merkle } of targets)
