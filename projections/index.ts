@@ -12,3 +12,4 @@ export * from './users/users.projection';
 export * from './merkle-log/merkle-log.projection';
 export * from './export-feed/export-feed.projection';
 export * from './person-credit';
+export * from './rebuild';

@@ -9,7 +9,7 @@
  *   evidence <uscc>               an agency's signed evidence bundle for an appeal (ADR 026)
  *   verify-bundle <file>          check a bundle offline and replay its decision (no database)
  *   replay <uscc>                 recompute a grade from the raw events; exit 1 when it differs
- *   rebuild <projection|all>      rebuild projections from zero, safely while the API runs
+ *   rebuild [--projection name…]  rebuild projections from zero in one pass, safely while the API runs
  *   export penalties|inspections|credit-findings|grades
  *                                 an export, as the API serves it, to a file or stdout
  *   export checkpoints            every signed tree head (NDJSON), for auditors to keep
@@ -26,7 +26,7 @@ import {
   knownAtInstant,
 } from '../apps/ledger-api/src/grading/grading.service';
 import { PostgresEventStore } from '@ledger/event-store';
-import { ProjectionRunner } from '@ledger/projections';
+import { rebuildAll } from '@ledger/projections';
 import { API_PROJECTIONS } from '../apps/ledger-api/src/projections/projections.service';
 import {
   PENALTY_LAYOUTS,
@@ -175,58 +175,83 @@ program
 
 program
   .command('rebuild')
-  .argument('<projection>', `one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`)
-  .description(
-    'rebuild projections from position 0 in one transaction each: safe while the API runs (its runners pause on the projection until the new rows replace the old at once)',
+  .argument(
+    '[projection...]',
+    'the same as --projection (kept for `rebuild all`, `rebuild registry`)',
   )
-  .action(async (name: string) => {
-    const chosen = API_PROJECTIONS.filter((p) => name === 'all' || p.name === name);
-    if (chosen.length === 0)
-      throw new Error(
-        `no projection "${name}": one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`,
+  .option(
+    '--projection <name...>',
+    `rebuild only these: ${API_PROJECTIONS.map((p) => p.name).join(', ')} (default: all)`,
+  )
+  .option('--progress', 'draw the progress bar (to stderr) even when it is not a terminal')
+  .option('--page <events>', 'events per page read from the store', '10000')
+  .option('--json', 'print the result as JSON instead of the summary line')
+  .description(
+    'rebuild projections from position 0 in one pass over the ledger, into new tables swapped in at the end (ADR 033): safe while the API runs, which answers from the old tables until then',
+  )
+  .action(
+    async (
+      positional: string[],
+      options: { projection?: string[]; progress?: boolean; page: string; json?: boolean },
+    ) => {
+      const names = [...positional, ...(options.projection ?? [])].filter((n) => n !== 'all');
+      const unknown = names.filter((n) => !API_PROJECTIONS.some((p) => p.name === n));
+      if (unknown.length > 0)
+        program.error(
+          `no projection "${unknown[0]}": one of ${API_PROJECTIONS.map((p) => p.name).join(', ')}, or all`,
+          { exitCode: 2 },
+        );
+      const page = Number(options.page);
+      if (!Number.isSafeInteger(page) || page < 1)
+        program.error('--page: a positive whole number of events', { exitCode: 2 });
+      const chosen =
+        names.length === 0
+          ? API_PROJECTIONS
+          : API_PROJECTIONS.filter((p) => names.includes(p.name));
+      const showBar = options.progress === true || process.stderr.isTTY === true;
+      const bar = new SingleBar(
+        {
+          format: `rebuild [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left`,
+          stream: process.stderr,
+          noTTYOutput: true,
+          notTTYSchedule: 1000,
+          etaBuffer: 20,
+        },
+        Presets.shades_classic,
       );
-    const report = await withStore(async (store) => {
-      const pool = new Pool({ connectionString: ledgerUrl() });
-      pool.on('error', () => undefined);
-      try {
-        const rebuilt: { projection: string; position: number; seconds: number }[] = [];
-        for (const projection of chosen) {
-          const head = await store.headPosition();
-          const started = Date.now();
-          const bar = new SingleBar(
-            {
-              format: `${projection.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left`,
-              stream: process.stderr,
+      const result = await withStore(async (store) => {
+        const pool = new Pool({ connectionString: ledgerUrl(), max: 4 });
+        pool.on('error', () => undefined);
+        let started = false;
+        try {
+          return await rebuildAll({
+            pool,
+            store,
+            projections: chosen,
+            batchSize: page,
+            onProgress: ({ applied, total, eventsPerSecond }) => {
+              if (!showBar) return;
+              if (!started) bar.start(Math.max(total, 1), 0, { rate: 0 });
+              started = true;
+              bar.setTotal(Math.max(total, applied, 1));
+              bar.update(applied, { rate: eventsPerSecond });
             },
-            Presets.shades_classic,
-          );
-          bar.start(Math.max(head, 1), 0, { rate: 0 });
-          try {
-            const position = await new ProjectionRunner(projection, store, pool).rebuild(
-              undefined,
-              undefined,
-              (at) => {
-                const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-                bar.setTotal(Math.max(head, at, 1));
-                bar.update(at, { rate: Math.round(at / seconds) });
-              },
-            );
-            rebuilt.push({
-              projection: projection.name,
-              position,
-              seconds: Math.round((Date.now() - started) / 100) / 10,
-            });
-          } finally {
-            bar.stop();
-          }
+          });
+        } finally {
+          if (started) bar.stop();
+          await pool.end();
         }
-        return rebuilt;
-      } finally {
-        await pool.end();
+      });
+      if (options.json) {
+        console.log(JSON.stringify({ projections: chosen.map((p) => p.name), ...result }, null, 2));
+        return;
       }
-    });
-    console.log(JSON.stringify(report, null, 2));
-  });
+      const seconds = result.ms / 1000;
+      console.log(
+        `rebuilt ${chosen.length} projection${chosen.length === 1 ? '' : 's'} (${chosen.map((p) => p.name).join(', ')}) from ${result.events} events in ${seconds.toFixed(1)} s: ${Math.round(result.events / Math.max(seconds, 0.001))} events/s`,
+      );
+    },
+  );
 
 const EXPORTS = ['penalties', 'inspections', 'credit-findings', 'grades'] as const;
 

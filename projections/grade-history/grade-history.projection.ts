@@ -96,11 +96,21 @@ function compactCycleFact(uscc: string, event: StoredEvent): TimelineFact {
 }
 
 /** Same valid-time content. Canonical JSON: a document read back from jsonb has other key order. */
-const samePeriod = (a: GradePeriod, b: GradePeriod) => {
-  const { systemFrom: _a, systemTo: _b, ...left } = a as BitemporalPeriod;
-  const { systemFrom: _c, systemTo: _d, ...right } = b as BitemporalPeriod;
-  return canonicalize(left) === canonicalize(right);
+/**
+ * A period's canonical form without its system time, once per period object: the comparisons
+ * below are every kept period against every computed one, for each event of the agency.
+ */
+const canonicalForms = new WeakMap<GradePeriod, string>();
+const canonicalForm = (period: GradePeriod): string => {
+  let form = canonicalForms.get(period);
+  if (form === undefined) {
+    const { systemFrom: _from, systemTo: _to, ...rest } = period as BitemporalPeriod;
+    form = canonicalize(rest) ?? '';
+    canonicalForms.set(period, form);
+  }
+  return form;
 };
+const samePeriod = (a: GradePeriod, b: GradePeriod) => canonicalForm(a) === canonicalForm(b);
 
 /**
  * Recomputes the agency's valid-time history with the new fact, then closes (in system time)

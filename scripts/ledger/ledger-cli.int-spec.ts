@@ -130,10 +130,10 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
   it(
     'rebuilds one projection or all of them, and names the projections when given another',
     async () => {
-      const all = await ledger('rebuild', 'all');
+      const all = await ledger('rebuild', '--json');
       expect(all.code).toBe(0);
-      const report = JSON.parse(all.out.slice(all.out.indexOf('[')));
-      expect(report.map((r: { projection: string }) => r.projection).sort()).toEqual([
+      const report = JSON.parse(all.out.slice(all.out.indexOf('{')));
+      expect([...report.projections].sort()).toEqual([
         'credit-record',
         'export-feed',
         'grade-history',
@@ -144,8 +144,13 @@ describe('npm run ledger (calendar, verify, replay, rebuild, export)', () => {
         'registry',
         'users',
       ]);
-      const one = await ledger('rebuild', 'registry');
+      expect(Object.keys(report.perProjection).sort()).toEqual([...report.projections].sort());
+      const one = await ledger('rebuild', '--projection', 'registry');
       expect(one.code).toBe(0);
+      expect(one.out).toMatch(/^rebuilt 1 projection \(registry\) from \d+ events in /m);
+      const old = await ledger('rebuild', 'all');
+      expect(old.code).toBe(0);
+      expect(old.out).toContain('rebuilt 9 projections');
       const unknown = await ledger('rebuild', 'registy');
       expect(unknown.code).toBe(2);
       expect(unknown.out).toContain('no projection "registy": one of registry');

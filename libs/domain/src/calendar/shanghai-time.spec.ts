@@ -35,6 +35,25 @@ describe('a bare date is a day in Asia/Shanghai (UTC+08:00)', () => {
     });
   });
 
+  it("gives the time-zone database's date, on both sides of 1992 (the fixed offset since)", () => {
+    const zone = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    const from = Date.UTC(1986, 0, 1);
+    const to = Date.UTC(2101, 0, 1);
+    // Every 7 h 13 min 17 s over 115 years: every hour of the day, every day of the week.
+    for (let ms = from; ms < to; ms += 26_000_000 - 3_000 + 1) {
+      expect(toShanghaiDate(new Date(ms))).toBe(zone.format(ms));
+    }
+    expect(toShanghaiDate('1991-12-31T15:59:59.999Z')).toBe('1991-12-31');
+    expect(toShanghaiDate('1991-12-31T16:00:00Z')).toBe('1992-01-01');
+    // Daylight saving time of 1986–1991: 1988-04-17 01:00 +08:00 was 02:00 +09:00.
+    expect(toShanghaiDate('1988-07-01T15:30:00Z')).toBe('1988-07-02');
+  });
+
   describe('a day runs from 00:00:00.000 to 23:59:59.999 at +08:00', () => {
     it('starts at 16:00 UTC the day before', () => {
       expect(startOfShanghaiDay('2026-01-12').toISOString()).toBe('2026-01-11T16:00:00.000Z');
