@@ -27,14 +27,12 @@ import { createApp } from '../../apps/ledger-api/src/create-app';
 import { readConfig } from '../../apps/ledger-api/src/config';
 import { signToken } from '../../apps/ledger-api/src/auth/sign-token';
 import type { Actor } from '../../apps/ledger-api/src/auth';
-import {
-  API_PROJECTIONS,
-  ProjectionsService,
-} from '../../apps/ledger-api/src/projections/projections.service';
+import { ProjectionsService } from '../../apps/ledger-api/src/projections/projections.service';
 import { readAuthorities } from '../../apps/ledger-api/src/exports/authorities';
 import { runExport } from '../../apps/ledger-api/src/exports/run-export';
 import { DATA_END, dataStart, loadDataSet, Random, usccOf, type LoadReport } from './scale-data';
 import { rebuildAll } from './scale-rebuild';
+import { differences, projectionTables } from './scale-compare';
 
 export const SECTIONS = [
   'load',
@@ -563,38 +561,6 @@ async function penaltyExport(ledger: Ledger): Promise<Record<string, unknown>> {
     rssGrowthMB: round((peak - before) / MB),
     gc: gc !== undefined,
   };
-}
-
-/** Each API projection table's rows, as canonical jsonb text, ordered. */
-export async function projectionTables(pool: Pool): Promise<Record<string, string[]>> {
-  const tables: Record<string, string[]> = {};
-  for (const projection of API_PROJECTIONS)
-    for (const table of [projection.table, projection.children?.table]) {
-      if (!table) continue;
-      const { rows } = await pool.query<{ row: string }>(
-        `SELECT to_jsonb(t)::text AS row FROM ${table} t ORDER BY 1`,
-      );
-      tables[table] = rows.map((r) => r.row);
-    }
-  return tables;
-}
-
-/** Where two snapshots of the projection tables differ: one line per table, first row named. */
-export function differences(
-  incremental: Record<string, string[]>,
-  rebuilt: Record<string, string[]>,
-): string[] {
-  const out: string[] = [];
-  for (const table of Object.keys(incremental)) {
-    const a = incremental[table];
-    const b = rebuilt[table] ?? [];
-    if (a.length === b.length && a.every((row, i) => row === b[i])) continue;
-    const at = a.findIndex((row, i) => row !== b[i]);
-    out.push(
-      `${table}: ${a.length} rows incrementally, ${b.length} rebuilt; first difference at row ${at}: ${(a[at] ?? '(none)').slice(0, 200)} / ${(b[at] ?? '(none)').slice(0, 200)}`,
-    );
-  }
-  return out;
 }
 
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
