@@ -38,14 +38,14 @@ describe('the bench:scale data set', () => {
             type: e.type,
             data: e.data,
             schemaVersion: e.schemaVersion ?? 1,
-          } as never),
+          }),
         ),
       );
       expect(folded.status).toBe(history.state.status);
       expect(folded.personnel.size).toBe(history.state.personnel.size);
       // A fact recorded after a fact of a later valid time: the stream's order is not valid time.
       for (let i = 1; i < stored.length; i++)
-        if (stored[i].occurredAt! < stored[i - 1].occurredAt!) late++;
+        if (stored[i].occurredAt < stored[i - 1].occurredAt) late++;
     }
     expect(events).toBeGreaterThan(60 * 20);
     expect(late).toBeGreaterThan(0);
