@@ -333,24 +333,24 @@ async function queries(
 ): Promise<{ figures: Record<string, Latency>; failures: string[] }> {
   const http = ledger.http!;
   const random = new Random(options.seed, 777_777);
+  // Public reads are of published agencies (open at the end of the data set); a regulator's
+  // or an auditor's of any. knownAt: the end of the load (before the grading cycles were
+  // recorded) or any instant since (after some or all of them).
   const picks = ledger.load.picks;
-  const knownAt = () =>
-    random.chance(0.5)
-      ? ledger.loadEndedAt
-      : new Date(
-          Date.parse(ledger.loadStartedAt) +
-            random.next() * (Date.parse(ledger.loadEndedAt) - Date.parse(ledger.loadStartedAt)),
-        ).toISOString();
+  const published = picks.filter((p) => p.status === 'registered');
+  const since = Date.parse(ledger.loadEndedAt);
+  const now = Date.parse(await ledgerNow(ledger.pool));
+  const knownAt = () => new Date(since + random.next() * (now - since)).toISOString();
   const start = dataStart(options.years);
   const kinds: Record<string, () => { path: string; token?: string }> = {
     grade: () => {
-      const { uscc } = random.pick(picks);
+      const { uscc } = random.pick(published);
       return {
         path: `/api/v1/agencies/${uscc}/grade?asOf=${randomDate(random, start, DATA_END)}&knownAt=${encodeURIComponent(knownAt())}`,
       };
     },
     'grade-history': () => {
-      const { uscc } = random.pick(picks);
+      const { uscc } = random.pick(published);
       return {
         path: `/api/v1/agencies/${uscc}/grade-history?knownAt=${encodeURIComponent(knownAt())}`,
       };

@@ -35,7 +35,7 @@ options:
   --commands N        commands they give in all (default 2000)
   --write-sizes A,B   stream sizes of the write-latency section (default 100,5000)
   --write-samples N   commands timed at each size (default 40)
-  --smoke             small and quick, for CI: 200 agencies, 2 years, fewer samples, no small
+  --smoke             small and quick, for CI: 120 agencies, 2 years, fewer samples, no small
                       data set; fails only on a correctness check
   --json              one JSON object on the last line
   --help              this text
@@ -73,7 +73,7 @@ function parse(argv: string[]): (ScaleOptions & { json: boolean; smoke: boolean 
     return Number.isInteger(n) && n >= min ? n : `${name} takes an integer ≥ ${min}, not ${raw}`;
   };
   const numbers = {
-    agencies: int('--agencies', smoke ? 200 : 20_000, 1),
+    agencies: int('--agencies', smoke ? 120 : 20_000, 1),
     years: int('--years', smoke ? 2 : 10, 1),
     seed: int('--seed', 42),
     concurrency: int('--concurrency', 4, 1),
