@@ -50,6 +50,18 @@ describe('the bench:scale data set', () => {
     expect(events).toBeGreaterThan(60 * 20);
     expect(late).toBeGreaterThan(0);
   });
+
+  it('never hires one person twice: a clash would be refused by the store as one person, two agencies', () => {
+    const hashes = histories(42, 400).flatMap((h) =>
+      h.appends.flatMap((a) =>
+        a.events.flatMap((e) =>
+          e.type === 'PersonnelJoined' ? [(e.data as { idNumberHash: string }).idNumberHash] : [],
+        ),
+      ),
+    );
+    expect(hashes.length).toBeGreaterThan(400 * 10);
+    expect(new Set(hashes).size).toBe(hashes.length);
+  });
 });
 
 describe('differences between projection snapshots', () => {

@@ -272,9 +272,18 @@ export function usccOf(jurisdiction: Jurisdiction, division: string, index: numb
   return first17 + usccCheckCharacter(first17);
 }
 
-function residentId(random: Random, division: string): string {
-  const born = dateOf(dayNumber('1965-01-01') + random.int(0, 30 * 365)).replace(/-/g, '');
-  const first17 = `${division}${born}${String(random.int(0, 999)).padStart(3, '0')}`;
+/** Persons an agency may hire over the period: their ID numbers are unique by construction. */
+const HIRES_PER_AGENCY = 500;
+
+/**
+ * The resident ID number of the `hire`th person agency `index` hires: birth date and sequence
+ * number encode both (unique below 10,957 × 1,000 persons), so that no two generated persons
+ * share a number (one person, one agency is the store's claim: a clash would refuse the append).
+ */
+function residentId(index: number, hire: number, division: string): string {
+  const n = index * HIRES_PER_AGENCY + hire;
+  const born = dateOf(dayNumber('1965-01-01') + (n % 10_957)).replace(/-/g, '');
+  const first17 = `${division}${born}${String(Math.floor(n / 10_957) % 1000).padStart(3, '0')}`;
   return first17 + residentIdCheckCharacter(first17);
 }
 
@@ -431,6 +440,7 @@ export function agencyHistory(
       break;
     }
   const last = Math.min(end, closes - 1);
+  let hires = 0;
   const staff = (firstDay: number) => {
     const hired = firstDay;
     add({
@@ -439,7 +449,8 @@ export function agencyHistory(
       actor: 'agency',
       path: '/personnel',
       make: () => {
-        const idNumber = residentId(random, division);
+        if (hires === HIRES_PER_AGENCY) return undefined;
+        const idNumber = residentId(index, hires++, division);
         const idNumberHash = sealer.identityHash(idNumber);
         return {
           type: 'AddPersonnel',
