@@ -616,7 +616,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         refused: load.refused,
       };
       log(`loaded ${load.events} events in ${round(load.seconds)} s (${load.eventsPerSecond}/s)`);
-      const needsApp = ['queries', 'commands', 'writes', 'rebuild'].some((s) =>
+      // The export reads the export-feed projection: the live runners build it.
+      const needsApp = ['queries', 'commands', 'writes', 'export', 'rebuild'].some((s) =>
         sections.has(s as Section),
       );
       if (needsApp) {
