@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { PersonalDataVault } from './vault';
+import { BulkSealer, PersonalDataVault } from './vault';
 import { HOOK_TIMEOUT_MS } from '../../../test/support/timeouts';
 
 describe('personal data in the ledger (crypto-shredding)', () => {
@@ -154,5 +154,24 @@ describe('personal data in the ledger (crypto-shredding)', () => {
       await later.refused();
       expect(await rowOf('person:unknown')).toEqual({ pending_requests: 1 });
     });
+  });
+
+  it('opens what a bulk load sealed once its keys are flushed, and erases it as its own', async () => {
+    const bulk = new BulkSealer(pool, 'test-secret');
+    const idNumber = '110105198001010012';
+    const hash = bulk.identityHash(idNumber);
+    expect(hash).toBe(vault.identityHash(idNumber));
+    const subject = `person:bulk-${hash}`;
+    const sealed = bulk.seal(subject, 'resident-id', idNumber);
+    const again = bulk.seal(subject, 'person-name', '王伟');
+    expect(JSON.stringify(sealed)).not.toContain(idNumber);
+    // Not flushed: the key is nowhere yet, so nothing opens it.
+    expect(await new PersonalDataVault(pool, 'test-secret').open(sealed)).toBeNull();
+    await bulk.flush();
+    const reader = new PersonalDataVault(pool, 'test-secret');
+    expect(await reader.open(sealed)).toBe(idNumber);
+    expect(await reader.open(again)).toBe('王伟');
+    await reader.erase(subject);
+    expect(await new PersonalDataVault(pool, 'test-secret').open(sealed)).toBeNull();
   });
 });
