@@ -60,6 +60,11 @@ export interface ScaleOptions {
   /** Timed commands at each stream size of the write-latency section. */
   writeSamples: number;
   writeSizes: [number, number];
+  /**
+   * How the app's tables are first built after the load: its live runners from zero, or one
+   * `rebuildAll` pass before it starts (timed as `firstRebuild`).
+   */
+  firstBuild?: 'runners' | 'rebuild';
   /** Also measure the queries on a data set of about this many events (0: not). */
   smallEvents: number;
   /** A PostgreSQL maintenance URL; absent: an embedded server for the run. */
@@ -620,6 +625,35 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       const needsApp = ['queries', 'commands', 'writes', 'export', 'rebuild'].some((s) =>
         sections.has(s as Section),
       );
+      if (needsApp && options.firstBuild === 'rebuild') {
+        const head = await ledger.store.headPosition();
+        let lastLog = 0;
+        const report = await rebuildAll({
+          pool: ledger.pool,
+          store: ledger.store,
+          onProgress: (_, applied) => {
+            if (performance.now() - lastLog < 10_000) return;
+            lastLog = performance.now();
+            log(`  first build by rebuildAll: ${applied}/${head}`);
+          },
+        });
+        figures.firstRebuild = {
+          events: head,
+          seconds: round(report.seconds),
+          eventsPerSecond: Math.round(head / report.seconds),
+          ...(report.phases && {
+            phases: Object.fromEntries(
+              Object.entries(report.phases).map(([k, v]) => [k, round(v)]),
+            ),
+          }),
+          ...(report.projections && {
+            projections: Object.fromEntries(
+              Object.entries(report.projections).map(([k, v]) => [k, round(v)]),
+            ),
+          }),
+        };
+        log(`first build by rebuildAll: ${head} events in ${round(report.seconds)} s`);
+      }
       if (needsApp) {
         const seconds = await startApp(ledger, log);
         const head = await ledger.store.headPosition();
