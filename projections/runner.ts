@@ -535,15 +535,24 @@ export async function writeRow<Row>(
   const children = row === null ? [] : childRows(key, row);
   if (children.length === 0) return;
   const names = Object.keys(children[0]);
-  const values = children.flatMap((child) => names.map((n) => child[n]));
-  const tuples = children.map(
-    (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
-  );
-  await client.query(
-    `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
-    [key, ...values],
-  );
+  // A statement takes at most 65,535 parameters (the protocol's limit): an agency with
+  // thousands of inspections has more child rows than one statement can carry.
+  const perStatement = Math.max(1, Math.floor((MAX_PARAMETERS - 1) / names.length));
+  for (let from = 0; from < children.length; from += perStatement) {
+    const chunk = children.slice(from, from + perStatement);
+    const values = chunk.flatMap((child) => names.map((n) => child[n]));
+    const tuples = chunk.map(
+      (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
+    );
+    await client.query(
+      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      [key, ...values],
+    );
+  }
 }
+
+/** The most parameters one statement may bind (the wire protocol counts them in 16 bits). */
+export const MAX_PARAMETERS = 65_535;
 
 function ignore(): void {}
 
