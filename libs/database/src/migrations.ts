@@ -6,6 +6,8 @@ import { GradeHistory1763850250000 } from '@ledger/projections/migrations/176385
 import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
+import { LedgerReadPage1763870360000 } from '@ledger/event-store/postgres/migrations/1763870360000-ledger-read-page';
+import { LedgerAppendEnvelopes1763870360100 } from '@ledger/event-store/postgres/migrations/1763870360100-ledger-append-envelopes';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
@@ -48,6 +50,8 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerCheckpoints1763852627100,
   ExportFeed1763852028000,
   PersonCredit1763852110000,
+  LedgerReadPage1763870360000,
+  LedgerAppendEnvelopes1763870360100,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

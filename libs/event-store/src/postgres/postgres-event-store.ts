@@ -100,6 +100,53 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+/** A row of `ledger_read_page`, every column as the server's text (`rowMode: 'array'`). */
+type PageRow = [
+  position: string,
+  eventId: string,
+  streamId: string,
+  version: string,
+  type: string,
+  schemaVersion: string,
+  data: string,
+  metadata: string,
+  occurredAt: string,
+  recordedAt: string,
+  prevHash: string | null,
+  hash: string,
+];
+
+/** Every column left as the text the server sent: decoded by fromPageRow, not by pg. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value };
+
+/**
+ * `2026-03-01 09:30:00.12` (a timestamp's text, DateStyle ISO, trailing zeros dropped) as
+ * `ledger_ts` writes it: `2026-03-01T09:30:00.120Z` with 3 digits, `…00.120000Z` with 6. Text
+ * already in that form (`ledger_ts`'s, for years outside 1–9999) is kept.
+ */
+function isoText(text: string, digits: 3 | 6): string {
+  if (text.charCodeAt(10) !== 32) return text;
+  const fraction = text.length > 20 ? text.slice(20) : '';
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${(fraction + '000000').slice(0, digits)}Z`;
+}
+
+function fromPageRow(row: PageRow): StoredEvent {
+  return {
+    eventId: row[1],
+    type: row[4],
+    schemaVersion: Number(row[5]),
+    data: JSON.parse(row[6]) as unknown,
+    metadata: JSON.parse(row[7]) as StoredEvent['metadata'],
+    occurredAt: isoText(row[8], 3),
+    recordedAt: isoText(row[9], 6),
+    streamId: row[2],
+    version: Number(row[3]),
+    position: Number(row[0]),
+    prevHash: row[10],
+    hash: row[11],
+  };
+}
+
 function isoInstant(value: Date | string, field: string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new InvalidAppendError(`${field}: not a valid date`);
@@ -129,32 +176,43 @@ interface AppendRow {
   replayed: boolean;
 }
 
-const APPEND = 'SELECT * FROM ledger_append($1, $2, $3, $4::jsonb)';
+/**
+ * A named statement: each connection parses and plans it once, not on every append (ADR 036).
+ * `$4` is the events' canonical envelopes (hashTemplate), one per line.
+ */
+const APPEND = {
+  name: 'ledger_append_envelopes',
+  text: 'SELECT * FROM ledger_append_envelopes($1, $2, $3, $4)',
+};
 
-function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions): unknown[] {
+function prepareAppend(
+  streamId: string,
+  events: NewEvent[],
+  options: AppendOptions,
+): { name: string; text: string; values: unknown[] } {
   if (!NAME.test(streamId)) throw new InvalidAppendError(`stream id: "${streamId}" is not allowed`);
   if (events.length === 0)
     throw new InvalidAppendError('events: an append needs at least one event');
-  const payload = events.map((event) => {
-    if (!NAME.test(event.type))
-      throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
-    const prepared = {
-      eventId: event.eventId ?? randomUUID(),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      occurredAt: isoInstant(event.occurredAt, 'occurredAt'),
-    };
-    return { ...prepared, template: hashTemplate(streamId, prepared) };
-  });
+  // Canonical JSON holds no newline (one inside a string is written \n): it separates events.
+  const envelopes = events
+    .map((event) => {
+      if (!NAME.test(event.type))
+        throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
+      return hashTemplate(streamId, {
+        eventId: event.eventId ?? randomUUID(),
+        type: event.type,
+        schemaVersion: event.schemaVersion ?? 1,
+        data: event.data,
+        metadata: event.metadata ?? {},
+        occurredAt: isoInstant(event.occurredAt, 'occurredAt'),
+      });
+    })
+    .join('\n');
   const idempotencyKey = events[0].metadata?.idempotencyKey ?? null;
-  return [
-    streamId,
-    expectedText(options.expectedVersion ?? 'any'),
-    idempotencyKey,
-    JSON.stringify(payload),
-  ];
+  return {
+    ...APPEND,
+    values: [streamId, expectedText(options.expectedVersion ?? 'any'), idempotencyKey, envelopes],
+  };
 }
 
 function appendResult(streamId: string, { rows }: QueryResult<AppendRow>): AppendResult {
@@ -221,6 +279,14 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private closed = false;
+  /**
+   * The page after the last full page readAll returned, read while its caller handles that one
+   * (a sequential reader's server and client time overlap). A full page can be handed over
+   * later as it is: every event it holds was committed or rolled back for good below its last
+   * position when it was read (ADR 002), so a later read of the same page returns the same
+   * events.
+   */
+  private readAhead?: { after: number; limit: number; page: Promise<StoredEvent[] | undefined> };
 
   constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
     const { poolSize, ...rest } = options as PostgresEventStoreOptions;
@@ -251,7 +317,7 @@ export class PostgresEventStore implements EventStore {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        return appendResult(streamId, await this.pool.query<AppendRow>(APPEND, params));
+        return appendResult(streamId, await this.pool.query<AppendRow>(params));
       } catch (error) {
         // The same idempotency key won in a concurrent append: the next attempt replays it.
         if ((error as PgError).code === 'LE002' && attempt < 3) continue;
@@ -269,7 +335,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async appendReserving(
     streamId: string,
-    params: unknown[],
+    params: ReturnType<typeof prepareAppend>,
     { claims, releases }: { claims: UniqueClaim[]; releases: UniqueValue[] },
     options: AppendOptions,
   ): Promise<AppendResult> {
@@ -282,7 +348,7 @@ export class PostgresEventStore implements EventStore {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+        const result = appendResult(streamId, await client.query<AppendRow>(params));
         if (!result.replayed) {
           for (const { scope, key, holder } of claims) {
             // A no-op update on conflict returns the row as it stands: ours, or the holder's.
@@ -333,7 +399,7 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     const params = prepareAppend(streamId, events, options);
     try {
-      return appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+      return appendResult(streamId, await client.query<AppendRow>(params));
     } catch (error) {
       throw appendError(error, streamId, options);
     }
@@ -377,13 +443,42 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    // Only events of transactions older than every append of this ledger still in flight: an
-    // append that commits later can only hold higher positions (ADR 002, ADR 007).
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ledger_read_all($1, $2) ORDER BY position`,
-      [options.after ?? 0, options.limit ?? 1000],
-    );
-    return rows.map(toStoredEvent);
+    const after = options.after ?? 0;
+    const limit = options.limit ?? 1000;
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    let page: StoredEvent[] | undefined;
+    if (ahead !== undefined && ahead.after === after && ahead.limit === limit) {
+      // Only a full page is taken: its positions are final (see readAhead). A short one may
+      // predate an append our caller made before asking, so it is read again.
+      const read = await ahead.page;
+      if (read !== undefined && read.length === limit) page = read;
+    }
+    page ??= await this.readPage(after, limit);
+    if (page.length === limit && limit > 0 && !this.closed) {
+      const next = page[page.length - 1].position;
+      this.readAhead = {
+        after: next,
+        limit,
+        page: this.readPage(next, limit).catch(() => undefined),
+      };
+    }
+    return page;
+  }
+
+  /**
+   * One page of the global order: only events of transactions older than every append of this
+   * ledger still in flight, since an append that commits later can only hold higher positions
+   * (ADR 002, ADR 007). Rows come as arrays of text, decoded here (ADR 036).
+   */
+  private async readPage(after: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<PageRow>({
+      text: 'SELECT * FROM ledger_read_page($1, $2)',
+      values: [after, limit],
+      rowMode: 'array',
+      types: AS_TEXT,
+    });
+    return rows.map(fromPageRow);
   }
 
   async headPosition(): Promise<number> {
