@@ -339,6 +339,56 @@ describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
     expect(next.map((e) => e.eventId)).toEqual(late.eventIds);
   });
 
+  it('gives each of many concurrent appends its own outcome when they go as one call', async () => {
+    const ev = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
+      type: 'InspectionRecorded',
+      data: { n },
+      occurredAt: '2026-03-01',
+      ...extra,
+    });
+    const key = `k-${randomUUID()}`;
+    const replayed = await store.append(`agency-${randomUUID()}`, [
+      ev(0, { metadata: { idempotencyKey: key } }),
+    ]);
+    const taken = randomUUID();
+    await store.append(`agency-${randomUUID()}`, [ev(0, { eventId: taken })]);
+    const streams = Array.from({ length: 12 }, () => `agency-${randomUUID()}`);
+    const together = (sixToEleven: 'no-stream' | 2, more: Promise<unknown>[]) =>
+      Promise.allSettled([
+        // Twelve at once: two go alone, the others wait and go together.
+        ...streams.map((streamId, n) =>
+          store.append(streamId, [ev(n), ev(n)], {
+            expectedVersion: n < 6 ? 'no-stream' : sixToEleven,
+          }),
+        ),
+        ...more,
+      ]);
+    // Refused and replayed inside the call: the others are stored.
+    const first = await together(2, [
+      store.append(streams[0], [ev(99)], { expectedVersion: 5 }),
+      store.append(`agency-${randomUUID()}`, [ev(100, { metadata: { idempotencyKey: key } })]),
+    ]);
+    expect(first.map((o) => o.status)).toEqual([
+      ...Array(6).fill('fulfilled'),
+      ...Array(6).fill('rejected'), // streams 6–11 expected version 2: they have none yet
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(first[12]).toMatchObject({ reason: { name: 'WrongExpectedVersionError' } });
+    expect(first[13]).toMatchObject({ value: { replayed: true, eventIds: replayed.eventIds } });
+    // An event id used before fails the whole call: each append is made again on its own.
+    const second = await together('no-stream', [
+      store.append(`agency-${randomUUID()}`, [ev(101, { eventId: taken })]),
+    ]);
+    expect(second.map((o) => o.status)).toEqual([
+      ...Array(6).fill('rejected'), // streams 0–5 exist now
+      ...Array(6).fill('fulfilled'), // streams 6–11 are new
+      'rejected',
+    ]);
+    for (const streamId of streams) expect(await store.streamVersion(streamId)).toBe(2);
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
   it('refuses an envelope that names another stream, leaving nothing behind', async () => {
     const streamId = `agency-${randomUUID()}`;
     const envelope = hashTemplate(`agency-${randomUUID()}`, {

@@ -8,6 +8,7 @@ import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrat
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
 import { LedgerReadPage1763870360000 } from '@ledger/event-store/postgres/migrations/1763870360000-ledger-read-page';
 import { LedgerAppendEnvelopes1763870360100 } from '@ledger/event-store/postgres/migrations/1763870360100-ledger-append-envelopes';
+import { LedgerAppendBatch1763870360200 } from '@ledger/event-store/postgres/migrations/1763870360200-ledger-append-batch';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
 import { GradePeriodsCycle1763851300000 } from '@ledger/projections/migrations/1763851300000-grade-periods-cycle';
@@ -52,6 +53,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   PersonCredit1763852110000,
   LedgerReadPage1763870360000,
   LedgerAppendEnvelopes1763870360100,
+  LedgerAppendBatch1763870360200,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

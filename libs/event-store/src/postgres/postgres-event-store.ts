@@ -239,6 +239,31 @@ function appendError(error: unknown, streamId: string, options: AppendOptions): 
   return error;
 }
 
+/**
+ * At most this many append calls run at once; appends made meanwhile wait and then go as one
+ * call to `ledger_append_batch` (one transaction, one commit, one round trip for many). Two
+ * cores were the machine this was measured on (BENCHMARKS.md, issue 14).
+ */
+const APPENDS_AT_ONCE = 2;
+/** How long an append may wait for a running call before it goes anyway. */
+const WAIT_LIMIT_MS = 50;
+/** Appends in one batch at most. */
+const BATCH_LIMIT = 64;
+
+interface WaitingAppend {
+  streamId: string;
+  params: ReturnType<typeof prepareAppend>;
+  options: AppendOptions;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface BatchRow extends AppendRow {
+  item: number;
+  error: string | null;
+  detail: string | null;
+}
+
 /** The claims and releases of an append, checked, each list in one order (no deadlock between two). */
 function reservationsOf(options: AppendOptions): {
   claims: UniqueClaim[];
@@ -279,6 +304,10 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private closed = false;
+  /** Append calls running; appends made while APPENDS_AT_ONCE run wait, and go as one call. */
+  private appendsRunning = 0;
+  private readonly waiting: WaitingAppend[] = [];
+  private waitTimer?: NodeJS.Timeout;
   /**
    * The page after the last full page readAll returned, read while its caller handles that one
    * (a sequential reader's server and client time overlap). A full page can be handed over
@@ -315,15 +344,89 @@ export class PostgresEventStore implements EventStore {
     if (reservations.claims.length > 0 || reservations.releases.length > 0) {
       return this.appendReserving(streamId, params, reservations, options);
     }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return appendResult(streamId, await this.pool.query<AppendRow>(params));
-      } catch (error) {
-        // The same idempotency key won in a concurrent append: the next attempt replays it.
-        if ((error as PgError).code === 'LE002' && attempt < 3) continue;
-        throw appendError(error, streamId, options);
+    if (this.appendsRunning < APPENDS_AT_ONCE) return this.appendAlone(streamId, params, options);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ streamId, params, options, resolve, reject });
+      // A call that waits long (a stream head locked by a transaction left open) must not hold
+      // every other append back: after WAIT_LIMIT_MS the waiting ones go anyway.
+      this.waitTimer ??= setTimeout(() => {
+        this.waitTimer = undefined;
+        this.sendWaiting(true);
+      }, WAIT_LIMIT_MS);
+    });
+  }
+
+  private async appendAlone(
+    streamId: string,
+    params: ReturnType<typeof prepareAppend>,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    this.appendsRunning++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return appendResult(streamId, await this.pool.query<AppendRow>(params));
+        } catch (error) {
+          // The same idempotency key won in a concurrent append: the next attempt replays it.
+          if ((error as PgError).code === 'LE002' && attempt < 3) continue;
+          throw appendError(error, streamId, options);
+        }
       }
+    } finally {
+      this.appendsRunning--;
+      this.sendWaiting();
     }
+  }
+
+  /** The appends that waited while APPENDS_AT_ONCE calls ran, as one call (ADR 036). */
+  private sendWaiting(late = false): void {
+    if (this.waiting.length === 0 || (!late && this.appendsRunning >= APPENDS_AT_ONCE)) return;
+    const batch = this.waiting.splice(0, BATCH_LIMIT);
+    if (this.waiting.length === 0 && this.waitTimer !== undefined) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+    }
+    if (batch.length === 1) {
+      const [{ streamId, params, options, resolve, reject }] = batch;
+      this.appendAlone(streamId, params, options).then(resolve, reject);
+      return;
+    }
+    this.appendsRunning++;
+    void this.appendBatch(batch).finally(() => {
+      this.appendsRunning--;
+      this.sendWaiting();
+    });
+  }
+
+  private async appendBatch(batch: WaitingAppend[]): Promise<void> {
+    // Heads are locked in stream order, so two batches never wait for each other in a cycle;
+    // appends to one stream keep their order (the sort is stable).
+    const sorted = [...batch].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
+    let rows: BatchRow[];
+    try {
+      ({ rows } = await this.pool.query<BatchRow>({
+        name: 'ledger_append_batch',
+        text: 'SELECT * FROM ledger_append_batch($1, $2, $3, $4)',
+        values: [0, 1, 2, 3].map((k) => sorted.map(({ params }) => params.values[k])),
+      }));
+    } catch {
+      // One append failed the call (an idempotency key taken concurrently, an event id used
+      // before): each is made again on its own, and only that one fails.
+      for (const { streamId, params, options, resolve, reject } of sorted) {
+        this.appendAlone(streamId, params, options).then(resolve, reject);
+      }
+      return;
+    }
+    sorted.forEach(({ streamId, options, resolve, reject }, k) => {
+      const own = rows.filter((row) => row.item === k + 1);
+      if (own.length > 0 && own[0].error !== null) {
+        reject(appendError({ code: own[0].error, detail: own[0].detail }, streamId, options));
+      } else {
+        resolve(appendResult(streamId, { rows: own } as unknown as QueryResult<AppendRow>));
+      }
+    });
   }
 
   /**
