@@ -247,6 +247,8 @@ function appendError(error: unknown, streamId: string, options: AppendOptions): 
 const APPENDS_AT_ONCE = 2;
 /** How long an append may wait for a running call before it goes anyway. */
 const WAIT_LIMIT_MS = 50;
+/** Pages read ahead and not yet asked for, at most (one per sequential reader). */
+const READ_AHEAD_PAGES = 8;
 /** Appends in one batch at most. */
 const BATCH_LIMIT = 64;
 
@@ -309,13 +311,14 @@ export class PostgresEventStore implements EventStore {
   private readonly waiting: WaitingAppend[] = [];
   private waitTimer?: NodeJS.Timeout;
   /**
-   * The page after the last full page readAll returned, read while its caller handles that one
+   * The page after each full page readAll returned, read while its caller handles that one
    * (a sequential reader's server and client time overlap). A full page can be handed over
    * later as it is: every event it holds was committed or rolled back for good below its last
    * position when it was read (ADR 002), so a later read of the same page returns the same
-   * events.
+   * events. Keyed by after and limit, a few at a time: readers at different positions (the
+   * projections catching up) do not discard each other's.
    */
-  private readAhead?: { after: number; limit: number; page: Promise<StoredEvent[] | undefined> };
+  private readonly readAhead = new Map<string, Promise<StoredEvent[] | undefined>>();
 
   constructor(options: PostgresEventStoreOptions | (PoolConfig & { connectionString: string })) {
     const { poolSize, ...rest } = options as PostgresEventStoreOptions;
@@ -548,23 +551,27 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = options.after ?? 0;
     const limit = options.limit ?? 1000;
-    const ahead = this.readAhead;
-    this.readAhead = undefined;
+    const key = `${after}:${limit}`;
+    const ahead = this.readAhead.get(key);
+    this.readAhead.delete(key);
     let page: StoredEvent[] | undefined;
-    if (ahead !== undefined && ahead.after === after && ahead.limit === limit) {
+    if (ahead !== undefined) {
       // Only a full page is taken: its positions are final (see readAhead). A short one may
       // predate an append our caller made before asking, so it is read again.
-      const read = await ahead.page;
+      const read = await ahead;
       if (read !== undefined && read.length === limit) page = read;
     }
     page ??= await this.readPage(after, limit);
     if (page.length === limit && limit > 0 && !this.closed) {
       const next = page[page.length - 1].position;
-      this.readAhead = {
-        after: next,
-        limit,
-        page: this.readPage(next, limit).catch(() => undefined),
-      };
+      this.readAhead.set(
+        `${next}:${limit}`,
+        this.readPage(next, limit).catch(() => undefined),
+      );
+      // The oldest goes first (a Map keeps insertion order).
+      if (this.readAhead.size > READ_AHEAD_PAGES) {
+        this.readAhead.delete(this.readAhead.keys().next().value!);
+      }
     }
     return page;
   }
