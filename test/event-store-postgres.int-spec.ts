@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { PostgresEventStore, type NewEvent, type StoredEvent } from '@ledger/event-store';
+import {
+  PostgresEventStore,
+  hashTemplate,
+  type NewEvent,
+  type StoredEvent,
+} from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { HOOK_TIMEOUT_MS } from './support/timeouts';
 import { runEventStoreContract } from './contract/event-store.contract';
@@ -266,5 +271,141 @@ describe("PostgreSQL event store: readers wait for the ledger's own appends, not
       if (open) await client.query('ROLLBACK');
       client.release();
     }
+  });
+});
+
+describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('lean');
+    store = new PostgresEventStore({ connectionString: db.url });
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  }, HOOK_TIMEOUT_MS);
+
+  it('reads every field of every event the same through readAll as through readStream', async () => {
+    const start = await store.headPosition();
+    const streamId = `agency-${randomUUID()}`;
+    // Whole seconds, tenths, a year below 1000: the timestamps' text drops trailing zeros.
+    const times = [
+      '2026-03-01T09:30:00.000Z',
+      '2026-03-01T09:30:00.100Z',
+      '0999-12-31T23:59:59.999Z',
+    ];
+    // One event per append, then several in one: the two ways through ledger_append_envelopes.
+    for (const occurredAt of times) {
+      await store.append(streamId, [
+        { type: 'InspectionRecorded', data: { occurredAt }, occurredAt },
+      ]);
+    }
+    await store.append(
+      streamId,
+      Array.from({ length: 40 }, (_, n) => ({
+        type: 'InspectionRecorded',
+        data: { n, text: '百分之百 %1$s %% "\n', nested: [{ a: null }] },
+        metadata: { actor: 'test' },
+        occurredAt: `2026-03-01T09:30:00.${String(n * 25).padStart(3, '0')}Z`,
+      })),
+    );
+    const read = await store.readAll({ after: start });
+    const stream = await store.readStream(streamId);
+    expect(read).toHaveLength(43);
+    expect(read).toEqual(stream);
+    expect(read.slice(0, 3).map((e) => e.occurredAt)).toEqual(times);
+    expect(read.every((e) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(e.recordedAt))).toBe(
+      true,
+    );
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it('hands over a page read ahead only when it was full: an append made since is seen at once', async () => {
+    const start = await store.headPosition();
+    const streamId = `agency-${randomUUID()}`;
+    const first = await store.append(streamId, [
+      { type: 'InspectionRecorded', data: { n: 1 }, occurredAt: '2026-03-01' },
+      { type: 'InspectionRecorded', data: { n: 2 }, occurredAt: '2026-03-01' },
+    ]);
+    // A full page of two: the next page (empty so far) is read ahead.
+    const page = await store.readAll({ after: start, limit: 2 });
+    expect(page.map((e) => e.eventId)).toEqual(first.eventIds);
+    const late = await store.append(streamId, [
+      { type: 'InspectionRecorded', data: { n: 3 }, occurredAt: '2026-03-01' },
+    ]);
+    const next = await store.readAll({ after: page[1].position, limit: 2 });
+    expect(next.map((e) => e.eventId)).toEqual(late.eventIds);
+  });
+
+  it('gives each of many concurrent appends its own outcome when they go as one call', async () => {
+    const ev = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
+      type: 'InspectionRecorded',
+      data: { n },
+      occurredAt: '2026-03-01',
+      ...extra,
+    });
+    const key = `k-${randomUUID()}`;
+    const replayed = await store.append(`agency-${randomUUID()}`, [
+      ev(0, { metadata: { idempotencyKey: key } }),
+    ]);
+    const taken = randomUUID();
+    await store.append(`agency-${randomUUID()}`, [ev(0, { eventId: taken })]);
+    const streams = Array.from({ length: 12 }, () => `agency-${randomUUID()}`);
+    const together = (sixToEleven: 'no-stream' | 2, more: Promise<unknown>[]) =>
+      Promise.allSettled([
+        // Twelve at once: two go alone, the others wait and go together.
+        ...streams.map((streamId, n) =>
+          store.append(streamId, [ev(n), ev(n)], {
+            expectedVersion: n < 6 ? 'no-stream' : sixToEleven,
+          }),
+        ),
+        ...more,
+      ]);
+    // Refused and replayed inside the call: the others are stored.
+    const first = await together(2, [
+      store.append(streams[0], [ev(99)], { expectedVersion: 5 }),
+      store.append(`agency-${randomUUID()}`, [ev(100, { metadata: { idempotencyKey: key } })]),
+    ]);
+    expect(first.map((o) => o.status)).toEqual([
+      ...Array(6).fill('fulfilled'),
+      ...Array(6).fill('rejected'), // streams 6–11 expected version 2: they have none yet
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(first[12]).toMatchObject({ reason: { name: 'WrongExpectedVersionError' } });
+    expect(first[13]).toMatchObject({ value: { replayed: true, eventIds: replayed.eventIds } });
+    // An event id used before fails the whole call: each append is made again on its own.
+    const second = await together('no-stream', [
+      store.append(`agency-${randomUUID()}`, [ev(101, { eventId: taken })]),
+    ]);
+    expect(second.map((o) => o.status)).toEqual([
+      ...Array(6).fill('rejected'), // streams 0–5 exist now
+      ...Array(6).fill('fulfilled'), // streams 6–11 are new
+      'rejected',
+    ]);
+    for (const streamId of streams) expect(await store.streamVersion(streamId)).toBe(2);
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it('refuses an envelope that names another stream, leaving nothing behind', async () => {
+    const streamId = `agency-${randomUUID()}`;
+    const envelope = hashTemplate(`agency-${randomUUID()}`, {
+      eventId: randomUUID(),
+      type: 'InspectionRecorded',
+      schemaVersion: 1,
+      data: {},
+      metadata: {},
+      occurredAt: '2026-03-01T00:00:00.000Z',
+    });
+    await expect(
+      store.pool.query('SELECT * FROM ledger_append_envelopes($1, $2, NULL, $3)', [
+        streamId,
+        'any',
+        envelope,
+      ]),
+    ).rejects.toMatchObject({ code: '22023' });
+    expect(await store.streamVersion(streamId)).toBe(0);
   });
 });

@@ -66,6 +66,18 @@ export class OtherLoad {
 
   /** Cores' worth of CPU other processes used on average since `sample`. */
   stop(sample: Sample | undefined): number | undefined {
+    return this.split(sample)?.otherCores;
+  }
+
+  /**
+   * Since `sample`: cores' worth of CPU other processes used, and the CPU seconds of ours,
+   * this process (the client) and the PostgreSQL server's (backends of our databases and the
+   * server's own processes). Ours divided by the events is a cost per event that other load
+   * changes much less than it changes throughput.
+   */
+  split(
+    sample: Sample | undefined,
+  ): { otherCores: number; clientSeconds: number; serverSeconds: number } | undefined {
     if (!sample) return undefined;
     const seconds = (performance.now() - sample.at) / 1000;
     const busy = (machineBusyTicks() - sample.machineBusy) / TICKS_PER_SECOND;
@@ -74,7 +86,11 @@ export class OtherLoad {
       postgres += (ticks - (sample.ourProcesses.get(pid) ?? 0)) / TICKS_PER_SECOND;
     }
     const self = process.cpuUsage(sample.self);
-    const ours = postgres + (self.user + self.system) / 1e6;
-    return Math.max(0, busy - ours) / seconds;
+    const client = (self.user + self.system) / 1e6;
+    return {
+      otherCores: Math.max(0, busy - postgres - client) / seconds,
+      clientSeconds: client,
+      serverSeconds: postgres,
+    };
   }
 }

@@ -212,6 +212,8 @@ interface Outcome {
   results: Partial<Record<Workload, Figure>>;
   /** Cores' worth of CPU that other processes on the machine used during each workload. */
   otherCores: Partial<Record<Workload, number | undefined>>;
+  /** CPU microseconds per event of this process (client) and of the server, per workload. */
+  cpuPerEvent: Partial<Record<Workload, { client: number; server: number }>>;
 }
 
 async function run(adminUrl: string, embedded: boolean, options: Options): Promise<Outcome> {
@@ -220,6 +222,17 @@ async function run(adminUrl: string, embedded: boolean, options: Options): Promi
   const results: Partial<Record<Workload, Figure>> = {};
   const otherLoad = new OtherLoad(`bench_${process.pid}_`);
   const otherCores: Outcome['otherCores'] = {};
+  const cpuPerEvent: Outcome['cpuPerEvent'] = {};
+  const measured = (workload: Workload, load: ReturnType<OtherLoad['start']>, events: number) => {
+    const split = otherLoad.split(load);
+    otherCores[workload] = split?.otherCores;
+    if (split) {
+      cpuPerEvent[workload] = {
+        client: (split.clientSeconds * 1e6) / events,
+        server: (split.serverSeconds * 1e6) / events,
+      };
+    }
+  };
 
   for (const line of await describeServer(adminUrl, embedded, options)) console.log(line);
   if (options.synchronousCommitOff) {
@@ -235,7 +248,7 @@ async function run(adminUrl: string, embedded: boolean, options: Options): Promi
       const started = performance.now();
       await runWrite(workload, store, s);
       const seconds = (performance.now() - started) / 1000;
-      otherCores[workload] = otherLoad.stop(load);
+      measured(workload, load, eventsWritten(workload, s));
       results[workload] = figure(eventsWritten(workload, s), seconds);
       log(`${workload}: ${results[workload].eventsPerSecond} events/s`);
     });
@@ -267,7 +280,7 @@ async function run(adminUrl: string, embedded: boolean, options: Options): Promi
         log(`${workload}: reading ${expected} events`);
         const load = otherLoad.start();
         const outcome = await readers[workload]();
-        otherCores[workload] = otherLoad.stop(load);
+        measured(workload, load, outcome.eventIds.length);
         checkExactlyOnce(workload, outcome, written);
         results[workload] = figure(outcome.eventIds.length, outcome.seconds);
         log(
@@ -276,10 +289,10 @@ async function run(adminUrl: string, embedded: boolean, options: Options): Promi
       }
     });
   }
-  return { results, otherCores };
+  return { results, otherCores, cpuPerEvent };
 }
 
-function printResults({ results, otherCores }: Outcome, options: Options): void {
+function printResults({ results, otherCores, cpuPerEvent }: Outcome, options: Options): void {
   const table = new Table({
     head: ['name', 'events', 'seconds', 'events/s'],
     colAligns: ['left', 'right', 'right', 'right'],
@@ -311,6 +324,18 @@ function printResults({ results, otherCores }: Outcome, options: Options): void 
         `*** disturbed by other load (over 10 % of the machine): ${disturbed.join(', ')} ***`,
       );
     }
+  }
+  const costs = WORKLOADS.filter((workload) => cpuPerEvent[workload] !== undefined);
+  if (costs.length > 0) {
+    console.log(
+      'CPU per event, ours (µs, client + server): ' +
+        costs
+          .map((workload) => {
+            const { client, server } = cpuPerEvent[workload]!;
+            return `${workload} ${client.toFixed(0)} + ${server.toFixed(0)}`;
+          })
+          .join(', '),
+    );
   }
   if (options.json) console.log(JSON.stringify(results));
 }

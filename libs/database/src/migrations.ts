@@ -6,6 +6,10 @@ import { GradeHistory1763850250000 } from '@ledger/projections/migrations/176385
 import { CreditRecord1763850300000 } from '@ledger/projections/migrations/1763850300000-credit-record';
 import { LedgerTsStable1763850400000 } from '@ledger/event-store/postgres/migrations/1763850400000-ledger-ts-stable';
 import { LedgerReadHorizon1763850500000 } from '@ledger/event-store/postgres/migrations/1763850500000-ledger-read-horizon';
+import { LedgerReadPage1763870360000 } from '@ledger/event-store/postgres/migrations/1763870360000-ledger-read-page';
+import { LedgerAppendEnvelopes1763870360100 } from '@ledger/event-store/postgres/migrations/1763870360100-ledger-append-envelopes';
+import { LedgerAppendBatch1763870360200 } from '@ledger/event-store/postgres/migrations/1763870360200-ledger-append-batch';
+import { LedgerStreamOrderEnvelopes1763870360300 } from '@ledger/event-store/postgres/migrations/1763870360300-ledger-stream-order-envelopes';
 import { LedgerReservations1763850900000 } from '@ledger/event-store/postgres/migrations/1763850900000-ledger-reservations';
 import { LedgerStreamOrder1763862000000 } from '@ledger/event-store/postgres/migrations/1763862000000-ledger-stream-order';
 import { ProjectionErrors1763850700000 } from '@ledger/projections/migrations/1763850700000-projection-errors';
@@ -52,6 +56,10 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   PersonCredit1763852110000,
   LedgerStreamOrder1763862000000,
   ExportFeedParties1763862000100,
+  LedgerReadPage1763870360000,
+  LedgerAppendEnvelopes1763870360100,
+  LedgerAppendBatch1763870360200,
+  LedgerStreamOrderEnvelopes1763870360300,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */

@@ -100,6 +100,53 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+/** A row of `ledger_read_page`, every column as the server's text (`rowMode: 'array'`). */
+type PageRow = [
+  position: string,
+  eventId: string,
+  streamId: string,
+  version: string,
+  type: string,
+  schemaVersion: string,
+  data: string,
+  metadata: string,
+  occurredAt: string,
+  recordedAt: string,
+  prevHash: string | null,
+  hash: string,
+];
+
+/** Every column left as the text the server sent: decoded by fromPageRow, not by pg. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value };
+
+/**
+ * `2026-03-01 09:30:00.12` (a timestamp's text, DateStyle ISO, trailing zeros dropped) as
+ * `ledger_ts` writes it: `2026-03-01T09:30:00.120Z` with 3 digits, `…00.120000Z` with 6. Text
+ * already in that form (`ledger_ts`'s, for years outside 1–9999) is kept.
+ */
+function isoText(text: string, digits: 3 | 6): string {
+  if (text.charCodeAt(10) !== 32) return text;
+  const fraction = text.length > 20 ? text.slice(20) : '';
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${(fraction + '000000').slice(0, digits)}Z`;
+}
+
+function fromPageRow(row: PageRow): StoredEvent {
+  return {
+    eventId: row[1],
+    type: row[4],
+    schemaVersion: Number(row[5]),
+    data: JSON.parse(row[6]) as unknown,
+    metadata: JSON.parse(row[7]) as StoredEvent['metadata'],
+    occurredAt: isoText(row[8], 3),
+    recordedAt: isoText(row[9], 6),
+    streamId: row[2],
+    version: Number(row[3]),
+    position: Number(row[0]),
+    prevHash: row[10],
+    hash: row[11],
+  };
+}
+
 function isoInstant(value: Date | string, field: string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new InvalidAppendError(`${field}: not a valid date`);
@@ -129,32 +176,43 @@ interface AppendRow {
   replayed: boolean;
 }
 
-const APPEND = 'SELECT * FROM ledger_append($1, $2, $3, $4::jsonb)';
+/**
+ * A named statement: each connection parses and plans it once, not on every append (ADR 036).
+ * `$4` is the events' canonical envelopes (hashTemplate), one per line.
+ */
+const APPEND = {
+  name: 'ledger_append_envelopes',
+  text: 'SELECT * FROM ledger_append_envelopes($1, $2, $3, $4)',
+};
 
-function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions): unknown[] {
+function prepareAppend(
+  streamId: string,
+  events: NewEvent[],
+  options: AppendOptions,
+): { name: string; text: string; values: unknown[] } {
   if (!NAME.test(streamId)) throw new InvalidAppendError(`stream id: "${streamId}" is not allowed`);
   if (events.length === 0)
     throw new InvalidAppendError('events: an append needs at least one event');
-  const payload = events.map((event) => {
-    if (!NAME.test(event.type))
-      throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
-    const prepared = {
-      eventId: event.eventId ?? randomUUID(),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      occurredAt: isoInstant(event.occurredAt, 'occurredAt'),
-    };
-    return { ...prepared, template: hashTemplate(streamId, prepared) };
-  });
+  // Canonical JSON holds no newline (one inside a string is written \n): it separates events.
+  const envelopes = events
+    .map((event) => {
+      if (!NAME.test(event.type))
+        throw new InvalidAppendError(`type: "${event.type}" is not allowed`);
+      return hashTemplate(streamId, {
+        eventId: event.eventId ?? randomUUID(),
+        type: event.type,
+        schemaVersion: event.schemaVersion ?? 1,
+        data: event.data,
+        metadata: event.metadata ?? {},
+        occurredAt: isoInstant(event.occurredAt, 'occurredAt'),
+      });
+    })
+    .join('\n');
   const idempotencyKey = events[0].metadata?.idempotencyKey ?? null;
-  return [
-    streamId,
-    expectedText(options.expectedVersion ?? 'any'),
-    idempotencyKey,
-    JSON.stringify(payload),
-  ];
+  return {
+    ...APPEND,
+    values: [streamId, expectedText(options.expectedVersion ?? 'any'), idempotencyKey, envelopes],
+  };
 }
 
 function appendResult(streamId: string, { rows }: QueryResult<AppendRow>): AppendResult {
@@ -179,6 +237,33 @@ function appendError(error: unknown, streamId: string, options: AppendOptions): 
     );
   }
   return error;
+}
+
+/**
+ * At most this many append calls run at once; appends made meanwhile wait and then go as one
+ * call to `ledger_append_batch` (one transaction, one commit, one round trip for many). Two
+ * cores were the machine this was measured on (BENCHMARKS.md, issue 14).
+ */
+const APPENDS_AT_ONCE = 2;
+/** How long an append may wait for a running call before it goes anyway. */
+const WAIT_LIMIT_MS = 50;
+/** Pages read ahead and not yet asked for, at most (one per sequential reader). */
+const READ_AHEAD_PAGES = 8;
+/** Appends in one batch at most. */
+const BATCH_LIMIT = 64;
+
+interface WaitingAppend {
+  streamId: string;
+  params: ReturnType<typeof prepareAppend>;
+  options: AppendOptions;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface BatchRow extends AppendRow {
+  item: number;
+  error: string | null;
+  detail: string | null;
 }
 
 /** The claims and releases of an append, checked, each list in one order (no deadlock between two). */
@@ -255,6 +340,19 @@ export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private closed = false;
   private readonly inline: InlineProjection[];
+  /** Append calls running; appends made while APPENDS_AT_ONCE run wait, and go as one call. */
+  private appendsRunning = 0;
+  private readonly waiting: WaitingAppend[] = [];
+  private waitTimer?: NodeJS.Timeout;
+  /**
+   * The page after each full page readAll returned, read while its caller handles that one
+   * (a sequential reader's server and client time overlap). A full page can be handed over
+   * later as it is: every event it holds was committed or rolled back for good below its last
+   * position when it was read (ADR 002), so a later read of the same page returns the same
+   * events. Keyed by after and limit, a few at a time: readers at different positions (the
+   * projections catching up) do not discard each other's.
+   */
+  private readonly readAhead = new Map<string, Promise<StoredEvent[] | undefined>>();
 
   constructor(
     options:
@@ -292,15 +390,89 @@ export class PostgresEventStore implements EventStore {
     ) {
       return this.appendReserving(streamId, params, reservations, options, events);
     }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return appendResult(streamId, await this.pool.query<AppendRow>(APPEND, params));
-      } catch (error) {
-        // The same idempotency key won in a concurrent append: the next attempt replays it.
-        if ((error as PgError).code === 'LE002' && attempt < 3) continue;
-        throw appendError(error, streamId, options);
+    if (this.appendsRunning < APPENDS_AT_ONCE) return this.appendAlone(streamId, params, options);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ streamId, params, options, resolve, reject });
+      // A call that waits long (a stream head locked by a transaction left open) must not hold
+      // every other append back: after WAIT_LIMIT_MS the waiting ones go anyway.
+      this.waitTimer ??= setTimeout(() => {
+        this.waitTimer = undefined;
+        this.sendWaiting(true);
+      }, WAIT_LIMIT_MS);
+    });
+  }
+
+  private async appendAlone(
+    streamId: string,
+    params: ReturnType<typeof prepareAppend>,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    this.appendsRunning++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return appendResult(streamId, await this.pool.query<AppendRow>(params));
+        } catch (error) {
+          // The same idempotency key won in a concurrent append: the next attempt replays it.
+          if ((error as PgError).code === 'LE002' && attempt < 3) continue;
+          throw appendError(error, streamId, options);
+        }
       }
+    } finally {
+      this.appendsRunning--;
+      this.sendWaiting();
     }
+  }
+
+  /** The appends that waited while APPENDS_AT_ONCE calls ran, as one call (ADR 036). */
+  private sendWaiting(late = false): void {
+    if (this.waiting.length === 0 || (!late && this.appendsRunning >= APPENDS_AT_ONCE)) return;
+    const batch = this.waiting.splice(0, BATCH_LIMIT);
+    if (this.waiting.length === 0 && this.waitTimer !== undefined) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+    }
+    if (batch.length === 1) {
+      const [{ streamId, params, options, resolve, reject }] = batch;
+      this.appendAlone(streamId, params, options).then(resolve, reject);
+      return;
+    }
+    this.appendsRunning++;
+    void this.appendBatch(batch).finally(() => {
+      this.appendsRunning--;
+      this.sendWaiting();
+    });
+  }
+
+  private async appendBatch(batch: WaitingAppend[]): Promise<void> {
+    // Heads are locked in stream order, so two batches never wait for each other in a cycle;
+    // appends to one stream keep their order (the sort is stable).
+    const sorted = [...batch].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
+    let rows: BatchRow[];
+    try {
+      ({ rows } = await this.pool.query<BatchRow>({
+        name: 'ledger_append_batch',
+        text: 'SELECT * FROM ledger_append_batch($1, $2, $3, $4)',
+        values: [0, 1, 2, 3].map((k) => sorted.map(({ params }) => params.values[k])),
+      }));
+    } catch {
+      // One append failed the call (an idempotency key taken concurrently, an event id used
+      // before): each is made again on its own, and only that one fails.
+      for (const { streamId, params, options, resolve, reject } of sorted) {
+        this.appendAlone(streamId, params, options).then(resolve, reject);
+      }
+      return;
+    }
+    sorted.forEach(({ streamId, options, resolve, reject }, k) => {
+      const own = rows.filter((row) => row.item === k + 1);
+      if (own.length > 0 && own[0].error !== null) {
+        reject(appendError({ code: own[0].error, detail: own[0].detail }, streamId, options));
+      } else {
+        resolve(appendResult(streamId, { rows: own } as unknown as QueryResult<AppendRow>));
+      }
+    });
   }
 
   /**
@@ -312,7 +484,7 @@ export class PostgresEventStore implements EventStore {
    */
   private async appendReserving(
     streamId: string,
-    params: unknown[],
+    params: ReturnType<typeof prepareAppend>,
     { claims, releases }: { claims: UniqueClaim[]; releases: UniqueValue[] },
     options: AppendOptions,
     events: NewEvent[],
@@ -326,7 +498,7 @@ export class PostgresEventStore implements EventStore {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+        const result = appendResult(streamId, await client.query<AppendRow>(params));
         if (!result.replayed) {
           for (const { scope, key, holder } of claims) {
             // A no-op update on conflict returns the row as it stands: ours, or the holder's.
@@ -381,7 +553,7 @@ export class PostgresEventStore implements EventStore {
     const params = prepareAppend(streamId, events, options);
     let result: AppendResult;
     try {
-      result = appendResult(streamId, await client.query<AppendRow>(APPEND, params));
+      result = appendResult(streamId, await client.query<AppendRow>(params));
     } catch (error) {
       throw appendError(error, streamId, options);
     }
@@ -476,13 +648,46 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    // Only events of transactions older than every append of this ledger still in flight: an
-    // append that commits later can only hold higher positions (ADR 002, ADR 007).
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ledger_read_all($1, $2) ORDER BY position`,
-      [options.after ?? 0, options.limit ?? 1000],
-    );
-    return rows.map(toStoredEvent);
+    const after = options.after ?? 0;
+    const limit = options.limit ?? 1000;
+    const key = `${after}:${limit}`;
+    const ahead = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    let page: StoredEvent[] | undefined;
+    if (ahead !== undefined) {
+      // Only a full page is taken: its positions are final (see readAhead). A short one may
+      // predate an append our caller made before asking, so it is read again.
+      const read = await ahead;
+      if (read !== undefined && read.length === limit) page = read;
+    }
+    page ??= await this.readPage(after, limit);
+    if (page.length === limit && limit > 0 && !this.closed) {
+      const next = page[page.length - 1].position;
+      this.readAhead.set(
+        `${next}:${limit}`,
+        this.readPage(next, limit).catch(() => undefined),
+      );
+      // The oldest goes first (a Map keeps insertion order).
+      if (this.readAhead.size > READ_AHEAD_PAGES) {
+        this.readAhead.delete(this.readAhead.keys().next().value!);
+      }
+    }
+    return page;
+  }
+
+  /**
+   * One page of the global order: only events of transactions older than every append of this
+   * ledger still in flight, since an append that commits later can only hold higher positions
+   * (ADR 002, ADR 007). Rows come as arrays of text, decoded here (ADR 036).
+   */
+  private async readPage(after: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<PageRow>({
+      text: 'SELECT * FROM ledger_read_page($1, $2)',
+      values: [after, limit],
+      rowMode: 'array',
+      types: AS_TEXT,
+    });
+    return rows.map(fromPageRow);
   }
 
   async headPosition(): Promise<number> {
