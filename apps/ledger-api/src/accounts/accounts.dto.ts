@@ -33,7 +33,7 @@ export class LoginDto {
   password!: string;
 }
 
-/** A new password: the same bounds as at creation. */
+/** A password being set (at creation, a change or a reset): its bounds. */
 const NEW_PASSWORD = {
   max: PASSWORD_MAX,
   multiline: false,
@@ -70,12 +70,7 @@ export class CreateUserDto {
 
   @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
   @IsRequired()
-  @IsText({
-    max: PASSWORD_MAX,
-    multiline: false,
-    pattern: new RegExp(`^[\\s\\S]{${PASSWORD_MIN},}$`),
-    patternMessage: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
-  })
+  @IsText(NEW_PASSWORD)
   password!: string;
 
   @ApiProperty({ enum: ACCOUNT_ROLES })

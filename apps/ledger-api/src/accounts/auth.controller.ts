@@ -63,6 +63,13 @@ export function signedInUser(doc: UserDoc): SignedInUserDto {
   ) as unknown as SignedInUserDto;
 }
 
+/** Both session cookies cleared (sign-out, a new password): the browser holds no session. */
+function clearSessionCookies(req: Request, res: Response): void {
+  const cookie = { sameSite: 'strict' as const, path: '/', secure: req.secure };
+  res.clearCookie(SESSION_COOKIE, { ...cookie, httpOnly: true });
+  res.clearCookie(CSRF_COOKIE, cookie);
+}
+
 /**
  * Sign-in for people (API.md v1.1, "Accounts and sign-in"; ADR 022). Machine clients keep
  * using Bearer tokens; a browser gets the same kind of token in an httpOnly cookie and a CSRF
@@ -154,9 +161,7 @@ export class AuthController {
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const session: SessionInfo | undefined = (req as unknown as AuthenticatedRequest).session;
     if (session) await this.sessions.revoke(session.jti, session.userId, session.exp);
-    const cookie = { sameSite: 'strict' as const, path: '/', secure: req.secure };
-    res.clearCookie(SESSION_COOKIE, { ...cookie, httpOnly: true });
-    res.clearCookie(CSRF_COOKIE, cookie);
+    clearSessionCookies(req, res);
   }
 
   @Post('password')
@@ -211,9 +216,7 @@ export class AuthController {
       });
     }
     const result = await this.accounts.changePassword(doc.userId, body.newPassword, actor);
-    const cookie = { sameSite: 'strict' as const, path: '/', secure: req.secure };
-    res.clearCookie(SESSION_COOKIE, { ...cookie, httpOnly: true });
-    res.clearCookie(CSRF_COOKIE, cookie);
+    clearSessionCookies(req, res);
     return {
       userId: doc.userId,
       version: result.version,

@@ -52,6 +52,24 @@ export class UsersController {
     return this.service.managerOf(requireActor(caller));
   }
 
+  /**
+   * The account `userId`, once the caller is found to manage it (a manager at all, `refuse`'s
+   * own check, the account exists, it is the caller's to manage): 403 or 404 otherwise.
+   */
+  private async managed(
+    caller: Actor | undefined,
+    userId: string,
+    refuse?: (manager: AccountManager) => void,
+  ): Promise<void> {
+    const manager = await this.manager(caller);
+    const listing = mayListAccounts(manager);
+    if (!listing.ok) throw forbidden(listing.reason);
+    refuse?.(manager);
+    const doc = await this.service.existing(userId);
+    const decision = mayManageAccount(manager, doc);
+    if (!decision.ok) throw forbidden(decision.reason);
+  }
+
   @Post()
   @HttpCode(201)
   @ApiOperation({
@@ -123,12 +141,7 @@ export class UsersController {
     @Body() body: DisableUserDto,
     @CurrentActor() caller?: Actor,
   ): Promise<UserDisabledDto> {
-    const manager = await this.manager(caller);
-    const listing = mayListAccounts(manager);
-    if (!listing.ok) throw forbidden(listing.reason);
-    const doc = await this.service.existing(userId);
-    const decision = mayManageAccount(manager, doc);
-    if (!decision.ok) throw forbidden(decision.reason);
+    await this.managed(caller, userId);
     const result = await this.service.disable(userId, requireActor(caller), body.reason);
     return {
       userId,
@@ -157,15 +170,11 @@ export class UsersController {
     @Body() body: ResetPasswordDto,
     @CurrentActor() caller?: Actor,
   ): Promise<PasswordChangedDto> {
-    const manager = await this.manager(caller);
-    const listing = mayListAccounts(manager);
-    if (!listing.ok) throw forbidden(listing.reason);
-    if (userId === manager.userId) {
-      throw forbidden('userId: change your own password with POST /api/v1/auth/password');
-    }
-    const doc = await this.service.existing(userId);
-    const decision = mayManageAccount(manager, doc);
-    if (!decision.ok) throw forbidden(decision.reason);
+    await this.managed(caller, userId, (manager) => {
+      if (userId === manager.userId) {
+        throw forbidden('userId: change your own password with POST /api/v1/auth/password');
+      }
+    });
     const result = await this.service.changePassword(userId, body.password, requireActor(caller));
     return {
       userId,

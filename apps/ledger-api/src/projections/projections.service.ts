@@ -13,33 +13,18 @@ import {
   type StoredEvent,
 } from '@ledger/event-store';
 import {
-  creditRecordProjection,
+  ALL_PROJECTIONS,
   exportFeedProjection,
-  gradeHistoryProjection,
-  inspectionPlanProjection,
-  notificationsProjection,
-  merkleLogProjection,
-  personCreditProjection,
   ProjectionRunner,
-  registryProjection,
-  usersProjection,
-  type Projection,
   type ProjectionStatus,
 } from '@ledger/projections';
 import { DATABASE_POOL } from '../database-pool.module';
 
-/** Every projection the API reads, run inside the API process; writes wait for them. */
-export const API_PROJECTIONS = [
-  registryProjection,
-  gradeHistoryProjection,
-  creditRecordProjection,
-  inspectionPlanProjection,
-  notificationsProjection,
-  usersProjection,
-  merkleLogProjection,
-  exportFeedProjection,
-  personCreditProjection,
-] as Projection<unknown>[];
+/**
+ * Every projection the API reads, run inside the API process; writes wait for them. The
+ * library's own list, so the API and `rebuildAll` cannot disagree on what there is.
+ */
+export const API_PROJECTIONS = ALL_PROJECTIONS;
 
 /**
  * The API's projections whose rows are their stream's own (`inline: 'stream'`): an adapter that
