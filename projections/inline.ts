@@ -1,6 +1,6 @@
 import type { InlineProjection, StoredEvent } from '@ledger/event-store';
 import type { Projection } from './projection';
-import { writeRow } from './runner';
+import { foldEvent, writeRow, type Folded } from './runner';
 
 /**
  * Projections as the PostgreSQL adapter applies them inside each append's transaction (ADR 034),
@@ -58,13 +58,20 @@ export function inlineProjections(projections: Projection<unknown>[]): InlinePro
         return position;
       }, from);
       for (const [i, { projection, key }] of concerned.entries()) {
-        let { row, position } = stored[i];
+        const { row, position } = stored[i];
+        const folded: Folded<unknown> = {
+          before: row,
+          beforePosition: position,
+          row,
+          position,
+          eventRows: [],
+        };
         for (const event of events) {
-          if (event.position <= position || !projection.handles.has(event.type)) continue;
-          row = projection.evolve(row, event, key);
-          position = event.position;
+          if (event.position <= folded.position || !projection.handles.has(event.type)) continue;
+          foldEvent(projection, folded, event, key);
         }
-        if (position > stored[i].position) await writeRow(projection, client, key, row, position);
+        if (folded.position > position)
+          await writeRow(projection, client, key, folded.row, folded.position, folded);
       }
     },
   };

@@ -1,6 +1,23 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '@ledger/event-store';
 
+/** A row of a projection's child table, without its `key`. */
+export type ChildRow = Record<string, string | number | boolean | null>;
+
+/** See `Projection.children.events`. */
+export interface EventChildRows<Row> {
+  /** A SQL condition on the child table, true of these rows and of no row `rows()` derives. */
+  where: string;
+  /** The rows `event` adds for `key`, without the stamped columns. */
+  rows(key: string, event: StoredEvent): ChildRow[];
+  /** The column of an event row that its stamp depends on (read back as text). */
+  stampBy: string;
+  /** The document's columns of an event row whose `stampBy` column holds `value`. */
+  stamp(row: Row, value: string): ChildRow;
+  /** Equal for two documents that stamp every event row alike. */
+  stampOf(row: Row | null): string;
+}
+
 /**
  * A projection is pure: `evolve(row, event)` gives the next row (or null to drop it), for the
  * event types it lists, keyed by `keyOf(event)`. The runner stores rows with the position of
@@ -24,7 +41,22 @@ export interface Projection<Row> {
    */
   children?: {
     table: string;
-    rows(key: string, row: Row): Record<string, string | number | boolean | null>[];
+    rows(key: string, row: Row): ChildRow[];
+    /**
+     * The columns that tell a key's child rows apart (the table's primary key after `key`; text
+     * columns).
+     * With them, a write sends only the child rows that changed (issue 14): those of the stored
+     * document and of the new one are compared, not all deleted and inserted again.
+     */
+    identity?: readonly string[];
+    /**
+     * Child rows that events add and the document does not keep, so that the document stays
+     * the same size however long its key's history grows (issue 14, ADR 037): each is inserted
+     * once, when its event is applied, and never derived from the document again. The columns
+     * that do depend on the document (`stamp`) are given from the document the write stores, and
+     * set again on every event row of the key when a write changes them (`stampOf` differs).
+     */
+    events?: EventChildRows<Row>;
   };
   /**
    * Instead of rows by key: applies a page of events itself, inside the runner's transaction

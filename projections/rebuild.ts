@@ -1,7 +1,7 @@
 import { Client, type ClientBase, type Pool } from 'pg';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { appendLeaves, eventLeafData, leafHash } from '@ledger/event-store/transparency/merkle';
-import type { Projection } from './projection';
+import type { ChildRow, Projection } from './projection';
 import { PROJECTION_LOCK_SPACE, projectionLockKey, ProjectionRunner } from './runner';
 import { merkleLogProjection } from './merkle-log/merkle-log.projection';
 import { registryProjection } from './registry/registry.projection';
@@ -100,6 +100,8 @@ interface Target {
   ms: number;
   /** Keyed projections: every row, folded in memory from position 0. */
   rows?: Map<string, KeyedRow>;
+  /** Their event child rows (`children.events`), by key, unstamped. */
+  eventRows?: Map<string, ChildRow[]>;
   /** Keys changed since the bulk write (the tail applied under the fence). */
   dirty?: Set<string>;
   /** The Merkle log: the tree's size and right edge, and its pending inserts. */
@@ -133,7 +135,10 @@ export async function rebuildAll(options: RebuildOptions): Promise<RebuildResult
       const shapes = await Promise.all(tables.map((table) => describeTable(lock, table)));
       const target: Target = { projection, shapes, ms: 0 };
       if (projection === merkleLogProjection) target.merkle = { size: 0, frontier: [], writes: [] };
-      else if (projection.applyBatch === undefined) target.rows = new Map();
+      else if (projection.applyBatch === undefined) {
+        target.rows = new Map();
+        if (projection.children?.events) target.eventRows = new Map();
+      }
       targets.push(target);
     }
     shadowsMade = true;
@@ -329,7 +334,8 @@ async function buildIndexes(client: ClientBase, shape: TableShape): Promise<void
 /** Folds a page into a projection's state (and sends the Merkle log's new subtrees). */
 function fold(target: Target, events: StoredEvent[], pool: Pool): void {
   const t0 = performance.now();
-  const { projection, rows, merkle, dirty } = target;
+  const { projection, rows, merkle, dirty, eventRows } = target;
+  const events_ = projection.children?.events;
   if (rows) {
     for (const event of events) {
       if (!projection.handles.has(event.type)) continue;
@@ -344,6 +350,18 @@ function fold(target: Target, events: StoredEvent[], pool: Pool): void {
         else {
           current.row = row;
           current.position = event.position;
+        }
+        if (events_ && eventRows) {
+          if (row === null)
+            throw new Error(
+              `${projection.name}: a projection with event rows dropped the row ${key}`,
+            );
+          const added = events_.rows(key, event);
+          if (added.length > 0) {
+            const list = eventRows.get(key);
+            if (list) list.push(...added);
+            else eventRows.set(key, added);
+          }
         }
         dirty?.add(key);
       }
@@ -436,10 +454,22 @@ async function writeRows(
       row[name] = textOf(value);
     parents.push(row);
     if (projection.children && child) {
-      for (const childRow of projection.children.rows(key, stored.row)) {
+      const push = (childRow: ChildRow) => {
         const out: Record<string, unknown> = { key };
         for (const [name, value] of Object.entries(childRow)) out[name] = textOf(value);
         children.push(out);
+      };
+      for (const childRow of projection.children.rows(key, stored.row)) push(childRow);
+      const events = projection.children.events;
+      if (events) {
+        // Stamped from the row as it ends, as the runner's writes leave them.
+        const stamps = new Map<string, ChildRow>();
+        for (const childRow of target.eventRows?.get(key) ?? []) {
+          const value = String(childRow[events.stampBy]);
+          let stamp = stamps.get(value);
+          if (!stamp) stamps.set(value, (stamp = events.stamp(stored.row, value)));
+          push({ ...childRow, ...stamp });
+        }
       }
     }
     if (parents.length >= ROWS_PER_INSERT || children.length >= ROWS_PER_INSERT) await flush(false);

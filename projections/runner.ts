@@ -3,12 +3,44 @@ import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
-import type { Projection } from './projection';
+import type { ChildRow, EventChildRows, Projection } from './projection';
 
 export interface StoredRow<Row> {
   row: Row | null;
   position: number;
   dirty: boolean;
+}
+
+/** What a write changes: the row as it was loaded, and the event child rows its events add. */
+export interface RowChange<Row> {
+  /** The stored row the fold started from (null: none), and its position (0: none). */
+  before: Row | null;
+  beforePosition: number;
+  /** `children.events.rows` of every event folded, in order, not yet stamped. */
+  eventRows: ChildRow[];
+}
+
+/** A row being folded: where it started, where it is, and the event rows of its events. */
+export interface Folded<Row> extends RowChange<Row> {
+  row: Row | null;
+  position: number;
+}
+
+/** Applies one event to a folded row (the runner, the inline hook and the rebuild alike). */
+export function foldEvent<Row>(
+  projection: Projection<Row>,
+  folded: { row: Row | null; position: number; eventRows?: ChildRow[] },
+  event: StoredEvent,
+  key: string,
+): void {
+  folded.row = projection.evolve(folded.row, event, key);
+  folded.position = event.position;
+  const events = projection.children?.events;
+  // Its event rows could not be derived again: such a projection never drops a row.
+  if (events && folded.row === null)
+    throw new Error(`${projection.name}: a projection with event rows dropped the row ${key}`);
+  if (events && folded.eventRows)
+    for (const row of events.rows(key, event)) folded.eventRows.push(row);
 }
 
 /**
@@ -351,22 +383,22 @@ export class ProjectionRunner<Row> {
     const stored = await loadRows(projection, client, [
       ...new Set(keyed.flatMap(([, keys]) => keys)),
     ]);
-    const rows = new Map<string, StoredRow<Row>>();
+    const rows = new Map<string, Folded<Row>>();
     for (const [event, keys] of keyed) {
       for (const key of keys) {
-        const current = rows.get(key) ??
-          stored.get(key) ?? { row: null, position: 0, dirty: false };
-        if (event.position <= current.position) continue;
-        rows.set(key, {
-          row: projection.evolve(current.row, event, key),
-          position: event.position,
-          dirty: true,
-        });
+        let folded = rows.get(key);
+        if (folded === undefined) {
+          const { row, position } = stored.get(key) ?? { row: null, position: 0 };
+          folded = { before: row, beforePosition: position, row, position, eventRows: [] };
+          rows.set(key, folded);
+        }
+        if (event.position <= folded.position) continue;
+        foldEvent(projection, folded, event, key);
       }
     }
-    for (const [key, { row, position, dirty }] of rows) {
-      if (dirty) await this.write(client, key, row, position);
-    }
+    for (const [key, folded] of rows)
+      if (folded.position > folded.beforePosition)
+        await this.write(client, key, folded.row, folded.position, folded);
   }
 
   private async write(
@@ -374,8 +406,9 @@ export class ProjectionRunner<Row> {
     key: string,
     row: Row | null,
     position: number,
+    change: RowChange<Row>,
   ): Promise<void> {
-    await writeRow(this.projection, client, key, row, position);
+    await writeRow(this.projection, client, key, row, position, change);
   }
 
   /**
@@ -497,6 +530,11 @@ export async function loadRows<Row>(
  * is at that position or newer, and then the child rows are left as they are too. The parent
  * row is written (and so locked) first, so two writers of one key run one after the other. The
  * runner and the inline projections (ADR 034) write through here alike.
+ *
+ * A projection whose child rows have an `identity` or come from events is written as a change
+ * from `change.before` (issue 14): only the child rows that differ are sent. That needs the
+ * stored row to still be `before`, so its upsert expects `before`'s position (optimistic
+ * concurrency); when another writer got there first, the write is done again as a whole.
  */
 export async function writeRow<Row>(
   projection: Projection<Row>,
@@ -504,35 +542,196 @@ export async function writeRow<Row>(
   key: string,
   row: Row | null,
   position: number,
+  change: RowChange<Row>,
 ): Promise<void> {
+  const children = projection.children;
+  if (row !== null && children !== undefined && (children.identity || children.events)) {
+    if (
+      row !== null &&
+      (await upsert(projection, client, key, row, position, change.beforePosition))
+    )
+      return writeChildChanges(projection, client, key, row, change);
+    // Another writer changed the row since it was loaded: newer (nothing to do), or older than
+    // this fold, which then replaces it and all of its derived child rows.
+    const { rows } = await client.query<{ last_position: string }>(
+      `SELECT last_position FROM ${projection.table} WHERE key = $1 FOR UPDATE`,
+      [key],
+    );
+    if (rows.length > 0 && Number(rows[0].last_position) >= position) return;
+    await upsert(projection, client, key, row, position, undefined);
+    return writeChildrenWhole(projection, client, key, row, change.eventRows);
+  }
   if (row === null) {
     const gone = await client.query(
       `DELETE FROM ${projection.table} WHERE key = $1 AND last_position < $2`,
       [key, position],
     );
     if (gone.rowCount === 0) return;
-  } else {
-    const columns = projection.columns(row);
-    const names = Object.keys(columns);
-    const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
-    const written = await client.query(
-      `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
-       VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})
-       ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
-       ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}
-       WHERE t.last_position < EXCLUDED.last_position`,
-      params,
-    );
-    if (written.rowCount === 0) return;
-  }
-  if (!projection.children) return;
+  } else if (!(await upsert(projection, client, key, row, position, undefined))) return;
+  if (!children) return;
   // A statement of its own, after the parent's: its snapshot is taken once the parent row's
   // lock is held, so it sees the child rows of a writer this one waited for. (Folded into the
   // parent's statement as a CTE, it would use the snapshot from before the wait, miss them,
   // and the insert below would collide with them.)
-  const { table, rows: childRows } = projection.children;
-  await client.query(`DELETE FROM ${table} WHERE key = $1`, [key]);
-  const children = row === null ? [] : childRows(key, row);
+  await client.query(`DELETE FROM ${children.table} WHERE key = $1`, [key]);
+  if (row !== null) await insertChildren(client, children.table, key, children.rows(key, row));
+}
+
+/**
+ * The parent row's upsert. With `expected` (the position it was loaded at; 0: absent), it
+ * writes only over that very row: false when the stored row is another one. Without, it writes
+ * over any older row: false when the stored row is at `position` or newer.
+ */
+async function upsert<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row,
+  position: number,
+  expected: number | undefined,
+): Promise<boolean> {
+  const columns = projection.columns(row);
+  const names = Object.keys(columns);
+  const params = [key, JSON.stringify(row), position, ...Object.values(columns)];
+  const insert = `INSERT INTO ${projection.table} AS t (key, doc, last_position${names.map((n) => `, ${n}`).join('')})
+     VALUES ($1, $2, $3${names.map((_, i) => `, $${i + 4}`).join('')})`;
+  const update = `UPDATE SET doc = EXCLUDED.doc, last_position = EXCLUDED.last_position
+       ${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}`;
+  const written =
+    expected === 0
+      ? await client.query(`${insert} ON CONFLICT (key) DO NOTHING`, params)
+      : await client.query(
+          `${insert} ON CONFLICT (key) DO ${update} WHERE ${
+            expected === undefined
+              ? 't.last_position < EXCLUDED.last_position'
+              : `t.last_position = $${params.length + 1}`
+          }`,
+          expected === undefined ? params : [...params, expected],
+        );
+  return written.rowCount !== 0;
+}
+
+/** The child rows of a write over `change.before`: what differs, and the new event rows. */
+async function writeChildChanges<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row,
+  change: RowChange<Row>,
+): Promise<void> {
+  const { table, identity, events } = projection.children!;
+  if (!identity) {
+    // Derived rows without an identity are replaced; event rows stay.
+    await client.query(
+      `DELETE FROM ${table} WHERE key = $1${events ? ` AND NOT (${events.where})` : ''}`,
+      [key],
+    );
+    await insertChildren(client, table, key, projection.children!.rows(key, row));
+  } else {
+    const idOf = (child: ChildRow) => JSON.stringify(identity.map((name) => child[name]));
+    const old = new Map<string, string>();
+    if (change.before !== null)
+      for (const child of projection.children!.rows(key, change.before))
+        old.set(idOf(child), JSON.stringify(child));
+    const changed: ChildRow[] = [];
+    for (const child of projection.children!.rows(key, row)) {
+      const id = idOf(child);
+      const was = old.get(id);
+      old.delete(id);
+      if (was !== JSON.stringify(child)) changed.push(child);
+    }
+    // Gone, or changed: deleted, and the changed ones inserted as they are now.
+    const stale = [...old.keys(), ...changed.map(idOf)];
+    if (stale.length > 0)
+      await client.query(
+        `DELETE FROM ${table} WHERE key = $1 AND (${identity.join(', ')}) IN
+           (SELECT ${identity.map((_, i) => `x->>${i}`).join(', ')} FROM json_array_elements($2::json) AS x)`,
+        [key, `[${stale.join(',')}]`],
+      );
+    await insertChildren(client, table, key, changed);
+  }
+  if (!events) return;
+  const stamp = stamper(events, row);
+  await insertChildren(
+    client,
+    table,
+    key,
+    change.eventRows.map((child) => ({ ...child, ...stamp(String(child[events.stampBy])) })),
+  );
+  if (events.stampOf(change.before) !== events.stampOf(row))
+    await restamp(projection, client, key, row);
+}
+
+/** Every child row of the key from `row`, after another writer's: event rows kept, restamped. */
+async function writeChildrenWhole<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row,
+  eventRows: ChildRow[],
+): Promise<void> {
+  const { table, events } = projection.children!;
+  await client.query(
+    `DELETE FROM ${table} WHERE key = $1${events ? ` AND NOT (${events.where})` : ''}`,
+    [key],
+  );
+  await insertChildren(client, table, key, projection.children!.rows(key, row));
+  if (!events) return;
+  // The other writer may have inserted some of these already.
+  await insertChildren(client, table, key, eventRows, 'ON CONFLICT DO NOTHING');
+  await restamp(projection, client, key, row);
+}
+
+/** `stamp` memoised by value: a key's event rows share few values. */
+function stamper<Row>(events: EventChildRows<Row>, row: Row): (value: string) => ChildRow {
+  const memo = new Map<string, ChildRow>();
+  return (value) => {
+    let found = memo.get(value);
+    if (found === undefined) memo.set(value, (found = events.stamp(row, value)));
+    return found;
+  };
+}
+
+/** Sets the stamped columns of every event row of the key from `row`: one update per stamp. */
+async function restamp<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row,
+): Promise<void> {
+  const { table, events } = projection.children!;
+  const by = events!.stampBy;
+  const { rows } = await client.query<{ value: string }>(
+    `SELECT DISTINCT ${by}::text AS value FROM ${table} WHERE key = $1 AND (${events!.where})`,
+    [key],
+  );
+  const stamp = stamper(events!, row);
+  const groups = new Map<string, { columns: ChildRow; values: string[] }>();
+  for (const { value } of rows) {
+    const columns = stamp(value);
+    const id = JSON.stringify(columns);
+    const group = groups.get(id) ?? { columns, values: [] };
+    group.values.push(value);
+    groups.set(id, group);
+  }
+  for (const { columns, values } of groups.values()) {
+    const names = Object.keys(columns);
+    await client.query(
+      `UPDATE ${table} SET ${names.map((n, i) => `${n} = $${i + 3}`).join(', ')}
+       WHERE key = $1 AND (${events!.where}) AND ${by}::text = ANY($2::text[])`,
+      [key, values, ...Object.values(columns)],
+    );
+  }
+}
+
+/** Inserts child rows of one key, in statements of at most `MAX_PARAMETERS` parameters. */
+async function insertChildren(
+  client: ClientBase,
+  table: string,
+  key: string,
+  children: ChildRow[],
+  suffix = '',
+): Promise<void> {
   if (children.length === 0) return;
   const names = Object.keys(children[0]);
   // A statement takes at most 65,535 parameters (the protocol's limit): an agency with
@@ -545,7 +744,7 @@ export async function writeRow<Row>(
       (_, r) => `($1, ${names.map((_n, c) => `$${2 + r * names.length + c}`).join(', ')})`,
     );
     await client.query(
-      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      `INSERT INTO ${table} (key, ${names.join(', ')}) VALUES ${tuples.join(', ')} ${suffix}`,
       [key, ...values],
     );
   }

@@ -333,5 +333,9 @@ export const creditRecordProjection: Projection<CreditRecordDocument> = {
     record_count: document.records.length,
     updated_at: document.updatedAt,
   }),
-  children: { table: 'credit_records', rows: (_key, document) => creditRecordRows(document) },
+  children: {
+    table: 'credit_records',
+    rows: (_key, document) => creditRecordRows(document),
+    identity: ['record_event_id'],
+  },
 };

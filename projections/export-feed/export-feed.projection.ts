@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@ledger/event-store';
 import { decodeAgencyEvent, toShanghaiDate, type AgencyEventType } from '@ledger/domain';
-import type { Projection } from '../projection';
+import type { ChildRow, Projection } from '../projection';
 import {
   EMPTY_PARTY,
   partyChanged,
@@ -40,7 +40,6 @@ export interface ExportFeedDocument {
   positions: Record<string, number>;
   /** recordEventId → position of the decision that approved a repair of it. */
   repairPositions: Record<string, number>;
-  inspections: FeedInspection[];
   /**
    * The agency's name and legal representative over valid time, as each was learnt (ADR 030):
    * every record is sent with the ones on record on its own date. Absent from documents built
@@ -49,11 +48,8 @@ export interface ExportFeedDocument {
   party?: PartyHistory;
 }
 
+/** An inspection's public fields, as its export row's `summary` holds them. */
 export interface FeedInspection {
-  eventId: string;
-  position: number;
-  recordedAt: string;
-  inspectedOn: string;
   summary: {
     inspectedAt: string;
     method: string;
@@ -128,7 +124,6 @@ export function evolveExportFeed(
     credit: null,
     positions: {},
     repairPositions: {},
-    inspections: [],
   };
   const event = decodeAgencyEvent(stored);
   const party = current.party ?? EMPTY_PARTY;
@@ -170,65 +165,93 @@ export function evolveExportFeed(
     default:
   }
   const credit = evolveCreditRecord(current.credit, stored) ?? current.credit;
-  let { positions, repairPositions, inspections } = current;
+  let { positions, repairPositions } = current;
   const added = credit?.records.find((r) => r.recordEventId === stored.eventId);
   if (added) positions = { ...positions, [stored.eventId]: stored.position };
   if (event.type === 'CreditRepairDecided' && event.data.outcome === 'approved')
     repairPositions = { ...repairPositions, [event.data.recordEventId]: stored.position };
-  if (event.type === 'InspectionRecorded') {
-    const d = event.data;
-    inspections = [
-      ...inspections,
-      {
-        eventId: stored.eventId,
-        position: stored.position,
-        recordedAt: stored.recordedAt,
-        inspectedOn: bareDate(d.inspectedAt),
-        summary: {
-          inspectedAt: d.inspectedAt,
-          method: d.method,
-          authority: d.authority ?? null,
-          findings: d.findings.map((f) => ({
-            code: f.code,
-            ...(f.item !== undefined && { item: f.item }),
-            description: f.description ?? null,
-          })),
-          measures: d.measures ?? [],
-          ...(d.planId !== undefined && { planId: d.planId }),
-          ...(d.businessType !== undefined && { businessType: d.businessType }),
-          ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
-          ...(d.recordingJurisdiction !== undefined && { recordedIn: d.recordingJurisdiction }),
-        },
-      },
-    ];
-  }
-  return { ...current, credit, positions, repairPositions, inspections };
+  // An inspection is a row of its own (`inspectionRows`), not kept here: the document stays
+  // the same size however many inspections the agency has had (issue 14).
+  return { ...current, credit, positions, repairPositions };
 }
 
-/** The rows of `export_feed_records` for one agency. */
-export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
-  const common = {
+/**
+ * The row an inspection adds to the feed (NECIPS publishes 抽查检查结果 with or without
+ * findings), without the columns its agency's document stamps (`stampColumns`).
+ */
+export function inspectionRows(stored: StoredEvent): ChildRow[] {
+  if (stored.type !== 'InspectionRecorded') return [];
+  const event = decodeAgencyEvent(stored);
+  if (event.type !== 'InspectionRecorded') return [];
+  const d = event.data;
+  const summary: FeedInspection['summary'] = {
+    inspectedAt: d.inspectedAt,
+    method: d.method,
+    authority: d.authority ?? null,
+    findings: d.findings.map((f) => ({
+      code: f.code,
+      ...(f.item !== undefined && { item: f.item }),
+      description: f.description ?? null,
+    })),
+    measures: d.measures ?? [],
+    ...(d.planId !== undefined && { planId: d.planId }),
+    ...(d.businessType !== undefined && { businessType: d.businessType }),
+    ...(d.recordingAuthority !== undefined && { recordingAuthority: d.recordingAuthority }),
+    ...(d.recordingJurisdiction !== undefined && { recordedIn: d.recordingJurisdiction }),
+  };
+  return [
+    {
+      feed: 'inspections',
+      record_event_id: stored.eventId,
+      kind: 'inspection',
+      position: stored.position,
+      recorded_at: stored.recordedAt,
+      occurred_on: bareDate(d.inspectedAt),
+      display_until: null,
+      withdrawn_on: null,
+      withdrawn_position: null,
+      summary: JSON.stringify(summary),
+    },
+  ];
+}
+
+/** The columns of a row dated `date` that come from its agency's document. */
+function stampColumns(document: ExportFeedDocument, date: string): ChildRow {
+  const found = partyOn(document.party ?? EMPTY_PARTY, date);
+  return {
     jurisdiction: document.jurisdiction,
     published_position: document.publishedPosition,
+    party_name: found.name,
+    legal_representative: found.legalRepresentative,
+    party_position: found.position,
   };
-  const party = document.party ?? EMPTY_PARTY;
+}
+
+/**
+ * The rows of `export_feed_records` for one agency that its document derives: its credit
+ * records. Its inspections' rows come from their events (`inspectionRows`).
+ */
+export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
   /** Memoised by date: an agency's records share few dates. */
-  const onDate = new Map<string, ReturnType<typeof partyOn>>();
-  const partyColumns = (date: string) => {
+  const onDate = new Map<string, ChildRow>();
+  const stamped = (date: string) => {
     let found = onDate.get(date);
-    if (!found) onDate.set(date, (found = partyOn(party, date)));
-    return {
-      party_name: found.name,
-      legal_representative: found.legalRepresentative,
-      party_position: found.position,
-    };
+    if (!found) onDate.set(date, (found = stampColumns(document, date)));
+    return found as Pick<
+      ExportFeedRow,
+      | 'jurisdiction'
+      | 'published_position'
+      | 'party_name'
+      | 'legal_representative'
+      | 'party_position'
+    >;
   };
-  const records = (document.credit?.records ?? []).map((record): ExportFeedRow => {
+  return (document.credit?.records ?? []).map((record): ExportFeedRow => {
     const latest = record.repairs.at(-1);
     // An approved repair is always the record's latest (the decider allows no other after it).
     const approved = latest?.status === 'approved' ? latest : undefined;
     return {
-      ...common,
+      ...stamped(record.occurredOn),
       feed: record.kind === 'penalty' ? 'penalties' : 'credit-findings',
       record_event_id: record.recordEventId,
       kind: record.kind,
@@ -241,24 +264,8 @@ export function exportFeedRows(document: ExportFeedDocument): ExportFeedRow[] {
         ? (document.repairPositions[record.recordEventId] ?? null)
         : null,
       summary: JSON.stringify(record.summary),
-      ...partyColumns(record.occurredOn),
     };
   });
-  const inspections = document.inspections.map((inspection): ExportFeedRow => ({
-    ...common,
-    feed: 'inspections',
-    record_event_id: inspection.eventId,
-    kind: 'inspection',
-    position: inspection.position,
-    recorded_at: inspection.recordedAt,
-    occurred_on: inspection.inspectedOn,
-    display_until: null,
-    withdrawn_on: null,
-    withdrawn_position: null,
-    summary: JSON.stringify(inspection.summary),
-    ...partyColumns(inspection.inspectedOn),
-  }));
-  return [...records, ...inspections];
 }
 
 export const exportFeedProjection: Projection<ExportFeedDocument> = {
@@ -273,5 +280,20 @@ export const exportFeedProjection: Projection<ExportFeedDocument> = {
   children: {
     table: 'export_feed_records',
     rows: (_key, document) => exportFeedRows(document),
+    identity: ['feed', 'record_event_id'],
+    events: {
+      where: "feed = 'inspections'",
+      rows: (_key, event) => inspectionRows(event),
+      stampBy: 'occurred_on',
+      stamp: stampColumns,
+      stampOf: (document) =>
+        document === null
+          ? ''
+          : JSON.stringify([
+              document.jurisdiction,
+              document.publishedPosition,
+              document.party ?? null,
+            ]),
+    },
   },
 };

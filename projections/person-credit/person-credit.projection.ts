@@ -53,5 +53,6 @@ export const personCreditProjection: Projection<PersonCreditDoc> = {
   children: {
     table: 'person_credit_ids',
     rows: (key, doc) => doc.personIds.map((personId) => ({ person_id: personId })),
+    identity: ['person_id'],
   },
 };
