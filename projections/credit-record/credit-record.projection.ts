@@ -143,6 +143,8 @@ const recordedIn = (jurisdiction: string | undefined): { recordedIn?: string } =
 
 /** The record an event adds, or null when it adds none (an inspection without findings). */
 function recordOf(event: AgencyEvent, stored: StoredEvent): CreditRecord | null {
+  // Most inspections find nothing: no record, and no display period to work out.
+  if (event.type === 'InspectionRecorded' && event.data.findings.length === 0) return null;
   const { repairableFrom, displayUntil } = displayPeriodOfRecord(
     event.type,
     event.data as unknown as Record<string, unknown>,
@@ -328,7 +330,16 @@ export const creditRecordProjection: Projection<CreditRecordDocument> = {
   handles: CREDIT_RECORD_EVENT_TYPES,
   keyOf: (event) =>
     event.streamId.startsWith('agency-') ? event.streamId.slice('agency-'.length) : null,
-  evolve: evolveCreditRecord,
+  // An agency with nothing recorded keeps an empty document: its position then moves with its
+  // stream, so the inline fold (ADR 034) reads only the events after it, not the whole stream
+  // on every append of an agency inspected thousands of times without a finding (issue 14).
+  evolve: (document, stored) =>
+    evolveCreditRecord(document, stored) ?? {
+      uscc: stored.streamId.slice('agency-'.length),
+      records: [],
+      version: stored.version,
+      updatedAt: stored.recordedAt,
+    },
   columns: (document) => ({
     record_count: document.records.length,
     updated_at: document.updatedAt,

@@ -15,6 +15,7 @@ import { rebuildAll } from '../rebuild';
 import { inlineProjections } from '../inline';
 import type { Projection } from '../projection';
 import { exportFeedProjection, type ExportFeedDocument } from './export-feed.projection';
+import { creditRecordProjection } from '../credit-record';
 
 const USCC = '91110105MA01ABCD1X';
 const STREAM = agencyStreamId(USCC);
@@ -224,5 +225,28 @@ describe('export feed: writes bounded by the event, not by the agency (issue 14)
     }
     expect(await rows()).toEqual(afterInline);
     expect(await rebuilt()).toEqual(afterInline);
+  });
+
+  it('keeps a credit-record row at the stream’s position for an agency with nothing recorded', async () => {
+    // Without it the inline fold starts from position 0 and reads the agency's whole stream on
+    // every append: a write that grows with the number of inspections.
+    const inline = new PostgresEventStore({
+      connectionString: db.url,
+      poolSize: 2,
+      inline: [inlineProjections([creditRecordProjection] as Projection<unknown>[])],
+    });
+    try {
+      await inline.append(STREAM, registered);
+      for (let i = 0; i < 5; i++) await inline.append(STREAM, [inspection(i)]);
+    } finally {
+      await inline.close();
+    }
+    const { rows: entries } = await pool.query<{ last_position: string; records: number }>(
+      `SELECT last_position, jsonb_array_length(doc->'records') AS records
+       FROM credit_record_entries WHERE key = $1`,
+      [USCC],
+    );
+    expect(entries).toEqual([{ last_position: String(await store.headPosition()), records: 0 }]);
+    expect((await pool.query('SELECT 1 FROM credit_records')).rowCount).toBe(0);
   });
 });
