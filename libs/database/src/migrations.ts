@@ -28,6 +28,7 @@ import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
 import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
 import { ExportFeedParties1763862000100 } from '@ledger/projections/migrations/1763862000100-export-feed-parties';
+import { RegistrySearchIndexes1763880000000 } from '@ledger/projections/migrations/1763880000000-registry-search-indexes';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -60,6 +61,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerAppendEnvelopes1763870360100,
   LedgerAppendBatch1763870360200,
   LedgerStreamOrderEnvelopes1763870360300,
+  RegistrySearchIndexes1763880000000,
 ];
 
 /** Brings a database's schema up to date. Safe to run on every start, from several processes. */
