@@ -6,7 +6,7 @@ describe('the embedded PostgreSQL (npm start without DATABASE_URL)', () => {
   const dataDir = resolve(__dirname, '..', '.data', `restart-test-${process.pid}`);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts as whoever runs it, root included, and keeps the ledger across a restart', () => {
+  it('starts as whoever runs it, root included, keeps the ledger across a restart and has pg_trgm', () => {
     const output = execFileSync(
       process.execPath,
       [
@@ -19,6 +19,11 @@ describe('the embedded PostgreSQL (npm start without DATABASE_URL)', () => {
       ],
       { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
     );
-    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ first: 1, second: 1 });
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({
+      first: 1,
+      second: 1,
+      // The embedded binaries ship pg_trgm: the search by name is indexed there too (ADR 037).
+      trigram: expect.stringMatching(/USING gin \(name \S*gin_trgm_ops\)/),
+    });
   }, 60_000);
 });

@@ -28,6 +28,7 @@ import { PiiKeysPending1763851100000 } from './migrations/1763851100000-pii-keys
 import { MerkleLog1763852627000 } from '@ledger/projections/migrations/1763852627000-merkle-log';
 import { LedgerCheckpoints1763852627100 } from './migrations/1763852627100-ledger-checkpoints';
 import { ExportFeedParties1763862000100 } from '@ledger/projections/migrations/1763862000100-export-feed-parties';
+import { RegistrySearchIndexes1763880000000 } from '@ledger/projections/migrations/1763880000000-registry-search-indexes';
 import { ExportFeedBoundedDocuments1763880001000 } from '@ledger/projections/migrations/1763880001000-export-feed-bounded-documents';
 
 /** Every schema migration of the ledger, in order. Projections add theirs here. */
@@ -61,6 +62,7 @@ export const LEDGER_MIGRATIONS: MixedList<Function> = [
   LedgerAppendEnvelopes1763870360100,
   LedgerAppendBatch1763870360200,
   LedgerStreamOrderEnvelopes1763870360300,
+  RegistrySearchIndexes1763880000000,
   ExportFeedBoundedDocuments1763880001000,
 ];
 

@@ -11,7 +11,7 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import {
   agencyStreamId,
   cmaStatusOn,
@@ -37,6 +37,7 @@ import { CurrentActor, Public, Roles, type Actor } from '../auth';
 import { ParseUsccPipe } from '../http';
 import { PersonalData } from './personal-data.provider';
 import { AgencyDirectory } from './agency-directory';
+import { matchingSearch } from './registry-search';
 import { AgencyEntryQuery, AgencyListQuery, EVENTS_PAGE_MAX, EventsQuery } from './queries.dto';
 import type { Response } from 'express';
 import { ApiQueryResponses } from '../http/openapi';
@@ -215,20 +216,8 @@ export class AgencyQueriesController {
         { grade: query.grade, today },
       );
     }
-    if (query.q) {
-      const q = query.q.trim();
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where("r.name ILIKE '%' || :q || '%'", { q: q.replace(/[\\%_]/g, '\\$&') })
-            .orWhere("r.key LIKE :prefix || '%'", {
-              prefix: q.toUpperCase().replace(/[\\%_]/g, '\\$&'),
-            })
-            // A corrected code finds its record too (ADR 018).
-            .orWhere("r.uscc LIKE :prefix || '%'"),
-        ),
-      );
-    }
+    // Indexed for a q of 3 characters or more and for a USCC's start (ADR 037).
+    if (query.q) matchingSearch(qb, query.q);
     const [rows, total] = await qb
       .orderBy('r.name', 'ASC')
       .addOrderBy('r.key', 'ASC')
