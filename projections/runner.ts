@@ -546,10 +546,7 @@ export async function writeRow<Row>(
 ): Promise<void> {
   const children = projection.children;
   if (row !== null && children !== undefined && (children.identity || children.events)) {
-    if (
-      row !== null &&
-      (await upsert(projection, client, key, row, position, change.beforePosition))
-    )
+    if (await upsert(projection, client, key, row, position, change.beforePosition))
       return writeChildChanges(projection, client, key, row, change);
     // Another writer changed the row since it was loaded: newer (nothing to do), or older than
     // this fold, which then replaces it and all of its derived child rows.

@@ -117,7 +117,7 @@ describe('export feed: writes bounded by the event, not by the agency (issue 14)
   it('writes one row per inspection, keeps no list in the document, and restamps on a rename', async () => {
     const runner = new ProjectionRunner(exportFeedProjection, store, pool);
     await store.append(STREAM, registered);
-    await applyAll(runner as ProjectionRunner<unknown>, 100);
+    await applyAll(runner, 100);
     const docSize = async () =>
       Number(
         (
@@ -139,12 +139,12 @@ describe('export feed: writes bounded by the event, not by the agency (issue 14)
         ).rows[0].n,
       );
     await store.append(STREAM, [inspection(0)]);
-    await applyAll(runner as ProjectionRunner<unknown>, 100);
+    await applyAll(runner, 100);
     const sizeAfterOne = await docSize();
     // 80 inspections, one append and one page each: every write sends its inspection's row only.
     for (let i = 1; i <= 80; i++) {
       await store.append(STREAM, [inspection(i)]);
-      await applyAll(runner as ProjectionRunner<unknown>, 100);
+      await applyAll(runner, 100);
       expect(await writtenWithDocument()).toBe(1);
     }
     expect(await docSize()).toBe(sizeAfterOne);
@@ -152,7 +152,7 @@ describe('export feed: writes bounded by the event, not by the agency (issue 14)
 
     // The rename (back-dated to 2021-06-01) restamps the rows dated from then, and only them.
     await store.append(STREAM, renamed);
-    await applyAll(runner as ProjectionRunner<unknown>, 1);
+    await applyAll(runner, 1);
     const names = (await rows()).map((r) => [r.occurred_on, r.party_name]);
     expect(
       names.filter(([on]) => String(on) < '2021-06-01').every(([, n]) => n === '旧名监测'),
