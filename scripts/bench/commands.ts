@@ -241,6 +241,9 @@ interface RunnerStats {
   applies: number;
   applyMs: number;
   events: number;
+  /** Pages with nothing to write: only the checkpoint moved (where the runner tells them apart). */
+  advances: number;
+  advanceMs: number;
 }
 
 /**
@@ -258,6 +261,8 @@ function watchRunners(
     applies: 0,
     applyMs: 0,
     events: 0,
+    advances: 0,
+    advanceMs: 0,
   });
   stats.reset = () => {
     for (const name of stats.keys()) stats.set(name, zero());
@@ -267,6 +272,7 @@ function watchRunners(
       projection: { name: string };
       store: { readAll: (...args: unknown[]) => Promise<unknown[]> };
       apply: (events: unknown[], ...rest: unknown[]) => Promise<number>;
+      advance?: (...args: unknown[]) => Promise<number>;
     };
     const name = inner.projection.name;
     stats.set(name, zero());
@@ -291,6 +297,18 @@ function watchRunners(
         stat.applies++;
         stat.applyMs += performance.now() - started;
         stat.events += events.length;
+      }
+    };
+    if (typeof inner.advance !== 'function') continue;
+    const advance = inner.advance.bind(runner);
+    inner.advance = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await advance(...args);
+      } finally {
+        const stat = stats.get(name)!;
+        stat.advances++;
+        stat.advanceMs += performance.now() - started;
       }
     };
   }
@@ -535,7 +553,8 @@ async function main(): Promise<number> {
       console.log(
         `  ${name.padEnd(18)} ${String(st.reads).padStart(5)} reads (${st.empty} empty, ` +
           `${mean(st.readMs, st.reads)} ms), ${String(st.applies).padStart(5)} pages applied ` +
-          `(${mean(st.applyMs, st.applies)} ms, ${mean(st.events, st.applies)} events)`,
+          `(${mean(st.applyMs, st.applies)} ms, ${mean(st.events, st.applies)} events), ` +
+          `${st.advances} only moved the checkpoint (${mean(st.advanceMs, st.advances)} ms)`,
       );
     }
   }
