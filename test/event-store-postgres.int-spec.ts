@@ -339,6 +339,56 @@ describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
     expect(next.map((e) => e.eventId)).toEqual(late.eventIds);
   });
 
+  it('shares a page read only with readers that asked before it was sent: an append made meanwhile is seen', async () => {
+    // A client that holds back the answer of a page read until told: the read has run (its
+    // snapshot is taken), but is still in flight for the store.
+    let release: () => void = () => undefined;
+    let holding: Promise<void> | undefined;
+    let answered: () => void = () => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answered = resolve));
+    class HoldingClient extends Client {
+      override query(...args: unknown[]): never {
+        const [config] = args as [{ text?: string } | string];
+        const text = typeof config === 'string' ? config : config.text;
+        const held = holding;
+        const callback = args.findIndex((arg) => typeof arg === 'function');
+        if (held && callback >= 0 && text?.includes('ledger_read_page')) {
+          const done = args[callback] as (...result: unknown[]) => void;
+          args[callback] = (...result: unknown[]) => {
+            answered();
+            void held.then(() => done(...result));
+          };
+        }
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    }
+    const held = new PostgresEventStore({ connectionString: db.url, Client: HoldingClient });
+    try {
+      const start = await held.headPosition();
+      const streamId = `agency-${randomUUID()}`;
+      const early = await held.append(streamId, [
+        { type: 'InspectionRecorded', data: { n: 1 }, occurredAt: '2026-03-01' },
+      ]);
+      holding = new Promise((resolve) => (release = resolve));
+      const first = held.readAll({ after: start });
+      // The server has answered the first read (the answer is held): a later append is not in it.
+      await firstAnswered;
+      const late = await held.append(streamId, [
+        { type: 'InspectionRecorded', data: { n: 2 }, occurredAt: '2026-03-01' },
+      ]);
+      const second = held.readAll({ after: start });
+      holding = undefined;
+      release();
+      expect((await first).map((e) => e.eventId)).toEqual(early.eventIds);
+      // Asked after the append returned, while the first read was in flight: a read of its own
+      // (or one shared only with readers that asked before it was sent) shows it.
+      expect((await second).map((e) => e.eventId)).toEqual([...early.eventIds, ...late.eventIds]);
+    } finally {
+      release();
+      await held.close();
+    }
+  });
+
   it('gives each of many concurrent appends its own outcome when they go as one call', async () => {
     const ev = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
       type: 'InspectionRecorded',
