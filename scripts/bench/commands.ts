@@ -362,6 +362,7 @@ async function main(): Promise<number> {
   let seconds = 0;
   let usage: ReturnType<OtherLoad['split']> | undefined;
   let nodeCpu = 0;
+  let nodeSystemCpu = 0;
   let queries = 0;
   /** Statements by their text (first line, whitespace folded), with --queries. */
   const statements = new Map<string, number>();
@@ -467,6 +468,7 @@ async function main(): Promise<number> {
     Client.prototype.query = query as typeof Client.prototype.query;
     const cpu = process.cpuUsage(cpuBefore);
     nodeCpu = cpu.user + cpu.system;
+    nodeSystemCpu = cpu.system;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(options.cpuProf!, JSON.stringify(profile));
@@ -512,6 +514,8 @@ async function main(): Promise<number> {
     nodeCpuSeconds: Number((nodeCpu / 1e6).toFixed(2)),
     // Per command and its read, background work (the runners) included.
     nodeCpuMsPerCommand: Number((nodeCpu / 1e3 / Math.max(1, commands)).toFixed(2)),
+    // Of which in the kernel (system calls: the sockets to PostgreSQL and to the clients).
+    nodeSystemCpuMsPerCommand: Number((nodeSystemCpu / 1e3 / Math.max(1, commands)).toFixed(2)),
     // The PostgreSQL server's CPU for this database's sessions (and its own processes), Linux.
     postgresCpuMsPerCommand:
       usage === undefined
@@ -532,7 +536,7 @@ async function main(): Promise<number> {
         .join(', '),
   );
   console.log(
-    `node CPU ${figures.nodeCpuMsPerCommand} ms, ` +
+    `node CPU ${figures.nodeCpuMsPerCommand} ms (${figures.nodeSystemCpuMsPerCommand} in the kernel), ` +
       (figures.postgresCpuMsPerCommand === null
         ? ''
         : `PostgreSQL CPU ${figures.postgresCpuMsPerCommand} ms, `) +
