@@ -322,6 +322,32 @@ describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
     expect(await store.verify()).toMatchObject({ ok: true });
   });
 
+  it('reads several streams in one call as readStream reads each, in the order asked', async () => {
+    const [a, b, none] = ['a', 'b', 'none'].map((n) => `agency-${n}-${randomUUID()}`);
+    const event = (n: number): NewEvent => ({
+      type: 'InspectionRecorded',
+      data: { n },
+      occurredAt: '2026-03-01T09:30:00.120Z',
+    });
+    await store.append(a, [event(1), event(2), event(3)]);
+    await store.append(b, [event(4)]);
+    await store.append(a, [event(5)]);
+    const read = await store.readStreams([
+      { streamId: b },
+      { streamId: none },
+      { streamId: a, fromVersion: 2 },
+      { streamId: a },
+    ]);
+    expect(read).toEqual([
+      await store.readStream(b),
+      [],
+      await store.readStream(a, { fromVersion: 2 }),
+      await store.readStream(a),
+    ]);
+    expect(read[2].map((e) => e.version)).toEqual([2, 3, 4]);
+    expect(await store.readStreams([])).toEqual([]);
+  });
+
   it('hands over a page read ahead only when it was full: an append made since is seen at once', async () => {
     const start = await store.headPosition();
     const streamId = `agency-${randomUUID()}`;
