@@ -133,6 +133,34 @@ describe('projection runners sharing one database (ADR 009)', () => {
     }
   });
 
+  it('moves the stored checkpoint past events it has nothing to write for, and its followers with it', async () => {
+    const leader = runner();
+    const follower = runner();
+    await leader.start();
+    await follower.start();
+    try {
+      const before = await tables();
+      // Another projection's events only: a page of them writes no row of this one.
+      let position = 0;
+      for (let i = 0; i < 3; i++)
+        ({ position } = await store.append(`calendar-${2090 + i}`, [
+          { type: 'SomethingElseRecorded', data: { n: i }, occurredAt: '2026-03-01T10:00:00Z' },
+        ]));
+      leader.wake();
+      expect(await leader.waitFor(position, 30_000)).toBe(true);
+      // The follower knows of it only through the stored checkpoint.
+      expect(await follower.waitFor(position, 30_000)).toBe(true);
+      const { rows } = await pool.query<{ position: string; last_error: string | null }>(
+        "SELECT position, last_error FROM projection_checkpoints WHERE name = 'credit-record'",
+      );
+      expect(rows).toEqual([{ position: String(position), last_error: null }]);
+      expect(await tables()).toEqual(before);
+    } finally {
+      await leader.stop();
+      await follower.stop();
+    }
+  });
+
   it('retries a failing page with backoff, tells the followers why, and recovers', async () => {
     const leader = runner();
     const follower = runner();

@@ -192,7 +192,10 @@ export class ProjectionRunner<Row> {
         if (this.leader) {
           const events = await this.store.readAll({ after: this.checkpoint, limit: batchSize });
           if (events.length > 0) {
-            this.checkpoint = Math.max(this.checkpoint, await this.apply(events, client));
+            const applied = this.writesAny(events)
+              ? await this.apply(events, client)
+              : await this.advance(events[events.length - 1].position, client);
+            this.checkpoint = Math.max(this.checkpoint, applied);
             this.progress.emit('advanced');
           }
           full = events.length >= batchSize;
@@ -218,6 +221,44 @@ export class ProjectionRunner<Row> {
       this.wakeRequested = false;
     }
     started();
+  }
+
+  /**
+   * False when no event of the page can change the table: none of a type the projection
+   * handles, or none it keys (an inspection without a plan, for the plans). Such pages are most
+   * of what a runner reads (another projection's events), and `apply` would spend a transaction
+   * of four statements on writing nothing but the checkpoint. True when it cannot tell.
+   */
+  private writesAny(events: StoredEvent[]): boolean {
+    const { projection } = this;
+    if (projection.applyBatch) return true;
+    return events.some((event) => {
+      if (!projection.handles.has(event.type)) return false;
+      try {
+        const keys = projection.keyOf(event);
+        return keys !== null && (!Array.isArray(keys) || keys.length > 0);
+      } catch {
+        return true; // `apply` meets the same error, and reports it
+      }
+    });
+  }
+
+  /**
+   * The checkpoint moved past a page with nothing to write, in one statement, and returned as
+   * `apply` returns it (the stored one when that is further). The statement waits for the
+   * checkpoint row's lock as `apply`'s fence does, so a rebuild in progress is waited for, and
+   * its checkpoint is kept when it went further (GREATEST, as `apply`'s own update).
+   */
+  private async advance(last: number, client: Client): Promise<number> {
+    const { rows } = await client.query<{ position: string }>(
+      `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (name) DO UPDATE SET
+         position = GREATEST(projection_checkpoints.position, EXCLUDED.position),
+         updated_at = now(), last_error = NULL, last_error_at = NULL
+       RETURNING position`,
+      [this.projection.name, last],
+    );
+    return Number(rows[0].position);
   }
 
   /** The dedicated connection, opened again when it was lost. */

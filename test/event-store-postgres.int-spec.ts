@@ -322,6 +322,32 @@ describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
     expect(await store.verify()).toMatchObject({ ok: true });
   });
 
+  it('reads several streams in one call as readStream reads each, in the order asked', async () => {
+    const [a, b, none] = ['a', 'b', 'none'].map((n) => `agency-${n}-${randomUUID()}`);
+    const event = (n: number): NewEvent => ({
+      type: 'InspectionRecorded',
+      data: { n },
+      occurredAt: '2026-03-01T09:30:00.120Z',
+    });
+    await store.append(a, [event(1), event(2), event(3)]);
+    await store.append(b, [event(4)]);
+    await store.append(a, [event(5)]);
+    const read = await store.readStreams([
+      { streamId: b },
+      { streamId: none },
+      { streamId: a, fromVersion: 2 },
+      { streamId: a },
+    ]);
+    expect(read).toEqual([
+      await store.readStream(b),
+      [],
+      await store.readStream(a, { fromVersion: 2 }),
+      await store.readStream(a),
+    ]);
+    expect(read[2].map((e) => e.version)).toEqual([2, 3, 4]);
+    expect(await store.readStreams([])).toEqual([]);
+  });
+
   it('hands over a page read ahead only when it was full: an append made since is seen at once', async () => {
     const start = await store.headPosition();
     const streamId = `agency-${randomUUID()}`;
@@ -337,6 +363,56 @@ describe('PostgreSQL event store: lean reads and appends (ADR 036)', () => {
     ]);
     const next = await store.readAll({ after: page[1].position, limit: 2 });
     expect(next.map((e) => e.eventId)).toEqual(late.eventIds);
+  });
+
+  it('shares a page read only with readers that asked before it was sent: an append made meanwhile is seen', async () => {
+    // A client that holds back the answer of a page read until told: the read has run (its
+    // snapshot is taken), but is still in flight for the store.
+    let release: () => void = () => undefined;
+    let holding: Promise<void> | undefined;
+    let answered: () => void = () => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answered = resolve));
+    class HoldingClient extends Client {
+      override query(...args: unknown[]): never {
+        const [config] = args as [{ text?: string } | string];
+        const text = typeof config === 'string' ? config : config.text;
+        const held = holding;
+        const callback = args.findIndex((arg) => typeof arg === 'function');
+        if (held && callback >= 0 && text?.includes('ledger_read_page')) {
+          const done = args[callback] as (...result: unknown[]) => void;
+          args[callback] = (...result: unknown[]) => {
+            answered();
+            void held.then(() => done(...result));
+          };
+        }
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    }
+    const held = new PostgresEventStore({ connectionString: db.url, Client: HoldingClient });
+    try {
+      const start = await held.headPosition();
+      const streamId = `agency-${randomUUID()}`;
+      const early = await held.append(streamId, [
+        { type: 'InspectionRecorded', data: { n: 1 }, occurredAt: '2026-03-01' },
+      ]);
+      holding = new Promise((resolve) => (release = resolve));
+      const first = held.readAll({ after: start });
+      // The server has answered the first read (the answer is held): a later append is not in it.
+      await firstAnswered;
+      const late = await held.append(streamId, [
+        { type: 'InspectionRecorded', data: { n: 2 }, occurredAt: '2026-03-01' },
+      ]);
+      const second = held.readAll({ after: start });
+      holding = undefined;
+      release();
+      expect((await first).map((e) => e.eventId)).toEqual(early.eventIds);
+      // Asked after the append returned, while the first read was in flight: a read of its own
+      // (or one shared only with readers that asked before it was sent) shows it.
+      expect((await second).map((e) => e.eventId)).toEqual([...early.eventIds, ...late.eventIds]);
+    } finally {
+      release();
+      await held.close();
+    }
   });
 
   it('gives each of many concurrent appends its own outcome when they go as one call', async () => {

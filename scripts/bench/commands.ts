@@ -35,6 +35,7 @@ import { createApp } from '../../apps/ledger-api/src/create-app';
 import { readConfig } from '../../apps/ledger-api/src/config';
 import { signToken } from '../../apps/ledger-api/src/auth/sign-token';
 import { CommandPipeline } from '../../apps/ledger-api/src/commands/command-pipeline';
+import { ProjectionsService } from '../../apps/ledger-api/src/projections/projections.service';
 import { OtherLoad } from './other-load';
 
 const HELP = `npm run bench:commands -- [options]
@@ -49,6 +50,8 @@ each POST followed by a read of the agency's credit record that must show it.
   --warmup S        untimed commands before the run, in seconds (default 3)
   --inline on|off   LEDGER_INLINE_PROJECTIONS for the app (default: as the environment says, on)
   --cpu-prof FILE   write a V8 CPU profile of the process (app and loader) over the run
+  --queries         also list the statements sent per command, by text (runners included)
+  --runners         also tell, per projection runner, its page reads and writes and their time
   --json            also print one JSON object with the figures, on the last line
   --help            this text
 
@@ -66,6 +69,8 @@ interface Options {
   warmup: number;
   cpuProf?: string;
   json: boolean;
+  queries: boolean;
+  runners: boolean;
 }
 
 function parse(argv: string[]): Options | 'help' {
@@ -76,6 +81,8 @@ function parse(argv: string[]): Options | 'help' {
     count: Infinity,
     warmup: 3,
     json: false,
+    queries: false,
+    runners: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -114,6 +121,12 @@ function parse(argv: string[]): Options | 'help' {
         break;
       case '--json':
         options.json = true;
+        break;
+      case '--queries':
+        options.queries = true;
+        break;
+      case '--runners':
+        options.runners = true;
         break;
       default:
         throw new Error(`unknown option ${argv[i]} (see --help)`);
@@ -221,6 +234,87 @@ function instrument(pipeline: CommandPipeline, stages: Stages): void {
   });
 }
 
+interface RunnerStats {
+  reads: number;
+  empty: number;
+  readMs: number;
+  applies: number;
+  applyMs: number;
+  events: number;
+  /** Pages with nothing to write: only the checkpoint moved (where the runner tells them apart). */
+  advances: number;
+  advanceMs: number;
+}
+
+/**
+ * Each runner's page reads and page writes (`apply`), timed, by wrapping them on the runner
+ * (not by changing it): where the wait for the projections goes. Zeroed when the run starts.
+ */
+function watchRunners(
+  projections: ProjectionsService,
+): Map<string, RunnerStats> & { reset(): void } {
+  const stats = new Map<string, RunnerStats>() as Map<string, RunnerStats> & { reset(): void };
+  const zero = (): RunnerStats => ({
+    reads: 0,
+    empty: 0,
+    readMs: 0,
+    applies: 0,
+    applyMs: 0,
+    events: 0,
+    advances: 0,
+    advanceMs: 0,
+  });
+  stats.reset = () => {
+    for (const name of stats.keys()) stats.set(name, zero());
+  };
+  for (const runner of projections.runners) {
+    const inner = runner as unknown as {
+      projection: { name: string };
+      store: { readAll: (...args: unknown[]) => Promise<unknown[]> };
+      apply: (events: unknown[], ...rest: unknown[]) => Promise<number>;
+      advance?: (...args: unknown[]) => Promise<number>;
+    };
+    const name = inner.projection.name;
+    stats.set(name, zero());
+    const store = inner.store;
+    inner.store = Object.create(store) as typeof store;
+    inner.store.readAll = async (...args: unknown[]) => {
+      const started = performance.now();
+      const page = await store.readAll(...args);
+      const stat = stats.get(name)!;
+      stat.reads++;
+      stat.readMs += performance.now() - started;
+      if (page.length === 0) stat.empty++;
+      return page;
+    };
+    const apply = inner.apply.bind(runner);
+    inner.apply = async (events: unknown[], ...rest: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await apply(events, ...rest);
+      } finally {
+        const stat = stats.get(name)!;
+        stat.applies++;
+        stat.applyMs += performance.now() - started;
+        stat.events += events.length;
+      }
+    };
+    if (typeof inner.advance !== 'function') continue;
+    const advance = inner.advance.bind(runner);
+    inner.advance = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await advance(...args);
+      } finally {
+        const stat = stats.get(name)!;
+        stat.advances++;
+        stat.advanceMs += performance.now() - started;
+      }
+    };
+  }
+  return stats;
+}
+
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2));
   if (options === 'help') {
@@ -253,6 +347,7 @@ async function main(): Promise<number> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const stages = new Stages();
   instrument(app.get(CommandPipeline), stages);
+  const runnerStats = options.runners ? watchRunners(app.get(ProjectionsService)) : undefined;
   const regulator = `Bearer ${signToken({ sub: 'bench', role: 'regulator', jurisdiction: 'beijing' }, SECRET)}`;
   const call = client(port, regulator, options.clients + 4);
   const agencies = Array.from({ length: options.agencies }, (_, i) => uscc(i + 1));
@@ -265,9 +360,12 @@ async function main(): Promise<number> {
   const readLatencies: number[] = [];
   let commands = 0;
   let seconds = 0;
-  let usage: ReturnType<OtherLoad['stop']> | undefined;
+  let usage: ReturnType<OtherLoad['split']> | undefined;
   let nodeCpu = 0;
+  let nodeSystemCpu = 0;
   let queries = 0;
+  /** Statements by their text (first line, whitespace folded), with --queries. */
+  const statements = new Map<string, number>();
   try {
     // Seed: K agencies registered and approved, over HTTP, a few at a time.
     for (let i = 0; i < agencies.length; i += 16) {
@@ -342,6 +440,7 @@ async function main(): Promise<number> {
     };
     await runFor(options.warmup * 1000, Infinity, false);
     stages.reset();
+    runnerStats?.reset();
     if (options.cpuProf) {
       profiler = new Session();
       profiler.connect();
@@ -352,6 +451,12 @@ async function main(): Promise<number> {
     const query = Client.prototype.query as (...args: unknown[]) => unknown;
     Client.prototype.query = function counted(this: Client, ...args: unknown[]) {
       queries++;
+      if (options.queries) {
+        const first = args[0] as string | { text?: string; name?: string };
+        const text = typeof first === 'string' ? first : (first?.text ?? first?.name ?? '?');
+        const shown = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+        statements.set(shown, (statements.get(shown) ?? 0) + 1);
+      }
       return query.apply(this, args);
     } as typeof Client.prototype.query;
     const sample = load.start();
@@ -359,10 +464,11 @@ async function main(): Promise<number> {
     const began = performance.now();
     await runFor(options.seconds * 1000, options.count, true);
     seconds = (performance.now() - began) / 1000;
-    usage = load.stop(sample);
+    usage = load.split(sample);
     Client.prototype.query = query as typeof Client.prototype.query;
     const cpu = process.cpuUsage(cpuBefore);
     nodeCpu = cpu.user + cpu.system;
+    nodeSystemCpu = cpu.system;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(options.cpuProf!, JSON.stringify(profile));
@@ -404,10 +510,17 @@ async function main(): Promise<number> {
     meanMsPerStage: Object.fromEntries(
       Object.entries(breakdown).map(([k, v]) => [k, Number(v.toFixed(2))]),
     ),
-    otherCores: usage === undefined ? null : Number(usage.toFixed(2)),
+    otherCores: usage === undefined ? null : Number(usage.otherCores.toFixed(2)),
     nodeCpuSeconds: Number((nodeCpu / 1e6).toFixed(2)),
     // Per command and its read, background work (the runners) included.
     nodeCpuMsPerCommand: Number((nodeCpu / 1e3 / Math.max(1, commands)).toFixed(2)),
+    // Of which in the kernel (system calls: the sockets to PostgreSQL and to the clients).
+    nodeSystemCpuMsPerCommand: Number((nodeSystemCpu / 1e3 / Math.max(1, commands)).toFixed(2)),
+    // The PostgreSQL server's CPU for this database's sessions (and its own processes), Linux.
+    postgresCpuMsPerCommand:
+      usage === undefined
+        ? null
+        : Number(((usage.serverSeconds * 1e3) / Math.max(1, commands)).toFixed(2)),
     queriesPerCommand: Number((queries / Math.max(1, commands)).toFixed(1)),
   };
   console.log(
@@ -423,11 +536,32 @@ async function main(): Promise<number> {
         .join(', '),
   );
   console.log(
-    `node CPU ${figures.nodeCpuMsPerCommand} ms and ${figures.queriesPerCommand} queries per command and its read (runners included)`,
+    `node CPU ${figures.nodeCpuMsPerCommand} ms (${figures.nodeSystemCpuMsPerCommand} in the kernel), ` +
+      (figures.postgresCpuMsPerCommand === null
+        ? ''
+        : `PostgreSQL CPU ${figures.postgresCpuMsPerCommand} ms, `) +
+      `${figures.queriesPerCommand} queries per command and its read (runners included)`,
   );
   if (usage !== undefined)
-    console.log(`other processes used ${usage.toFixed(2)} cores meanwhile (machine has 2)`);
+    console.log(
+      `other processes used ${usage.otherCores.toFixed(2)} cores meanwhile (machine has 2)`,
+    );
+  if (options.queries)
+    for (const [text, n] of [...statements].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${(n / Math.max(1, commands)).toFixed(2).padStart(6)}  ${text}`);
   for (const error of firstErrors) console.log(`  ${error}`);
+  if (runnerStats) {
+    console.log('runners over the timed run (reads of a page, and the writes of the pages read):');
+    for (const [name, st] of runnerStats) {
+      const mean = (ms: number, n: number) => (n === 0 ? '-' : (ms / n).toFixed(1));
+      console.log(
+        `  ${name.padEnd(18)} ${String(st.reads).padStart(5)} reads (${st.empty} empty, ` +
+          `${mean(st.readMs, st.reads)} ms), ${String(st.applies).padStart(5)} pages applied ` +
+          `(${mean(st.applyMs, st.applies)} ms, ${mean(st.events, st.applies)} events), ` +
+          `${st.advances} only moved the checkpoint (${mean(st.advanceMs, st.advances)} ms)`,
+      );
+    }
+  }
   if (options.json) console.log(JSON.stringify(figures));
   return misses > 0 || failures > 0 ? 1 : 0;
 }

@@ -157,9 +157,22 @@ export interface VerifyReport {
   };
 }
 
+/** One stream of a `readStreams` call. */
+export interface StreamRead {
+  streamId: string;
+  /** Default 1. */
+  fromVersion?: number;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * Several streams at once, each as `readStream` with that `fromVersion` returns it, in the
+   * order asked. Optional: an adapter that can answer in one round trip offers it; without it,
+   * callers read the streams one by one.
+   */
+  readStreams?(reads: StreamRead[]): Promise<StoredEvent[][]>;
   /**
    * The events an earlier append with this idempotency key stored (empty when none). Lets a
    * caller answer a repeated request before deciding anything again.

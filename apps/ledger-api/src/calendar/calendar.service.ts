@@ -19,6 +19,19 @@ export interface CalendarYearAnswer extends CalendarYear {
  * baseline (version 0) for 2004–2026. Read from the event store at each decision, so every
  * instance decides with what is recorded, never with a cached copy.
  */
+/** The years a deadline from a decision on `on` can reach: its own and the next. */
+function decisionYears(on: string): number[] {
+  const first = Number(on.slice(0, 4));
+  return [first, first + 1];
+}
+
+/** A year's version in force from its stream's events (the built-in one when none). */
+function yearFrom(year: number, events: StoredEvent[]): CalendarYearAnswer | undefined {
+  const entry = calendarYearOf(year, events, BUILT_IN_CALENDAR.year(year));
+  if (!entry) return undefined;
+  return { ...entry, recordedAt: events.at(-1)?.recordedAt ?? null };
+}
+
 @Injectable()
 export class CalendarService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -29,16 +42,30 @@ export class CalendarService {
 
   /** The version in force of a year, with when it was recorded; undefined when the ledger has none. */
   async year(year: number): Promise<CalendarYearAnswer | undefined> {
-    const events = await this.recorded(year);
-    const entry = calendarYearOf(year, events, BUILT_IN_CALENDAR.year(year));
-    if (!entry) return undefined;
-    return { ...entry, recordedAt: events.at(-1)?.recordedAt ?? null };
+    return yearFrom(year, await this.recorded(year));
   }
 
   /** The calendar a decision on `on` uses: the years a deadline from `on` can reach. */
   async forDecisionOn(on: string): Promise<OfficialCalendar> {
-    const first = Number(on.slice(0, 4));
-    const years = await Promise.all([first, first + 1].map((year) => this.year(year)));
+    const streams = this.streamsForDecisionOn(on);
+    return this.decisionCalendar(
+      on,
+      await Promise.all(streams.map((streamId) => this.store.readStream(streamId))),
+    );
+  }
+
+  /**
+   * The streams `forDecisionOn(on)` reads, for a caller that reads them together with others
+   * in one round trip (the command pipeline, with the stream it decides on), then hands their
+   * events, in this order, to `decisionCalendar`.
+   */
+  streamsForDecisionOn(on: string): string[] {
+    return decisionYears(on).map(calendarStreamId);
+  }
+
+  /** The calendar of a decision on `on`, from the events of `streamsForDecisionOn(on)`. */
+  decisionCalendar(on: string, recorded: StoredEvent[][]): OfficialCalendar {
+    const years = decisionYears(on).map((year, i) => yearFrom(year, recorded[i] ?? []));
     return new OfficialCalendar(years.filter((y): y is CalendarYearAnswer => y !== undefined));
   }
 

@@ -113,10 +113,12 @@ export class CommandPipeline {
     const { occurredAt } = context;
     const on = toShanghaiDate(occurredAt);
     for (let attempt = 1; ; attempt++) {
-      const [{ history, version, fold }, calendar] = await Promise.all([
-        this.streams.read(streamId),
-        this.calendars.forDecisionOn(on),
-      ]);
+      // The stream and the calendar's years in one round trip.
+      const { history, version, fold, others } = await this.streams.read(
+        streamId,
+        this.calendars.streamsForDecisionOn(on),
+      );
+      const calendar = this.calendars.decisionCalendar(on, others);
       const decided = decide({ history, fold, on, calendar });
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw new WrongExpectedVersionError(streamId, context.expectedVersion, version);

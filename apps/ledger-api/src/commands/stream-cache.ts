@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from '@ledger/event-store';
+import type { EventStore, StoredEvent, StreamRead } from '@ledger/event-store';
 
 /** A stream as read for a decision, and its folds memoised by version. */
 export interface CachedStream {
@@ -34,10 +34,20 @@ export class StreamCache {
     private readonly capacity = 2_000,
   ) {}
 
-  async read(streamId: string): Promise<CachedStream> {
+  /**
+   * The stream as it stands, and with it (`others`) the whole of each stream in `others`, in
+   * one round trip where the store can (`readStreams`): a decision's calendar, say.
+   */
+  async read(
+    streamId: string,
+    others: readonly string[] = [],
+  ): Promise<CachedStream & { others: StoredEvent[][] }> {
     const cached = this.entries.get(streamId);
     const fromVersion = (cached?.version ?? 0) + 1;
-    const fresh = await this.store.readStream(streamId, { fromVersion });
+    const [fresh, ...rest] = await this.readTogether([
+      { streamId, fromVersion },
+      ...others.map((other) => ({ streamId: other })),
+    ]);
     // A gap would mean the cached entry is not a prefix of the stream: start over.
     const continues = fresh.length === 0 || fresh[0].version === fromVersion;
     const entry: Entry =
@@ -58,6 +68,7 @@ export class StreamCache {
     return {
       history,
       version,
+      others: rest,
       fold: <S>(name: string, initial: S, evolve: (state: S, event: StoredEvent) => S): S => {
         const memo = folds.get(name);
         const from = memo && memo.version <= version ? memo : { version: 0, state: initial };
@@ -67,6 +78,13 @@ export class StreamCache {
         return state;
       },
     };
+  }
+
+  private readTogether(reads: StreamRead[]): Promise<StoredEvent[][]> {
+    if (reads.length > 1 && this.store.readStreams) return this.store.readStreams(reads);
+    return Promise.all(
+      reads.map(({ streamId, fromVersion }) => this.store.readStream(streamId, { fromVersion })),
+    );
   }
 
   private async fullRead(

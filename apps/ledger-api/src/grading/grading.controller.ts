@@ -617,8 +617,11 @@ export class GradingController {
     @Query() query: BitemporalQuery,
     @CurrentActor() actor?: Actor,
   ) {
-    const { key, uscc: current } = await this.directory.resolve(uscc);
-    const home = await this.grading.visibleJurisdictionOf(key, actor);
+    // One lookup for where the code leads and whether the caller may see the agency.
+    const located = await this.directory.locate(uscc);
+    const key = located?.key ?? uscc;
+    const current = located?.uscc ?? uscc;
+    const home = this.grading.visibleJurisdictionIn(key, located ?? undefined, actor);
     const now = new Date();
     const full =
       actor !== undefined && ['regulator', 'auditor', 'reviewer', 'admin'].includes(actor.role);

@@ -136,6 +136,24 @@ export function gradeAnswer(
   };
 }
 
+/** What a read needs of an agency's registry entry: where it is, and whether it is public. */
+export interface RegistryStanding {
+  jurisdiction: Jurisdiction;
+  status: string;
+}
+
+/** The entry of `uscc`; 404 when there is none. */
+function found(uscc: string, entry: RegistryStanding | undefined): RegistryStanding {
+  if (entry === undefined) {
+    throw new NotFoundException({
+      statusCode: 404,
+      error: 'Not Found',
+      message: [`uscc: no agency ${uscc}`],
+    });
+  }
+  return entry;
+}
+
 @Injectable()
 export class GradingService {
   constructor(
@@ -148,19 +166,12 @@ export class GradingService {
     return (await this.entryOf(uscc)).jurisdiction;
   }
 
-  private async entryOf(uscc: string): Promise<{ jurisdiction: Jurisdiction; status: string }> {
-    const { rows } = await this.pool.query<{ jurisdiction: Jurisdiction; status: string }>(
+  private async entryOf(uscc: string): Promise<RegistryStanding> {
+    const { rows } = await this.pool.query<RegistryStanding>(
       'SELECT jurisdiction, status FROM registry_entries WHERE key = $1',
       [uscc],
     );
-    if (rows.length === 0) {
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: [`uscc: no agency ${uscc}`],
-      });
-    }
-    return rows[0];
+    return found(uscc, rows[0]);
   }
 
   /**
@@ -169,7 +180,19 @@ export class GradingService {
    * pending review, as its entry is), so none tells of an agency that is not public.
    */
   async visibleJurisdictionOf(uscc: string, actor: Actor | undefined): Promise<Jurisdiction> {
-    const entry = await this.entryOf(uscc);
+    return this.visibleJurisdictionIn(uscc, await this.entryOf(uscc), actor);
+  }
+
+  /**
+   * `visibleJurisdictionOf`, from the registry entry of `uscc` as the caller has already read
+   * it (undefined: there is none), so a read that located the agency asks no second time.
+   */
+  visibleJurisdictionIn(
+    uscc: string,
+    read: RegistryStanding | undefined,
+    actor: Actor | undefined,
+  ): Jurisdiction {
+    const entry = found(uscc, read);
     if (!maySee(entry.status, uscc, actor)) {
       throw new NotFoundException({
         statusCode: 404,

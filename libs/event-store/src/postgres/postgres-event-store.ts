@@ -12,6 +12,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
+  StreamRead,
   Subscription,
   SubscriptionOptions,
   UniqueClaim,
@@ -260,6 +261,13 @@ interface WaitingAppend {
   reject(error: unknown): void;
 }
 
+/** A reader waiting for a shared page read (`readShared`). */
+interface GatheredRead {
+  after: number;
+  resolve(page: StoredEvent[]): void;
+  reject(error: unknown): void;
+}
+
 interface BatchRow extends AppendRow {
   item: number;
   error: string | null;
@@ -353,6 +361,13 @@ export class PostgresEventStore implements EventStore {
    * projections catching up) do not discard each other's.
    */
   private readonly readAhead = new Map<string, Promise<StoredEvent[] | undefined>>();
+  /**
+   * Page reads asked for while one of the same limit is in flight, by limit: they go as one
+   * read when it ends (`readShared`).
+   */
+  private readonly gathering = new Map<number, GatheredRead[]>();
+  /** Limits with a shared page read in flight. */
+  private readonly sharing = new Set<number>();
 
   constructor(
     options:
@@ -628,6 +643,21 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** The streams in one query: their rows in the order asked, each stream's by version. */
+  async readStreams(reads: StreamRead[]): Promise<StoredEvent[][]> {
+    const read: StoredEvent[][] = reads.map(() => []);
+    if (reads.length === 0) return read;
+    const { rows } = await this.pool.query<EventRow & { i: string }>(
+      `SELECT r.i, ${EVENT_COLUMNS}
+       FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(wanted, from_version, i)
+       JOIN ledger_events ON stream_id = r.wanted AND version >= r.from_version
+       ORDER BY r.i, version`,
+      [reads.map((r) => r.streamId), reads.map((r) => r.fromVersion ?? 1)],
+    );
+    for (const row of rows) read[Number(row.i) - 1].push(toStoredEvent(row));
+    return read;
+  }
+
   /** Keys are global in this adapter: a key used on another stream is found too. */
   async readByIdempotencyKey(_streamId: string, key: string): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
@@ -660,7 +690,7 @@ export class PostgresEventStore implements EventStore {
       const read = await ahead;
       if (read !== undefined && read.length === limit) page = read;
     }
-    page ??= await this.readPage(after, limit);
+    page ??= await this.readShared(after, limit);
     if (page.length === limit && limit > 0 && !this.closed) {
       const next = page[page.length - 1].position;
       this.readAhead.set(
@@ -676,18 +706,76 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
+   * A page read shared by the readers that ask while another is in flight (issue 14): every
+   * projection runner polls the head of the log, most of them at the same position, and each
+   * read is a round trip and a scan of `pg_locks` (ADR 007). The first reader's page is read at
+   * once; readers that ask meanwhile wait for it to end, then go as one read from the lowest
+   * position among them. Each of them is thereby answered by a read that began after it asked,
+   * so it sees every append that had finished by then, as its own read would. A reader further
+   * on is given the page's events after its position, which are what its own read would have
+   * returned, unless the page was full (its own could reach further): that reader reads alone.
+   */
+  private readShared(after: number, limit: number): Promise<StoredEvent[]> {
+    return new Promise((resolve, reject) => {
+      const readers = this.gathering.get(limit);
+      if (readers) readers.push({ after, resolve, reject });
+      else this.gathering.set(limit, [{ after, resolve, reject }]);
+      if (!this.sharing.has(limit)) this.sendShared(limit);
+    });
+  }
+
+  private sendShared(limit: number): void {
+    const readers = this.gathering.get(limit);
+    if (readers === undefined) return;
+    this.gathering.delete(limit);
+    this.sharing.add(limit);
+    const from = Math.min(...readers.map((reader) => reader.after));
+    this.readRows(from, limit)
+      .then(
+        (rows) => {
+          const full = rows.length === limit;
+          for (const reader of readers) {
+            if (full && reader.after !== from) {
+              this.readPage(reader.after, limit).then(reader.resolve, reader.reject);
+              continue;
+            }
+            try {
+              // Decoded for each reader: none is handed objects another one holds.
+              const own =
+                reader.after === from ? rows : rows.filter((row) => Number(row[0]) > reader.after);
+              reader.resolve(own.map(fromPageRow));
+            } catch (error) {
+              reader.reject(error);
+            }
+          }
+        },
+        (error: unknown) => {
+          for (const reader of readers) reader.reject(error);
+        },
+      )
+      .finally(() => {
+        this.sharing.delete(limit);
+        this.sendShared(limit);
+      });
+  }
+
+  /**
    * One page of the global order: only events of transactions older than every append of this
    * ledger still in flight, since an append that commits later can only hold higher positions
    * (ADR 002, ADR 007). Rows come as arrays of text, decoded here (ADR 036).
    */
   private async readPage(after: number, limit: number): Promise<StoredEvent[]> {
+    return (await this.readRows(after, limit)).map(fromPageRow);
+  }
+
+  private async readRows(after: number, limit: number): Promise<PageRow[]> {
     const { rows } = await this.pool.query<PageRow>({
       text: 'SELECT * FROM ledger_read_page($1, $2)',
       values: [after, limit],
       rowMode: 'array',
       types: AS_TEXT,
     });
-    return rows.map(fromPageRow);
+    return rows;
   }
 
   async headPosition(): Promise<number> {
