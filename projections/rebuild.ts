@@ -2,7 +2,7 @@ import { Client, type ClientBase, type Pool } from 'pg';
 import type { EventStore, StoredEvent } from '@ledger/event-store';
 import { appendLeaves, eventLeafData, leafHash } from '@ledger/event-store/transparency/merkle';
 import type { ChildRow, Projection } from './projection';
-import { PROJECTION_LOCK_SPACE, projectionLockKey, ProjectionRunner } from './runner';
+import { PROJECTION_LOCK_SPACE, projectionLockKey, ProjectionRunner, stamper } from './runner';
 import { merkleLogProjection } from './merkle-log/merkle-log.projection';
 import { registryProjection } from './registry/registry.projection';
 import { gradeHistoryProjection } from './grade-history/grade-history.projection';
@@ -463,13 +463,9 @@ async function writeRows(
       const events = projection.children.events;
       if (events) {
         // Stamped from the row as it ends, as the runner's writes leave them.
-        const stamps = new Map<string, ChildRow>();
-        for (const childRow of target.eventRows?.get(key) ?? []) {
-          const value = String(childRow[events.stampBy]);
-          let stamp = stamps.get(value);
-          if (!stamp) stamps.set(value, (stamp = events.stamp(stored.row, value)));
-          push({ ...childRow, ...stamp });
-        }
+        const stamp = stamper(events, stored.row);
+        for (const childRow of target.eventRows?.get(key) ?? [])
+          push({ ...childRow, ...stamp(String(childRow[events.stampBy])) });
       }
     }
     if (parents.length >= ROWS_PER_INSERT || children.length >= ROWS_PER_INSERT) await flush(false);

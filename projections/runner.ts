@@ -660,11 +660,7 @@ async function writeChildChanges<Row>(
   const { table, identity, events } = projection.children!;
   if (!identity) {
     // Derived rows without an identity are replaced; event rows stay.
-    await client.query(
-      `DELETE FROM ${table} WHERE key = $1${events ? ` AND NOT (${events.where})` : ''}`,
-      [key],
-    );
-    await insertChildren(client, table, key, projection.children!.rows(key, row));
+    await replaceDerivedRows(projection, client, key, row);
   } else {
     const idOf = (child: ChildRow) => JSON.stringify(identity.map((name) => child[name]));
     const old = new Map<string, string>();
@@ -709,19 +705,30 @@ async function writeChildrenWhole<Row>(
   eventRows: ChildRow[],
 ): Promise<void> {
   const { table, events } = projection.children!;
-  await client.query(
-    `DELETE FROM ${table} WHERE key = $1${events ? ` AND NOT (${events.where})` : ''}`,
-    [key],
-  );
-  await insertChildren(client, table, key, projection.children!.rows(key, row));
+  await replaceDerivedRows(projection, client, key, row);
   if (!events) return;
   // The other writer may have inserted some of these already.
   await insertChildren(client, table, key, eventRows, 'ON CONFLICT DO NOTHING');
   await restamp(projection, client, key, row);
 }
 
-/** `stamp` memoised by value: a key's event rows share few values. */
-function stamper<Row>(events: EventChildRows<Row>, row: Row): (value: string) => ChildRow {
+/** The key's child rows that `row` derives, replaced; its event rows stay. */
+async function replaceDerivedRows<Row>(
+  projection: Projection<Row>,
+  client: ClientBase,
+  key: string,
+  row: Row,
+): Promise<void> {
+  const { table, events, rows } = projection.children!;
+  await client.query(
+    `DELETE FROM ${table} WHERE key = $1${events ? ` AND NOT (${events.where})` : ''}`,
+    [key],
+  );
+  await insertChildren(client, table, key, rows(key, row));
+}
+
+/** `stamp` memoised by value: a key's event rows share few values (the writes and the rebuild). */
+export function stamper<Row>(events: EventChildRows<Row>, row: Row): (value: string) => ChildRow {
   const memo = new Map<string, ChildRow>();
   return (value) => {
     let found = memo.get(value);
